@@ -1,0 +1,66 @@
+# Yoyaku — every command a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13: python3.13 on PATH when it works, else the newest pyenv 3.13.x.
+PYTHON ?= $(shell for p in python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13.*/bin/python3.13 2>/dev/null | sort -V | tail -n 1); do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+SAM_VENV := .venv-sam
+BIN := $(VENV)/bin
+export PYTHONPATH := functions:.
+
+.PHONY: help venv run test test-unit test-integration test-e2e lint bench openapi sam-validate build clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it (pyenv install 3.13) or set PYTHON=/path/to/python3.13"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.13 not found"; exit 1; }
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
+	@touch $@
+
+venv: $(BIN)/.installed ## create the development virtual environment
+
+run: $(BIN)/.installed ## start the whole service locally on http://127.0.0.1:$${PORT:-3000}
+	$(BIN)/python -m local
+
+test: $(BIN)/.installed ## unit, integration (moto) and end-to-end (local runtime over HTTP) tests
+	$(BIN)/python -m pytest
+
+test-unit: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/unit
+
+test-integration: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/integration
+
+test-e2e: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/e2e
+
+lint: $(BIN)/.installed $(SAM_VENV)/.installed ## ruff, mypy, cfn-lint and sam validate --lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint template.yaml
+	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam validate --lint --region ap-northeast-1
+
+bench: $(BIN)/.installed ## measure request counts and cold start (see benchmarks/)
+	$(BIN)/python -m benchmarks
+
+openapi: $(BIN)/.installed ## regenerate docs/openapi.json from the Powertools resolvers
+	$(BIN)/python -m yoyaku.api.openapi > docs/openapi.json
+
+build: $(SAM_VENV)/.installed ## sam build (no Docker needed)
+	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam build
+
+clean: ## remove virtual environments and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,183 @@
+"""Capacity records and claims, one partition per facility and month.
+
+Reading a range costs one Query per month it touches (two for the two-month calendar).
+Changes are written with conditions only, so they never overwrite a concurrent claim.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from yoyaku.adapters.table import CapacityItem, ClaimItem, TableItem
+from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.calendar import months_between
+from yoyaku.domain.inventory import Cell, Claim, ClaimState, DayInventory, DayPlan
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+class LostRace(Exception):
+    """A conditional write found the data changed since it was read: read and plan again."""
+
+
+def partition(facility_id: str, month: str) -> str:
+    return f"INV#{facility_id}#{month}"
+
+
+def capacity_sk(day: date, resource_type_id: str) -> str:
+    return f"{day.isoformat()}#CAP#{resource_type_id}"
+
+
+def claim_sk(day: date, resource_type_id: str, cell: str, unit: int) -> str:
+    return f"{day.isoformat()}#CLAIM#{resource_type_id}#{cell}#{unit:03d}"
+
+
+def read_range(
+    facility_id: str, start: date, end: date
+) -> tuple[list[DayInventory], list[Claim]]:
+    """Every capacity record and claim from `start` to `end`: one Query per month."""
+    inventory: list[DayInventory] = []
+    claims: list[Claim] = []
+    for month in months_between(start, end):
+        items = TableItem.query(
+            partition(facility_id, month),
+            TableItem.sk.between(start.isoformat(), f"{end.isoformat()}#~"),
+        )
+        for item in items:
+            if isinstance(item, CapacityItem):
+                inventory.append(_day_inventory(item))
+            elif isinstance(item, ClaimItem):
+                claims.append(_claim(item))
+    return inventory, claims
+
+
+def _day_inventory(item: CapacityItem) -> DayInventory:
+    day, _, resource_type_id = item.sk.split("#", 2)
+    return DayInventory(
+        day=date.fromisoformat(day),
+        resource_type_id=resource_type_id,
+        cells=tuple(Cell(**cell) for cell in item.cells),
+        closed=bool(item.closed),
+        version=int(item.version or 0),
+    )
+
+
+def _claim(item: ClaimItem) -> Claim:
+    day, _, resource_type_id, cell, unit = item.sk.split("#")
+    return Claim(
+        day=date.fromisoformat(day),
+        resource_type_id=resource_type_id,
+        cell=cell,
+        unit=int(unit),
+        state=ClaimState(item.state),
+        expires_at=item.expires_at,
+        holder=item.holder,
+    )
+
+
+def _capacity_item(facility_id: str, plan: DayPlan) -> CapacityItem:
+    day = plan.new.day
+    return CapacityItem(
+        partition(facility_id, day.isoformat()[:7]),
+        capacity_sk(day, plan.new.resource_type_id),
+        cells=[
+            {"key": c.key, "units": c.units, "start": c.start, "end": c.end, "active": c.active}
+            for c in plan.new.cells
+        ],
+        closed=plan.new.closed,
+        # VersionAttribute: save() requires the stored version to still be this one
+        # (or the item to be absent when None) and then increments it.
+        version=plan.previous_version,
+    )
+
+
+def apply(facility_id: str, plans: list[DayPlan], now: datetime) -> None:
+    """Write every day's plan; raises LostRace if any day changed since it was read."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda p: _apply_day(facility_id, p, now), plans))
+    if not all(results):
+        raise LostRace
+
+
+def _apply_day(facility_id: str, plan: DayPlan, now: datetime) -> bool:
+    record = _capacity_item(facility_id, plan)
+    if not plan.cells:
+        try:
+            record.save()
+        except PutError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
+    operations = list(_closure_operations(facility_id, plan, now))
+    # Keep each transaction within DynamoDB's limit; the capacity record goes last.
+    chunk = MAX_TRANSACTION_ITEMS - 1
+    batches = [operations[i : i + chunk] for i in range(0, len(operations), chunk)]
+    try:
+        for index, batch in enumerate(batches):
+            with TransactWrite(connection=connection()) as tx:
+                for write in batch:
+                    write.add_to(tx)
+                if index == len(batches) - 1:
+                    tx.save(record)
+                else:
+                    tx.condition_check(
+                        CapacityItem,
+                        record.pk,
+                        record.sk,
+                        condition=_version_is(plan.previous_version),
+                    )
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _version_is(version: int | None) -> Condition:
+    if version is None:
+        return CapacityItem.pk.does_not_exist()
+    return CapacityItem.version == version
+
+
+def claim_is_free(now: datetime) -> Condition:
+    """The claim condition of DESIGN.md: absent, or a hold whose expiry has passed."""
+    return ClaimItem.pk.does_not_exist() | (
+        (ClaimItem.state == ClaimState.HOLD.value) & (ClaimItem.expires_at < now)
+    )
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One conditional write inside a transaction: put a closure, or delete one."""
+
+    item: ClaimItem
+    condition: Condition
+    delete: bool = False
+
+    def add_to(self, tx: TransactWrite) -> None:
+        if self.delete:
+            tx.delete(self.item, condition=self.condition)
+        else:
+            tx.save(self.item, condition=self.condition)
+
+
+def _closure_operations(facility_id: str, plan: DayPlan, now: datetime) -> list[_Write]:
+    day = plan.new.day
+    pk = partition(facility_id, day.isoformat()[:7])
+    rt = plan.new.resource_type_id
+    writes: list[_Write] = []
+    for cell in plan.cells:
+        for unit in cell.close:
+            item = ClaimItem(pk, claim_sk(day, rt, cell.key, unit), state=ClaimState.CLOSED.value)
+            writes.append(_Write(item, claim_is_free(now)))
+        for unit in cell.reopen:
+            item = ClaimItem(pk, claim_sk(day, rt, cell.key, unit))
+            writes.append(_Write(item, ClaimItem.state == ClaimState.CLOSED.value, delete=True))
+    return writes

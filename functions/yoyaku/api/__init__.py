@@ -1,0 +1,1 @@
+"""HTTP layer: Powertools routers (one per resource), request and response models."""

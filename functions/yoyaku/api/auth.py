@@ -1,0 +1,34 @@
+"""The caller as the API Gateway authorizer resolved it."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.router import Router
+
+from yoyaku.domain.auth import Principal, PrincipalKind
+from yoyaku.domain.errors import DomainError, ErrorCode
+
+
+def principal(router: Router) -> Principal:
+    """The authorizer's principal; routes without one (or of another kind) are refused.
+
+    The authorizer already refused missing and invalid tokens; this check keeps a
+    misconfigured route from ever serving an anonymous caller.
+    """
+    context = router.current_event.request_context.authorizer.raw_event or {}
+    kind, principal_id = context.get("principalKind"), context.get("principalId")
+    if kind not in {k.value for k in PrincipalKind} or not principal_id:
+        raise DomainError(ErrorCode.UNAUTHENTICATED)
+    return Principal(PrincipalKind(kind), str(principal_id))
+
+
+def staff(router: Router) -> Principal:
+    caller = principal(router)
+    if caller.kind is not PrincipalKind.STAFF:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    return caller
+
+
+def bearer_token(router: Router) -> str | None:
+    header = router.current_event.get_header_value("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None

@@ -1,0 +1,33 @@
+"""The OpenAPI document of the whole API, generated from the Powertools routers.
+
+Run as `python -m yoyaku.api.openapi` (make openapi). It runs in its own process
+because including a router in a resolver binds the router to that resolver.
+"""
+
+from __future__ import annotations
+
+import json
+
+from yoyaku.api import catalog, notices, staff_catalog, staff_sessions
+from yoyaku.api.app import create_app
+
+TITLE = "Yoyaku API"
+VERSION = "1.0.0"
+
+
+def document() -> dict[str, object]:
+    app = create_app(
+        catalog.router, notices.public, staff_sessions.router, staff_catalog.router, notices.staff
+    )
+    schema = app.get_openapi_schema(
+        title=TITLE,
+        version=VERSION,
+        summary="Public-facility reservations: catalog, accounts, bookings and lotteries.",
+        description="Errors are RFC 9457 problem+json with a stable `code`; send "
+        "`Accept-Language: en` for English (Japanese by default). See docs/api.md.",
+    )
+    return json.loads(schema.model_dump_json(by_alias=True, exclude_none=True))  # type: ignore[no-any-return]
+
+
+if __name__ == "__main__":
+    print(json.dumps(document(), ensure_ascii=False, indent=2))

@@ -1,0 +1,73 @@
+"""RFC 9457 problem+json responses, in the language the client asked for."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
+from yoyaku.domain.messages import Language, field_message, problem_text
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def negotiate_language(accept_language: str | None) -> Language:
+    """English when the client prefers it over Japanese (RFC 9110 q-values); else Japanese."""
+    best: tuple[float, Language] = (0.0, Language.JA)
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("en", "ja") and quality > best[0]:
+            best = (quality, Language(primary))
+    return best[1]
+
+
+def problem_type(code: ErrorCode) -> str:
+    """A stable URI reference per code, documented in docs/api.md."""
+    return "/problems/" + code.value.lower().replace("_", "-")
+
+
+def problem_body(
+    code: ErrorCode,
+    lang: Language,
+    params: dict[str, Any] | None = None,
+    field_errors: list[FieldError] | None = None,
+) -> dict[str, Any]:
+    title, detail = problem_text(code, lang, params or {})
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": title,
+        "status": code.status,
+        "detail": detail,
+        "code": code.value,
+    }
+    if field_errors:
+        body["errors"] = [
+            {"field": e.field, "message": field_message(e.kind, lang, e.params)}
+            for e in field_errors
+        ]
+    for name in ("retryAt", "opensOn", "closedOn"):
+        if params and name in params:
+            body[name] = str(params[name])
+    return body
+
+
+def problem_response(error: DomainError, lang: Language) -> Response[str]:
+    body = problem_body(error.code, lang, error.params, error.field_errors)
+    headers: dict[str, str] = {"Content-Language": lang.value}
+    if error.code is ErrorCode.RATE_LIMITED and "retryAfterSeconds" in error.params:
+        headers["Retry-After"] = str(error.params["retryAfterSeconds"])
+    return Response(
+        status_code=error.code.status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(body, ensure_ascii=False),
+        headers=headers,
+    )

@@ -1,0 +1,37 @@
+"""Turns pydantic's validation errors into Yoyaku field errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from yoyaku.domain.errors import FieldError
+
+_SOURCES = {"body", "query", "path", "header", "cookie"}
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """`("body", "party", 0, "adults")` → `party[0].adults`."""
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith(("function-", "union[")):  # pydantic's internal steps
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
+    result: list[FieldError] = []
+    for error in errors:
+        ctx = dict(error.get("ctx") or {})
+        path = field_path(error.get("loc", ()))
+        if "field" in ctx:  # model-level rules name the field they are about
+            path = ".".join(p for p in (path, str(ctx.pop("field"))) if p)
+        if "expected" in ctx:
+            ctx["expected"] = str(ctx["expected"]).replace("'", "")
+        result.append(FieldError(field=path or "body", kind=str(error.get("type")), params=ctx))
+    return result

@@ -1,0 +1,103 @@
+"""Facilities, their bookable resource types and their booking rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from yoyaku.domain.calendar import add_months
+from yoyaku.domain.model import CamelModel
+
+FacilityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+ResourceTypeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+_OPENS_BEFORE = re.compile(r"^P(?:(?P<months>\d{1,2})M|(?P<days>\d{1,3})D)$")
+
+
+class ResourceType(CamelModel):
+    resource_type_id: ResourceTypeId
+    name: str = Field(min_length=1, max_length=100)
+    capacity_persons: int | None = Field(default=None, ge=1, le=100)
+
+
+class ClosesDaysBefore(CamelModel):
+    """Booking closes this many days before the stay, by the user's status (seed 004)."""
+
+    provisional: int = Field(ge=0, le=365)
+    verified: int = Field(ge=0, le=365)
+
+
+class BookingRules(CamelModel):
+    opens_before: str = Field(
+        default="P1M",
+        pattern=_OPENS_BEFORE.pattern,
+        description="ISO 8601 period before the stay when booking opens: P1M (same day of "
+        "the month, clamped at month ends) or PnD.",
+    )
+    closes_days_before: ClosesDaysBefore
+    max_nights: int | None = Field(default=None, ge=1, le=14)
+    max_units_per_booking: int = Field(ge=1, le=100)
+    change_deadline_days: int = Field(ge=0, le=365)
+    cancel_deadline_days: int = Field(ge=0, le=365)
+
+    def window_opens(self, stay: date) -> date:
+        """The first day on which `stay` can be booked."""
+        match = _OPENS_BEFORE.match(self.opens_before)
+        if match is None:  # the field's pattern makes this unreachable
+            raise ValueError(self.opens_before)
+        if match["months"] is not None:
+            return add_months(stay, -int(match["months"]))
+        return stay - timedelta(days=int(match["days"]))
+
+
+class LotterySettings(CamelModel):
+    enabled: bool = False
+    residents_only: bool = True
+
+
+class FacilityOptions(CamelModel):
+    room_style_wish: bool = Field(
+        default=False, description="Guests may state a Japanese/Western-style room wish (和洋室希望)."
+    )
+
+
+class FacilityDefinition(CamelModel):
+    """What staff send to create or replace a facility (the id comes from the path)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    kind: Literal["lodging", "timeslot"]
+    municipality: str = Field(default="", max_length=50)
+    description: str = Field(default="", max_length=2000)
+    address: str = Field(default="", max_length=200)
+    resource_types: list[ResourceType] = Field(min_length=1, max_length=20)
+    rules: BookingRules
+    lottery: LotterySettings = LotterySettings()
+    options: FacilityOptions = FacilityOptions()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FacilityDefinition:
+        ids = [r.resource_type_id for r in self.resource_types]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise PydanticCustomError(
+                "duplicate", "duplicate {value}", {"value": duplicates[0], "field": "resourceTypes"}
+            )
+        if self.kind == "lodging" and self.rules.max_nights is None:
+            raise PydanticCustomError(
+                "max_nights_required", "lodging needs maxNights", {"field": "rules.maxNights"}
+            )
+        if self.kind == "timeslot" and self.rules.max_nights is not None:
+            raise PydanticCustomError(
+                "max_nights_lodging_only", "maxNights is for lodging", {"field": "rules.maxNights"}
+            )
+        return self
+
+
+class Facility(FacilityDefinition):
+    facility_id: FacilityId
+
+    def resource_type(self, resource_type_id: str) -> ResourceType | None:
+        return next((r for r in self.resource_types if r.resource_type_id == resource_type_id), None)

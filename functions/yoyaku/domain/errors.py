@@ -1,0 +1,103 @@
+"""Domain errors: each carries a stable code (API.md) that fixes its HTTP status.
+
+The texts shown to users live in `messages.py`; an error only names its code and the
+values its message needs, so one exception handler can render it in either language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    LINK_INVALID = "LINK_INVALID"
+    LINK_EXPIRED = "LINK_EXPIRED"
+    LINK_ALREADY_USED = "LINK_ALREADY_USED"
+    NOT_AVAILABLE = "NOT_AVAILABLE"
+    OUTSIDE_BOOKING_WINDOW = "OUTSIDE_BOOKING_WINDOW"
+    HOLD_EXPIRED = "HOLD_EXPIRED"
+    HOLD_NOT_FOUND = "HOLD_NOT_FOUND"
+    OUTSIDE_CHANGE_PERIOD = "OUTSIDE_CHANGE_PERIOD"
+    OUTSIDE_CANCEL_PERIOD = "OUTSIDE_CANCEL_PERIOD"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    LOTTERY_CLOSED = "LOTTERY_CLOSED"
+    ALREADY_APPLIED = "ALREADY_APPLIED"
+    PERSON_NOT_IDENTIFIED = "PERSON_NOT_IDENTIFIED"
+    SECOND_NUMBER_REQUIRED = "SECOND_NUMBER_REQUIRED"
+    RANGE_TOO_LONG = "RANGE_TOO_LONG"
+    CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+    @property
+    def status(self) -> int:
+        return _STATUS[self]
+
+
+_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION_FAILED: 422,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.INVALID_CREDENTIALS: 401,
+    ErrorCode.ACCOUNT_LOCKED: 423,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.LINK_INVALID: 400,
+    ErrorCode.LINK_EXPIRED: 410,
+    ErrorCode.LINK_ALREADY_USED: 409,
+    ErrorCode.NOT_AVAILABLE: 409,
+    ErrorCode.OUTSIDE_BOOKING_WINDOW: 422,
+    ErrorCode.HOLD_EXPIRED: 410,
+    ErrorCode.HOLD_NOT_FOUND: 404,
+    ErrorCode.OUTSIDE_CHANGE_PERIOD: 422,
+    ErrorCode.OUTSIDE_CANCEL_PERIOD: 422,
+    ErrorCode.NOT_ELIGIBLE: 403,
+    ErrorCode.LOTTERY_CLOSED: 422,
+    ErrorCode.ALREADY_APPLIED: 409,
+    ErrorCode.PERSON_NOT_IDENTIFIED: 422,
+    ErrorCode.SECOND_NUMBER_REQUIRED: 409,
+    ErrorCode.RANGE_TOO_LONG: 422,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.INTERNAL_ERROR: 500,
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid input field: `kind` selects the message, `params` fill it in."""
+
+    field: str
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class DomainError(Exception):
+    """A refusal the user can act on. `params` fill the code's message template."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        /,
+        *,
+        field_errors: list[FieldError] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(f"{code}: {params}" if params else str(code))
+        self.code = code
+        self.params = params
+        self.field_errors = field_errors or []
+
+    @classmethod
+    def invalid(cls, field: str, kind: str, **params: Any) -> DomainError:
+        """A 422 naming one field, for rules that a request model cannot express."""
+        return cls(ErrorCode.VALIDATION_FAILED, field_errors=[FieldError(field, kind, params)])

@@ -1,0 +1,244 @@
+"""Inventory: how many units of a resource type can be booked on a day (or in a slot).
+
+The capacity invariant is kept by claim items, one per unit (DESIGN.md): a unit is
+taken by writing its claim with the condition "absent, or a hold already expired".
+A day's capacity record numbers its units per cell (the whole day for lodging, one
+cell per time slot otherwise). Staff never shrink a cell by renumbering; they *close*
+free units with claim items of their own (state `closed`), so a concurrent hold on
+the same unit makes one of the two writes fail, never both succeed. Reopening deletes
+those closure claims. Everything here is pure planning; adapters carry it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from yoyaku.domain.calendar import days
+from yoyaku.domain.catalog import Facility, ResourceTypeId
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.model import CamelModel
+
+WHOLE_DAY = "-"
+MAX_INVENTORY_DAYS = 366
+MAX_UNITS = 999
+
+HhMm = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])]
+
+
+class SlotSpec(CamelModel):
+    start: HhMm
+    end: HhMm
+
+    @property
+    def key(self) -> str:
+        return self.start.replace(":", "")
+
+
+class InventoryChange(CamelModel):
+    """Staff: open or change inventory of one resource type over a date range."""
+
+    resource_type_id: ResourceTypeId
+    from_: date = Field(alias="from")
+    to: date
+    capacity: int = Field(ge=0, le=MAX_UNITS, description="Units per day (lodging) or per slot.")
+    slots: list[SlotSpec] | None = Field(default=None, max_length=96)
+    closed_dates: list[date] = Field(default_factory=list, max_length=MAX_INVENTORY_DAYS)
+
+    @model_validator(mode="after")
+    def _shape(self) -> InventoryChange:
+        if self.to < self.from_:
+            raise PydanticCustomError(
+                "date_order", "to before from", {"other": "from", "field": "to"}
+            )
+        if (self.to - self.from_).days + 1 > MAX_INVENTORY_DAYS:
+            raise PydanticCustomError(
+                "range_too_long", "too long", {"maxDays": MAX_INVENTORY_DAYS, "field": "to"}
+            )
+        if self.slots:
+            bounds = [(time.fromisoformat(s.start), time.fromisoformat(s.end)) for s in self.slots]
+            ordered = sorted(bounds)
+            if any(a >= b for a, b in bounds) or any(
+                ordered[i][1] > ordered[i + 1][0] for i in range(len(ordered) - 1)
+            ):
+                raise PydanticCustomError(
+                    "slot_order", "slots overlap or are reversed", {"field": "slots"}
+                )
+        outside = [d for d in self.closed_dates if not self.from_ <= d <= self.to]
+        if outside:
+            raise PydanticCustomError(
+                "date_outside_range",
+                "closed date outside range",
+                {"from_": self.from_.isoformat(), "to": self.to.isoformat(), "field": "closedDates"},
+            )
+        return self
+
+
+class ClaimState(StrEnum):
+    HOLD = "hold"
+    BOOKED = "booked"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The units of one day (lodging) or one slot; `units` only ever grows."""
+
+    key: str
+    units: int
+    start: str | None = None
+    end: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class DayInventory:
+    """The capacity record of one resource type on one day. `version` guards changes."""
+
+    day: date
+    resource_type_id: str
+    cells: tuple[Cell, ...]
+    closed: bool = False
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claimed unit. A hold only counts while `expires_at` lies in the future."""
+
+    day: date
+    resource_type_id: str
+    cell: str
+    unit: int
+    state: ClaimState
+    expires_at: datetime | None = None
+    holder: str | None = None
+
+    def is_live(self, now: datetime) -> bool:
+        """Booked units and unexpired holds occupy a unit; closures are counted apart."""
+        if self.state is ClaimState.BOOKED:
+            return True
+        if self.state is ClaimState.HOLD:
+            return self.expires_at is not None and self.expires_at > now
+        return False
+
+
+@dataclass(frozen=True)
+class CellPlan:
+    key: str
+    close: tuple[int, ...] = ()
+    reopen: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """What to write for one day: the new record and the closures to add or remove."""
+
+    new: DayInventory
+    previous_version: int | None  # None: the record does not exist yet
+    cells: tuple[CellPlan, ...] = field(default=())
+
+    @property
+    def writes(self) -> int:
+        return 1 + sum(len(c.close) + len(c.reopen) for c in self.cells)
+
+
+def target_cells(change: InventoryChange, facility: Facility) -> list[SlotSpec] | None:
+    """The slot pattern to apply, after checking it fits the facility's kind."""
+    if facility.resource_type(change.resource_type_id) is None:
+        known = ", ".join(r.resource_type_id for r in facility.resource_types)
+        raise DomainError.invalid("resourceTypeId", "unknown_resource_type", known=known)
+    if facility.kind == "timeslot" and not change.slots:
+        raise DomainError.invalid("slots", "slots_required")
+    if facility.kind == "lodging" and change.slots:
+        raise DomainError.invalid("slots", "slots_not_allowed")
+    return change.slots
+
+
+def plan_inventory(
+    change: InventoryChange,
+    facility: Facility,
+    existing: dict[date, DayInventory],
+    claims: list[Claim],
+    now: datetime,
+    today: date,
+) -> list[DayPlan]:
+    """Plan every day of `change`. Refuses (CONFLICT) to go below what is held or booked."""
+    slots = target_cells(change, facility)
+    if change.from_ < today:
+        raise DomainError.invalid("from", "date_in_past", today=today.isoformat())
+    closed_dates = set(change.closed_dates)
+    by_cell: dict[tuple[date, str], list[Claim]] = {}
+    for claim in claims:
+        if claim.resource_type_id == change.resource_type_id:
+            by_cell.setdefault((claim.day, claim.cell), []).append(claim)
+
+    plans: list[DayPlan] = []
+    for day in days(change.from_, change.to):
+        closed = day in closed_dates
+        current = existing.get(day)
+        wanted = (
+            {s.key: (s.start, s.end) for s in slots} if slots else {WHOLE_DAY: (None, None)}
+        )
+        old_cells = {c.key: c for c in current.cells} if current else {}
+        new_cells: list[Cell] = []
+        cell_plans: list[CellPlan] = []
+        for key in sorted(set(wanted) | set(old_cells)):
+            active = key in wanted
+            target = change.capacity if active and not closed else 0
+            old = old_cells.get(key, Cell(key=key, units=0))
+            start, end = wanted.get(key, (old.start, old.end))
+            units, plan = plan_cell(day, old, by_cell.get((day, key), []), target, now)
+            new_cells.append(Cell(key=key, units=units, start=start, end=end, active=active))
+            if plan.close or plan.reopen:
+                cell_plans.append(plan)
+        version = current.version if current else None
+        new = DayInventory(
+            day=day,
+            resource_type_id=change.resource_type_id,
+            cells=tuple(new_cells),
+            closed=closed,
+            version=(version or 0) + 1,
+        )
+        unchanged = (
+            current is not None
+            and current.cells == new.cells
+            and current.closed == new.closed
+            and not cell_plans
+        )
+        if not unchanged:
+            plans.append(DayPlan(new=new, previous_version=version, cells=tuple(cell_plans)))
+    return plans
+
+
+def plan_cell(
+    day: date, old: Cell, claims: list[Claim], target: int, now: datetime
+) -> tuple[int, CellPlan]:
+    """Units and closure changes that bring one cell to `target` bookable units."""
+    in_range = [c for c in claims if c.unit < old.units]
+    live = {c.unit for c in in_range if c.is_live(now)}
+    closed = sorted(c.unit for c in in_range if c.state is ClaimState.CLOSED)
+    if target < len(live):
+        slot = "" if old.key == WHOLE_DAY else f" {old.start}"
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                f"{day.isoformat()}{slot} には予約・仮押さえが{len(live)}件あるため、"
+                f"受入数を{target}にできません。先に予約を調整してください。",
+                f"{day.isoformat()}{slot} has {len(live)} bookings or holds, so its capacity "
+                f"cannot become {target}. Move those bookings first.",
+            ),
+        )
+    effective = old.units - len(closed)
+    if target >= effective:
+        reopen = closed[: target - effective]
+        grow = target - effective - len(reopen)
+        return old.units + grow, CellPlan(old.key, reopen=tuple(reopen))
+    free = [u for u in range(old.units - 1, -1, -1) if u not in live and u not in closed]
+    return old.units, CellPlan(old.key, close=tuple(free[: effective - target]))

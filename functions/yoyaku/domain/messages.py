@@ -1,0 +1,326 @@
+"""Every text a user can see in an error, in Japanese (default) and English.
+
+Each problem has a title (what went wrong) and a detail (what to do next). Field
+messages are keyed by the kind of failure: pydantic's error types for what the request
+models check, and our own kinds for domain rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from string import Formatter
+from typing import Any
+
+from yoyaku.domain.errors import ErrorCode
+
+
+class Language(StrEnum):
+    JA = "ja"
+    EN = "en"
+
+
+# code -> language -> (title, detail template)
+PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
+    ErrorCode.VALIDATION_FAILED: {
+        Language.JA: ("入力内容に誤りがあります", "各項目のメッセージを確認し、入力し直してください。"),
+        Language.EN: ("Some fields are invalid", "Check the message for each field and try again."),
+    },
+    ErrorCode.UNAUTHENTICATED: {
+        Language.JA: ("ログインが必要です", "ログインし直してから、もう一度お試しください。"),
+        Language.EN: ("Sign-in required", "Sign in again, then retry."),
+    },
+    ErrorCode.INVALID_CREDENTIALS: {
+        Language.JA: (
+            "番号またはパスワードが違います",
+            "入力した番号とパスワードを確認してください。続けて間違えるとしばらくログインできなくなります。",
+        ),
+        Language.EN: (
+            "Wrong number or password",
+            "Check the number and password. Repeated failures lock sign-in for a while.",
+        ),
+    },
+    ErrorCode.ACCOUNT_LOCKED: {
+        Language.JA: (
+            "ログインが一時的に制限されています",
+            "{retryAt} 以降にもう一度お試しください。パスワードを忘れた場合は再設定できます。",
+        ),
+        Language.EN: (
+            "Sign-in is temporarily locked",
+            "Try again after {retryAt}. If you forgot your password, you can reset it.",
+        ),
+    },
+    ErrorCode.FORBIDDEN: {
+        Language.JA: ("この操作は許可されていません", "この操作に必要な権限のアカウントでログインしてください。"),
+        Language.EN: ("Not allowed", "Sign in with an account that may do this."),
+    },
+    ErrorCode.NOT_FOUND: {
+        Language.JA: ("見つかりません", "{what}が見つかりません。番号やURLを確認してください。"),
+        Language.EN: ("Not found", "No such {what}. Check the number or the URL."),
+    },
+    ErrorCode.METHOD_NOT_ALLOWED: {
+        Language.JA: ("この操作はできません", "このURLでは {method} は使えません。"),
+        Language.EN: ("Method not allowed", "{method} is not supported on this URL."),
+    },
+    ErrorCode.LINK_INVALID: {
+        Language.JA: ("リンクが正しくありません", "メールのリンクをもう一度開くか、手続きを最初からやり直してください。"),
+        Language.EN: ("Invalid link", "Open the link from the e-mail again, or start over."),
+    },
+    ErrorCode.LINK_EXPIRED: {
+        Language.JA: ("リンクの有効期限が切れています", "お手数ですが、手続きを最初からやり直してください。"),
+        Language.EN: ("The link has expired", "Please start the procedure again."),
+    },
+    ErrorCode.LINK_ALREADY_USED: {
+        Language.JA: ("このリンクは使用済みです", "手続きは完了しています。必要なら最初からやり直してください。"),
+        Language.EN: ("This link was already used", "The step is done; start over if you need to."),
+    },
+    ErrorCode.NOT_AVAILABLE: {
+        Language.JA: ("空きがありません", "他の日付や施設を選んでください。空き状況は最新の情報を確認してください。"),
+        Language.EN: ("Not available", "Choose another date or facility; check the current availability."),
+    },
+    ErrorCode.OUTSIDE_BOOKING_WINDOW: {
+        Language.JA: ("予約の受付期間外です", "{reason}"),
+        Language.EN: ("Outside the booking window", "{reason}"),
+    },
+    ErrorCode.HOLD_EXPIRED: {
+        Language.JA: ("仮押さえの期限が切れました", "もう一度空き状況を確認し、仮押さえからやり直してください。"),
+        Language.EN: ("The hold has expired", "Check availability again and make a new hold."),
+    },
+    ErrorCode.HOLD_NOT_FOUND: {
+        Language.JA: ("仮押さえが見つかりません", "仮押さえからやり直してください。"),
+        Language.EN: ("Hold not found", "Make a new hold."),
+    },
+    ErrorCode.OUTSIDE_CHANGE_PERIOD: {
+        Language.JA: ("変更の受付期間外です", "{reason}"),
+        Language.EN: ("Outside the change period", "{reason}"),
+    },
+    ErrorCode.OUTSIDE_CANCEL_PERIOD: {
+        Language.JA: ("取消しの受付期間外です", "{reason}"),
+        Language.EN: ("Outside the cancellation period", "{reason}"),
+    },
+    ErrorCode.NOT_ELIGIBLE: {
+        Language.JA: ("ご利用の条件を満たしていません", "{reason}"),
+        Language.EN: ("Not eligible", "{reason}"),
+    },
+    ErrorCode.LOTTERY_CLOSED: {
+        Language.JA: ("抽選の申込期間外です", "{reason}"),
+        Language.EN: ("The lottery is not open", "{reason}"),
+    },
+    ErrorCode.ALREADY_APPLIED: {
+        Language.JA: ("すでに申し込んでいます", "この抽選には1施設のみ申し込めます。申込内容を確認してください。"),
+        Language.EN: ("Already applied", "You can apply for one facility per lottery; check your entries."),
+    },
+    ErrorCode.PERSON_NOT_IDENTIFIED: {
+        Language.JA: ("本人確認ができません", "通知書の番号と生年月日を確認して、入力し直してください。"),
+        Language.EN: ("Person not identified", "Check the notice number and birthdate and try again."),
+    },
+    ErrorCode.SECOND_NUMBER_REQUIRED: {
+        Language.JA: ("通知書番号2の入力が必要です", "通知書に記載の18桁の番号2も入力してください。"),
+        Language.EN: ("Second number required", "Also enter the 18-character second number on the notice."),
+    },
+    ErrorCode.RANGE_TOO_LONG: {
+        Language.JA: ("期間が長すぎます", "一度に照会できるのは{maxDays}日までです。期間を短くしてください。"),
+        Language.EN: ("Range too long", "At most {maxDays} days can be shown at once; shorten the range."),
+    },
+    ErrorCode.CONFLICT: {
+        Language.JA: ("処理が競合しました", "{reason}"),
+        Language.EN: ("Conflict", "{reason}"),
+    },
+    ErrorCode.RATE_LIMITED: {
+        Language.JA: ("試行回数が多すぎます", "しばらく待ってからもう一度お試しください。"),
+        Language.EN: ("Too many attempts", "Wait a while, then try again."),
+    },
+    ErrorCode.INTERNAL_ERROR: {
+        Language.JA: (
+            "システムで問題が発生しました",
+            "入力内容は保存されていません。時間をおいてもう一度お試しください。",
+        ),
+        Language.EN: (
+            "Something went wrong on our side",
+            "Nothing was saved. Please try again later.",
+        ),
+    },
+}
+
+# Field messages: pydantic error types first, then Yoyaku's own kinds.
+FIELD_MESSAGES: dict[str, dict[Language, str]] = {
+    "missing": {Language.JA: "必須項目です。", Language.EN: "This field is required."},
+    "extra_forbidden": {
+        Language.JA: "この項目は受け付けていません。削除してください。",
+        Language.EN: "Unknown field; remove it.",
+    },
+    "string_type": {Language.JA: "文字列で入力してください。", Language.EN: "Must be a string."},
+    "string_too_short": {
+        Language.JA: "{min_length}文字以上で入力してください。",
+        Language.EN: "Must be at least {min_length} characters.",
+    },
+    "string_too_long": {
+        Language.JA: "{max_length}文字以内で入力してください。",
+        Language.EN: "Must be at most {max_length} characters.",
+    },
+    "string_pattern_mismatch": {
+        Language.JA: "形式が正しくありません。",
+        Language.EN: "Has the wrong format.",
+    },
+    "int_type": {Language.JA: "整数で入力してください。", Language.EN: "Must be a whole number."},
+    "int_parsing": {Language.JA: "整数で入力してください。", Language.EN: "Must be a whole number."},
+    "int_from_float": {Language.JA: "整数で入力してください。", Language.EN: "Must be a whole number."},
+    "greater_than_equal": {
+        Language.JA: "{ge}以上にしてください。",
+        Language.EN: "Must be {ge} or more.",
+    },
+    "less_than_equal": {
+        Language.JA: "{le}以下にしてください。",
+        Language.EN: "Must be {le} or less.",
+    },
+    "greater_than": {Language.JA: "{gt}より大きくしてください。", Language.EN: "Must be more than {gt}."},
+    "less_than": {Language.JA: "{lt}より小さくしてください。", Language.EN: "Must be less than {lt}."},
+    "bool_type": {Language.JA: "true か false で指定してください。", Language.EN: "Must be true or false."},
+    "bool_parsing": {Language.JA: "true か false で指定してください。", Language.EN: "Must be true or false."},
+    "date_type": {
+        Language.JA: "日付を YYYY-MM-DD 形式で入力してください。",
+        Language.EN: "Must be a date as YYYY-MM-DD.",
+    },
+    "date_parsing": {
+        Language.JA: "日付を YYYY-MM-DD 形式で入力してください。",
+        Language.EN: "Must be a date as YYYY-MM-DD.",
+    },
+    "date_from_datetime_parsing": {
+        Language.JA: "日付を YYYY-MM-DD 形式で入力してください。",
+        Language.EN: "Must be a date as YYYY-MM-DD.",
+    },
+    "date_from_datetime_inexact": {
+        Language.JA: "日付を YYYY-MM-DD 形式で入力してください。",
+        Language.EN: "Must be a date as YYYY-MM-DD.",
+    },
+    "datetime_parsing": {
+        Language.JA: "日時を ISO 8601 形式（例 2026-04-01T09:00:00+09:00）で入力してください。",
+        Language.EN: "Must be an ISO 8601 instant, e.g. 2026-04-01T09:00:00+09:00.",
+    },
+    "datetime_type": {
+        Language.JA: "日時を ISO 8601 形式（例 2026-04-01T09:00:00+09:00）で入力してください。",
+        Language.EN: "Must be an ISO 8601 instant, e.g. 2026-04-01T09:00:00+09:00.",
+    },
+    "timezone_aware": {
+        Language.JA: "時差（例 +09:00）を含めて入力してください。",
+        Language.EN: "Include the UTC offset, e.g. +09:00.",
+    },
+    "literal_error": {
+        Language.JA: "次のいずれかを指定してください: {expected}",
+        Language.EN: "Must be one of: {expected}",
+    },
+    "enum": {
+        Language.JA: "次のいずれかを指定してください: {expected}",
+        Language.EN: "Must be one of: {expected}",
+    },
+    "list_type": {Language.JA: "配列で指定してください。", Language.EN: "Must be a list."},
+    "too_short": {
+        Language.JA: "{min_length}件以上指定してください。",
+        Language.EN: "Must have at least {min_length} items.",
+    },
+    "too_long": {
+        Language.JA: "{max_length}件以内で指定してください。",
+        Language.EN: "Must have at most {max_length} items.",
+    },
+    "model_type": {Language.JA: "オブジェクトで指定してください。", Language.EN: "Must be an object."},
+    "model_attributes_type": {
+        Language.JA: "オブジェクトで指定してください。",
+        Language.EN: "Must be an object.",
+    },
+    "dict_type": {Language.JA: "オブジェクトで指定してください。", Language.EN: "Must be an object."},
+    "json_invalid": {
+        Language.JA: "JSON として読み取れません。",
+        Language.EN: "Is not valid JSON.",
+    },
+    # Yoyaku's own kinds.
+    "date_order": {
+        Language.JA: "{other}以降の日付にしてください。",
+        Language.EN: "Must not be before {other}.",
+    },
+    "unknown_resource_type": {
+        Language.JA: "この施設にない種別です（{known}）。",
+        Language.EN: "Not a resource type of this facility ({known}).",
+    },
+    "duplicate": {
+        Language.JA: "同じ値が重複しています: {value}",
+        Language.EN: "Duplicate value: {value}",
+    },
+    "slot_order": {
+        Language.JA: "時間帯は開始が終了より前で、重ならないように並べてください。",
+        Language.EN: "Slots must start before they end and must not overlap.",
+    },
+    "slots_required": {
+        Language.JA: "時間帯制の施設では時間帯（slots）が必要です。",
+        Language.EN: "Time-slot facilities need slots.",
+    },
+    "slots_not_allowed": {
+        Language.JA: "宿泊施設では時間帯（slots）は指定できません。",
+        Language.EN: "Lodging facilities take no slots.",
+    },
+    "max_nights_lodging_only": {
+        Language.JA: "最大泊数（maxNights）は宿泊施設だけに指定できます。",
+        Language.EN: "maxNights applies to lodging facilities only.",
+    },
+    "max_nights_required": {
+        Language.JA: "宿泊施設には最大泊数（maxNights）が必要です。",
+        Language.EN: "Lodging facilities need maxNights.",
+    },
+    "date_outside_range": {
+        Language.JA: "{from_}から{to}までの日付にしてください。",
+        Language.EN: "Must be between {from_} and {to}.",
+    },
+    "range_too_long": {
+        Language.JA: "期間は{maxDays}日以内にしてください。",
+        Language.EN: "The range may span at most {maxDays} days.",
+    },
+    "date_in_past": {
+        Language.JA: "今日（{today}）以降の日付にしてください。",
+        Language.EN: "Must be today ({today}) or later.",
+    },
+    "capacity_below_booked": {
+        Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
+        Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",
+    },
+}
+
+_FALLBACK_FIELD = {
+    Language.JA: "入力内容が正しくありません。",
+    Language.EN: "Invalid value.",
+}
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A message value that differs by language, such as a reason or a thing's name."""
+
+    ja: str
+    en: str
+
+    def in_(self, lang: Language) -> str:
+        return self.ja if lang is Language.JA else self.en
+
+
+class _Blank(dict[str, Any]):
+    """Leaves `{name}` visible instead of failing when a template lacks a value."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: str, params: dict[str, Any], lang: Language) -> str:
+    values = {k: v.in_(lang) if isinstance(v, Bilingual) else v for k, v in params.items()}
+    return Formatter().vformat(template, (), _Blank(values))
+
+
+def problem_text(code: ErrorCode, lang: Language, params: dict[str, Any]) -> tuple[str, str]:
+    """Title and detail of a problem in `lang`."""
+    title, detail = PROBLEMS[code][lang]
+    return title, _fill(detail, params, lang)
+
+
+def field_message(kind: str, lang: Language, params: dict[str, Any]) -> str:
+    """The message for one field error; unknown kinds get a generic sentence."""
+    templates = FIELD_MESSAGES.get(kind)
+    if templates is None:
+        return _FALLBACK_FIELD[lang]
+    return _fill(templates[lang], params, lang)

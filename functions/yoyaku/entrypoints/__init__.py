@@ -1,0 +1,1 @@
+"""Lambda handlers: decorators, then resolve. One module per function in template.yaml."""

@@ -1,0 +1,56 @@
+"""Lambda REQUEST authorizers: resolve the bearer token to a principal.
+
+A missing or unknown token raises "Unauthorized", which API Gateway answers with 401
+(the UNAUTHORIZED gateway response in template.yaml). A valid token of the wrong kind,
+such as a citizen token on a staff route, gets a Deny policy: 403 (ACCESS_DENIED).
+Caching is off in the template so that signing out takes effect at once.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from yoyaku import runtime
+from yoyaku.adapters import session_store
+from yoyaku.domain.auth import PrincipalKind
+from yoyaku.entrypoints.observability import logger
+
+
+def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind) -> dict[str, Any]:
+    header = event.get_header_value("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    principal = None
+    if scheme.lower() == "bearer":
+        principal = session_store.resolve(token.strip(), runtime.current().now())
+    if principal is None:
+        raise Exception("Unauthorized")  # noqa: TRY002 - the exact message API Gateway expects
+    arn = event.parsed_arn
+    policy = APIGatewayAuthorizerResponse(
+        principal_id=principal.id,
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+        context={"principalKind": principal.kind.value, "principalId": principal.id},
+    )
+    if principal.kind is audience:
+        policy.allow_route(http_method=arn.http_method, resource=arn.resource)
+    else:
+        logger.info("token of another kind refused", extra={"kind": principal.kind.value})
+        policy.deny_route(http_method=arn.http_method, resource=arn.resource)
+    return policy.asdict()
+
+
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def staff(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+    return _authorize(event, PrincipalKind.STAFF)
+
+
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def citizen(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+    return _authorize(event, PrincipalKind.CITIZEN)
