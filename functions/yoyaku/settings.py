@@ -12,7 +12,6 @@ class Settings:
     table_name: str
     idempotency_table_name: str
     proof_bucket: str
-    region: str
     hold_minutes: int
     session_hours: int
 
@@ -29,7 +28,6 @@ def settings() -> Settings:
         table_name=env.get("TABLE_NAME", "yoyaku"),
         idempotency_table_name=env.get("IDEMPOTENCY_TABLE_NAME", "yoyaku-idempotency"),
         proof_bucket=env.get("PROOF_BUCKET", "yoyaku-proof-documents"),
-        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1",
         hold_minutes=int(env.get("HOLD_MINUTES", "10")),
         session_hours=int(env.get("SESSION_HOURS", "12")),
     )

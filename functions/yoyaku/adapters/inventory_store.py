@@ -83,7 +83,7 @@ def _claim(item: ClaimItem) -> Claim:
 
 def _capacity_item(facility_id: str, plan: DayPlan) -> CapacityItem:
     day = plan.new.day
-    return CapacityItem(
+    item = CapacityItem(
         partition(facility_id, day.isoformat()[:7]),
         capacity_sk(day, plan.new.resource_type_id),
         cells=[
@@ -91,10 +91,12 @@ def _capacity_item(facility_id: str, plan: DayPlan) -> CapacityItem:
             for c in plan.new.cells
         ],
         closed=plan.new.closed,
-        # VersionAttribute: save() requires the stored version to still be this one
-        # (or the item to be absent when None) and then increments it.
-        version=plan.previous_version,
     )
+    # VersionAttribute: save() requires the stored version to still be this one (or the
+    # item to be absent when there is none) and then increments it.
+    if plan.previous_version is not None:
+        item.version = plan.previous_version
+    return item
 
 
 def apply(facility_id: str, plans: list[DayPlan], now: datetime) -> None:

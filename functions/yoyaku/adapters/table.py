@@ -36,9 +36,9 @@ class _FromSettings:
 
 
 class TableItem(Model):
+    # No region here: botocore takes it from AWS_REGION like every other client.
     class Meta:
         table_name = _FromSettings(lambda: settings().table_name)
-        region = _FromSettings(lambda: settings().region)
         max_retry_attempts = 3
 
     pk = UnicodeAttribute(hash_key=True)

@@ -7,13 +7,12 @@ from functools import cache
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
-from yoyaku.settings import settings
 
 
 @cache
 def connection() -> Connection:
     """One shared connection for transactions (the endpoint comes from the environment)."""
-    return Connection(region=settings().region)
+    return Connection()
 
 
 def condition_failed(error: Exception) -> bool:

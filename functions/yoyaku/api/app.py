@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -20,9 +23,14 @@ def request_language(app: APIGatewayRestResolver) -> Language:
     return negotiate_language(app.current_event.get_header_value("accept-language"))
 
 
+def _json(value: object) -> str:
+    """Compact UTF-8 JSON: Japanese stays readable instead of \\u escapes."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
+
+
 def create_app(*routers: Router) -> APIGatewayRestResolver:
     """A REST resolver serving `routers`, where every failure is a localized problem."""
-    app = APIGatewayRestResolver(enable_validation=True, strip_prefixes=None)
+    app = APIGatewayRestResolver(enable_validation=True, serializer=_json)
     for router in routers:
         app.include_router(router)
 

@@ -1,0 +1,67 @@
+"""`python -m local` (make run): the whole service at http://127.0.0.1:$PORT (default 3000)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import warnings
+
+from local import aws, demo, template
+from local.gateway import Gateway
+from local.scheduler import LocalScheduler
+from local.server import LocalRoutes, serve
+from yoyaku import runtime
+from yoyaku.adapters.clock import OffsetClock
+
+
+def main() -> int:
+    started = time.perf_counter()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    port = int(os.environ.get("PORT", "3000"))
+    document = template.load()
+    local = aws.start_moto()
+    names = aws.create_resources(local, document)
+    functions = template.functions(document)
+    # Every function shares this process, so the template's variables are set once.
+    for function in functions.values():
+        for key, value in function.environment.items():
+            os.environ[key] = str(aws.resolve(value, names))
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ["YOYAKU_LOCAL"] = "1"
+
+    clock = OffsetClock()
+    runtime.install(runtime.Runtime(clock=clock))
+    gateway = Gateway(template.api(document), functions)
+    aws.dispatch_lambda_in_process(gateway.invoke, names)
+    scheduler = LocalScheduler(lambda name, event: gateway.invoke(name, event))
+    demo.load(gateway)
+    scheduler.start()
+
+    server = serve(port, gateway, LocalRoutes(clock, scheduler))
+    print(
+        f"Yoyaku is running at http://127.0.0.1:{port} "
+        f"(AWS mock at {local.endpoint}, ready in {time.perf_counter() - started:.1f}s)\n"
+        f"  try: curl http://127.0.0.1:{port}/v1/facilities\n"
+        f"  staff sign-in: {demo.DEMO_STAFF_ID} / {demo.DEMO_STAFF_PASSWORD}\n"
+        "  data lives in memory only: it is rebuilt from the demo set at every start.\n"
+        "  Ctrl-C stops.",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+    finally:
+        server.server_close()
+        scheduler.stop()
+        local.stop()
+        print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""moto in server mode on loopback, with the template's resources created in it."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import requests
+from moto.server import ThreadedMotoServer
+
+from local.gateway import ACCOUNT, REGION
+from local.template import functions, resources
+
+STACK = "yoyaku"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class LocalAws:
+    server: ThreadedMotoServer
+    endpoint: str
+    names: dict[str, str]  # logical id -> physical name
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_moto() -> LocalAws:
+    """Starts moto on a free loopback port and points every AWS client in this process at it."""
+    port = free_port()
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts anything
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            # moto's Step Functions executor calls back into moto at this port.
+            "MOTO_PORT": str(port),
+        }
+    )
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    requests.post(
+        f"{endpoint}/moto-api/config",
+        json={
+            "stepfunctions": {"execute_state_machine": True},
+            "lambda": {"use_docker": False},
+        },
+        timeout=10,
+    ).raise_for_status()
+    return LocalAws(server, endpoint, {})
+
+
+def physical_name(logical_id: str) -> str:
+    return f"{STACK}-{logical_id}".lower()
+
+
+def resolve(value: Any, names: dict[str, str]) -> Any:
+    """Resolves the intrinsic functions the template uses in environment variables."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref":
+            return names.get(arg, arg)
+        if key == "Fn::GetAtt":
+            return names.get(f"{arg[0]}.{arg[1]}", names.get(arg[0], arg[0]))
+        if key == "Fn::Sub":
+            text = str(arg)
+            for name, physical in names.items():
+                text = text.replace("${" + name + "}", physical)
+            return text
+    return value
+
+
+def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str]:
+    """Creates tables, buckets and (dummy-code) functions named after the template."""
+    names: dict[str, str] = {}
+    dynamodb = boto3.client("dynamodb")
+    for logical_id, body in resources(document, "AWS::DynamoDB::Table").items():
+        props = body["Properties"]
+        name = physical_name(logical_id)
+        args: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        dynamodb.create_table(**args)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        names[logical_id] = name
+        names[f"{logical_id}.Arn"] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+
+    s3 = boto3.client("s3")
+    for logical_id in resources(document, "AWS::S3::Bucket"):
+        name = physical_name(logical_id)
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        names[logical_id] = name
+        names[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
+
+    iam = boto3.client("iam")
+    role = iam.create_role(
+        RoleName="yoyaku-local",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("placeholder.py", "# the local runtime calls the real handler in-process\n")
+    lambda_client = boto3.client("lambda")
+    for logical_id in functions(document):
+        name = physical_name(logical_id)
+        lambda_client.create_function(
+            FunctionName=name,
+            Runtime="python3.13",
+            Role=role,
+            Handler="placeholder.handler",
+            Code={"ZipFile": code.getvalue()},
+        )
+        names[logical_id] = name
+        names[f"{logical_id}.Arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+    local.names = names
+    return names
+
+
+def dispatch_lambda_in_process(invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]) -> None:
+    """Makes moto's Docker-less Lambda call the real handlers (Step Functions tasks, schedules)."""
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    logical = {physical: logical_id for logical_id, physical in names.items() if "." not in logical_id}
+
+    def invoke_real(
+        self: Any, function_name: str, qualifier: str | None, body: Any, headers: Any,
+        response_headers: Any,
+    ) -> bytes:
+        name = function_name.split(":")[-1]
+        event = json.loads(body) if body else {}
+        try:
+            result = invoke(logical.get(name, name), event)
+        except Exception as error:  # report it as a function error so Retry/Catch see it
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorType": type(error).__name__, "errorMessage": str(error)}).encode()
+        return json.dumps(result).encode()
+
+    LambdaSimpleBackend.invoke = invoke_real  # type: ignore[method-assign]

@@ -1,0 +1,212 @@
+"""Demo data from the seeds, loaded through the real staff API so it obeys every rule.
+
+Minato's resort facilities (seed 003) as lodging, Ageo's sports facilities (seed 000)
+and a My Number card counter (seed 002) as time-slot facilities, inventory for the next
+three months, two notices and a demo staff account.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from local.gateway import Gateway
+from yoyaku import runtime
+from yoyaku.adapters import passwords, staff_store
+from yoyaku.domain.calendar import add_months, days
+
+DEMO_STAFF_ID = "demo-staff"
+DEMO_STAFF_PASSWORD = "demo-staff-password"  # noqa: S105 - local runtime only, in the README
+
+MINATO_RULES = {
+    "opensBefore": "P1M",
+    "closesDaysBefore": {"provisional": 14, "verified": 5},
+    "maxNights": 2,
+    "maxUnitsPerBooking": 3,
+    "changeDeadlineDays": 5,
+    "cancelDeadlineDays": 3,
+}
+SPORTS_RULES = {
+    "opensBefore": "P1M",
+    "closesDaysBefore": {"provisional": 14, "verified": 5},
+    "maxUnitsPerBooking": 2,
+    "changeDeadlineDays": 3,
+    "cancelDeadlineDays": 1,
+}
+COUNTER_RULES = {
+    "opensBefore": "P1M",
+    "closesDaysBefore": {"provisional": 1, "verified": 1},
+    "maxUnitsPerBooking": 4,
+    "changeDeadlineDays": 1,
+    "cancelDeadlineDays": 1,
+}
+MINATO_LOTTERY = {"enabled": True, "residentsOnly": True}
+
+FACILITIES: dict[str, dict[str, Any]] = {
+    "minato-ohiradai": {
+        "name": "大平台みなと荘",
+        "kind": "lodging",
+        "municipality": "港区",
+        "description": "箱根・大平台の区民保養施設。和洋室希望を承ります（利用可否は当日チェックイン時にご案内）。",
+        "address": "神奈川県足柄下郡箱根町大平台",
+        "resourceTypes": [{"resourceTypeId": "room", "name": "客室", "capacityPersons": 5}],
+        "rules": MINATO_RULES,
+        "lottery": MINATO_LOTTERY,
+        "options": {"roomStyleWish": True},
+    },
+    "minato-atagawa": {
+        "name": "熱川プリンスホテル",
+        "kind": "lodging",
+        "municipality": "港区",
+        "description": "伊豆・熱川温泉の区民保養施設（契約施設）。",
+        "address": "静岡県賀茂郡東伊豆町奈良本",
+        "resourceTypes": [{"resourceTypeId": "washitsu", "name": "和室", "capacityPersons": 5}],
+        "rules": MINATO_RULES,
+        "lottery": MINATO_LOTTERY,
+    },
+    "minato-izusan": {
+        "name": "ラビスタ伊豆山",
+        "kind": "lodging",
+        "municipality": "港区",
+        "description": "熱海・伊豆山の区民保養施設（冬季施設）。",
+        "address": "静岡県熱海市伊豆山",
+        "resourceTypes": [{"resourceTypeId": "wayoshitsu", "name": "和洋室", "capacityPersons": 4}],
+        "rules": MINATO_RULES,
+        "lottery": MINATO_LOTTERY,
+    },
+    "ageo-gym": {
+        "name": "上尾市民体育館",
+        "kind": "timeslot",
+        "municipality": "上尾市",
+        "description": "メインアリーナは2面、サブアリーナは1面単位で予約できます。月曜休館。",
+        "address": "埼玉県上尾市",
+        "resourceTypes": [
+            {"resourceTypeId": "main-arena", "name": "メインアリーナ（1面）"},
+            {"resourceTypeId": "sub-arena", "name": "サブアリーナ"},
+        ],
+        "rules": SPORTS_RULES,
+    },
+    "ageo-tennis": {
+        "name": "上尾運動公園テニスコート",
+        "kind": "timeslot",
+        "municipality": "上尾市",
+        "description": "砂入り人工芝コート4面。2時間単位。",
+        "address": "埼玉県上尾市",
+        "resourceTypes": [{"resourceTypeId": "court", "name": "テニスコート（1面）"}],
+        "rules": SPORTS_RULES,
+    },
+    "ageo-hiraikata-baseball": {
+        "name": "平方野球場",
+        "kind": "timeslot",
+        "municipality": "上尾市",
+        "description": "硬式・軟式野球場。午前・午後の半日単位。",
+        "address": "埼玉県上尾市平方",
+        "resourceTypes": [{"resourceTypeId": "field", "name": "野球場（全面）"}],
+        "rules": SPORTS_RULES,
+    },
+    "mynumber-counter": {
+        "name": "マイナンバーカード交付窓口",
+        "kind": "timeslot",
+        "municipality": "上尾市",
+        "description": "マイナンバーカードの受け取り予約。1人15分、2人以上は連続した枠を予約します。土日休み。",
+        "address": "上尾市役所 本庁舎",
+        "resourceTypes": [
+            {"resourceTypeId": "counter-1", "name": "第1窓口"},
+            {"resourceTypeId": "counter-2", "name": "第2窓口"},
+        ],
+        "rules": COUNTER_RULES,
+    },
+}
+
+
+def _slots(first: int, last: int, minutes: int) -> list[dict[str, str]]:
+    slots = []
+    start = first * 60
+    while start + minutes <= last * 60:
+        end = start + minutes
+        slots.append(
+            {"start": f"{start // 60:02d}:{start % 60:02d}", "end": f"{end // 60:02d}:{end % 60:02d}"}
+        )
+        start = end
+    return slots
+
+
+# facility -> resource type -> (capacity, slots or None, closed weekdays (0 = Monday))
+INVENTORY: dict[str, dict[str, tuple[int, list[dict[str, str]] | None, set[int]]]] = {
+    "minato-ohiradai": {"room": (10, None, set())},
+    "minato-atagawa": {"washitsu": (8, None, set())},
+    "minato-izusan": {"wayoshitsu": (6, None, set())},
+    "ageo-gym": {
+        "main-arena": (2, _slots(9, 21, 180), {0}),
+        "sub-arena": (1, _slots(9, 21, 180), {0}),
+    },
+    "ageo-tennis": {"court": (4, _slots(9, 17, 120), set())},
+    "ageo-hiraikata-baseball": {"field": (1, _slots(9, 17, 240), set())},
+    "mynumber-counter": {
+        "counter-1": (1, _slots(9, 17, 15), {5, 6}),
+        "counter-2": (1, _slots(9, 17, 15), {5, 6}),
+    },
+}
+
+NOTICES = [
+    {
+        "title": "区民保養施設の抽選申込みについて",
+        "body": "大平台みなと荘・熱川プリンスホテル・ラビスタ伊豆山の人気日程は抽選で受け付けます。"
+        "抽選の申込みは区内在住の本登録済みの方が対象です。1回の抽選で申し込めるのは1施設、第3希望までです。",
+    },
+    {
+        "title": "オンライン利用者登録を始めました",
+        "body": "インターネットから利用者登録ができるようになりました。利用者番号はすぐにメールでお知らせし、"
+        "仮登録の状態でも宿泊日の14日前まで予約できます。在住・在勤の確認後に本登録となります。",
+    },
+]
+
+
+def _call(gateway: Gateway, method: str, path: str, token: str | None, body: Any) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = gateway.handle(method, path, {}, headers, json.dumps(body).encode())
+    if response.status >= 300:
+        raise RuntimeError(f"demo data: {method} {path} → {response.status} {response.body!r}")
+    return json.loads(response.body) if response.body else None
+
+
+def load(gateway: Gateway) -> None:
+    staff_store.save(
+        staff_store.StaffAccount(
+            DEMO_STAFF_ID, "デモ職員", passwords.hash_password(DEMO_STAFF_PASSWORD)
+        )
+    )
+    session = _call(
+        gateway,
+        "POST",
+        "/v1/staff/sessions",
+        None,
+        {"staffId": DEMO_STAFF_ID, "password": DEMO_STAFF_PASSWORD},
+    )
+    token = session["token"]
+    today = runtime.current().today()
+    until = add_months(today, 3)
+    for facility_id, definition in FACILITIES.items():
+        _call(gateway, "PUT", f"/v1/staff/facilities/{facility_id}", token, definition)
+        for resource_type_id, (capacity, slots, closed_weekdays) in INVENTORY[facility_id].items():
+            change: dict[str, Any] = {
+                "resourceTypeId": resource_type_id,
+                "from": today.isoformat(),
+                "to": until.isoformat(),
+                "capacity": capacity,
+                "closedDates": _weekdays(today, until, closed_weekdays),
+            }
+            if slots:
+                change["slots"] = slots
+            _call(gateway, "PUT", f"/v1/staff/facilities/{facility_id}/inventory", token, change)
+    for notice in NOTICES:
+        _call(gateway, "POST", "/v1/staff/notices", token, notice)
+
+
+def _weekdays(start: date, end: date, weekdays: set[int]) -> list[str]:
+    return [d.isoformat() for d in days(start, end) if d.weekday() in weekdays]
+
+

@@ -1,0 +1,98 @@
+"""Fires EventBridge Scheduler schedules, which moto stores but never runs.
+
+One-time `at(...)` schedules fire once their time has come by the application's clock
+(so moving the clock with /_local/clock fires them); `/_local/schedules/{name}/run`
+fires any schedule now. Targets are Step Functions state machines or Lambda functions.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+
+from yoyaku import runtime
+
+
+class UnknownSchedule(KeyError):
+    pass
+
+
+class LocalScheduler:
+    def __init__(self, invoke_function: Callable[[str, dict[str, Any]], Any]) -> None:
+        self._invoke_function = invoke_function
+        self._fired: set[str] = set()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._loop, name="local-scheduler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _schedules(self) -> list[dict[str, Any]]:
+        client = boto3.client("scheduler")
+        found = []
+        for page in client.get_paginator("list_schedules").paginate():
+            for summary in page.get("Schedules", []):
+                found.append(
+                    client.get_schedule(
+                        Name=summary["Name"], GroupName=summary.get("GroupName", "default")
+                    )
+                )
+        return found
+
+    def _loop(self) -> None:
+        while not self._stop.wait(1.0):
+            try:
+                self.fire_due()
+            except Exception as error:  # keep the service up; say what failed
+                print(f"local scheduler: {error!r}", flush=True)
+
+    def fire_due(self) -> list[str]:
+        now = runtime.current().now()
+        fired = []
+        for schedule in self._schedules():
+            due = _at(schedule)
+            if due is not None and due <= now and schedule["Name"] not in self._fired:
+                self._fire(schedule)
+                fired.append(schedule["Name"])
+        return fired
+
+    def run(self, name: str) -> dict[str, Any]:
+        for schedule in self._schedules():
+            if schedule["Name"] == name:
+                return self._fire(schedule)
+        raise UnknownSchedule(name)
+
+    def _fire(self, schedule: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._fired.add(schedule["Name"])
+        target = schedule["Target"]
+        arn: str = target["Arn"]
+        payload = target.get("Input") or "{}"
+        print(f"local scheduler: firing {schedule['Name']} → {arn}", flush=True)
+        if ":states:" in arn:
+            execution = boto3.client("stepfunctions").start_execution(
+                stateMachineArn=arn, input=payload
+            )
+            return {"schedule": schedule["Name"], "executionArn": execution["executionArn"]}
+        if ":lambda:" in arn:
+            result = self._invoke_function(arn.split(":")[-1], json.loads(payload))
+            return {"schedule": schedule["Name"], "result": result}
+        raise ValueError(f"unsupported schedule target {arn}")
+
+
+def _at(schedule: dict[str, Any]) -> datetime | None:
+    expression: str = schedule.get("ScheduleExpression", "")
+    if not expression.startswith("at(") or schedule.get("State") == "DISABLED":
+        return None
+    zone = ZoneInfo(schedule.get("ScheduleExpressionTimezone") or "UTC")
+    return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=zone)

@@ -1,0 +1,144 @@
+"""The HTTP front of the local runtime: local-only routes, then the gateway."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from local.gateway import Gateway, HttpResponse
+from local.scheduler import LocalScheduler, UnknownSchedule
+from local.template import ROOT
+from yoyaku.adapters.clock import OffsetClock
+
+OPENAPI = ROOT / "docs" / "openapi.json"
+_RUN_SCHEDULE = re.compile(r"^/_local/schedules/(?P<name>[^/]+)/run$")
+
+
+def _json(status: int, body: Any, content_type: str = "application/json") -> HttpResponse:
+    return HttpResponse(
+        status, {"Content-Type": content_type}, json.dumps(body, ensure_ascii=False).encode()
+    )
+
+
+def _problem(status: int, code: str, title: str, detail: str) -> HttpResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code}
+    return _json(status, body, "application/problem+json")
+
+
+class LocalRoutes:
+    """`/_local/*` of API.md and `/openapi.json`; never part of the deployed API."""
+
+    def __init__(self, clock: OffsetClock, scheduler: LocalScheduler) -> None:
+        self.clock = clock
+        self.scheduler = scheduler
+
+    def handle(self, method: str, path: str, body: bytes) -> HttpResponse | None:
+        if path == "/openapi.json" and method == "GET":
+            return HttpResponse(200, {"Content-Type": "application/json"}, Path(OPENAPI).read_bytes())
+        if path == "/_local/outbox" and method == "GET":
+            return _json(200, {"items": outbox()})
+        if path == "/_local/clock":
+            if method == "POST":
+                return self._move_clock(body)
+            if method == "GET":
+                return _json(200, self._clock_state())
+        found = _RUN_SCHEDULE.match(path)
+        if found and method == "POST":
+            try:
+                return _json(200, self.scheduler.run(found["name"]))
+            except UnknownSchedule:
+                return _problem(404, "NOT_FOUND", "Unknown schedule", f"No schedule named {found['name']}.")
+        return None
+
+    def _clock_state(self) -> dict[str, Any]:
+        return {
+            "offsetSeconds": int(self.clock.offset.total_seconds()),
+            "now": self.clock.now().isoformat(timespec="seconds"),
+        }
+
+    def _move_clock(self, body: bytes) -> HttpResponse:
+        try:
+            offset = json.loads(body or b"{}")["offsetSeconds"]
+            if isinstance(offset, bool) or not isinstance(offset, int | float):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return _problem(
+                422, "VALIDATION_FAILED", "offsetSeconds is required",
+                'Send {"offsetSeconds": <seconds from the real time>}, e.g. 600.',
+            )
+        self.clock.set_offset(timedelta(seconds=offset))
+        self.scheduler.fire_due()
+        return _json(200, self._clock_state())
+
+
+def outbox() -> list[dict[str, Any]]:
+    """Every e-mail moto's SES has accepted, oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from local.gateway import REGION
+
+    items = []
+    for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+        destinations = getattr(message, "destinations", {}) or {}
+        to = destinations.get("ToAddresses", []) if isinstance(destinations, dict) else destinations
+        items.append(
+            {
+                "to": list(to),
+                "subject": getattr(message, "subject", ""),
+                "body": getattr(message, "body", getattr(message, "raw_data", "")),
+                "sentAt": getattr(message, "sent_at", ""),
+            }
+        )
+    return items
+
+
+def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "yoyaku-local"
+
+        def _serve(self) -> None:
+            started = time.perf_counter()
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {k: v for k, v in self.headers.items()}
+            try:
+                response = local_routes.handle(self.command, url.path, body) or gateway.handle(
+                    self.command, url.path, parse_qs(url.query), headers, body
+                )
+            except Exception as error:  # a crash in a handler is a 502 from API Gateway too
+                print(f"  ! {type(error).__name__}: {error}", flush=True)
+                response = _problem(
+                    502, "INTERNAL_ERROR", "Bad gateway", "The function failed; see the server log."
+                )
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                if name.lower() not in ("content-length", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+            elapsed = (time.perf_counter() - started) * 1000
+            stamp = datetime.now(UTC).astimezone().strftime("%H:%M:%S")
+            print(f"{stamp} {self.command} {self.path} {response.status} {elapsed:.0f}ms", flush=True)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """One line per request is printed by _serve; silence the default log."""
+
+    return Handler
+
+
+def serve(port: int, gateway: Gateway, local_routes: LocalRoutes) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(gateway, local_routes))
+    server.daemon_threads = True
+    return server
