@@ -9,6 +9,7 @@ VENV := .venv
 SAM_VENV := .venv-sam
 BIN := $(VENV)/bin
 export PYTHONPATH := functions:.
+export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help venv run test test-unit test-integration test-e2e lint bench openapi sam-validate build clean
 

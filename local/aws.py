@@ -44,7 +44,7 @@ def start_moto() -> LocalAws:
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts anything
+            "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
@@ -73,7 +73,7 @@ def physical_name(logical_id: str) -> str:
 def resolve(value: Any, names: dict[str, str]) -> Any:
     """Resolves the intrinsic functions the template uses in environment variables."""
     if isinstance(value, dict) and len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Ref":
             return names.get(arg, arg)
         if key == "Fn::GetAtt":
@@ -122,7 +122,9 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
     )["Role"]["Arn"]
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("placeholder.py", "# the local runtime calls the real handler in-process\n")
+        archive.writestr(
+            "placeholder.py", "# the local runtime calls the real handler in-process\n"
+        )
     lambda_client = boto3.client("lambda")
     for logical_id in functions(document):
         name = physical_name(logical_id)
@@ -139,14 +141,22 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
     return names
 
 
-def dispatch_lambda_in_process(invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]) -> None:
+def dispatch_lambda_in_process(
+    invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]
+) -> None:
     """Makes moto's Docker-less Lambda call the real handlers (Step Functions tasks, schedules)."""
     from moto.awslambda_simple.models import LambdaSimpleBackend
 
-    logical = {physical: logical_id for logical_id, physical in names.items() if "." not in logical_id}
+    logical = {
+        physical: logical_id for logical_id, physical in names.items() if "." not in logical_id
+    }
 
     def invoke_real(
-        self: Any, function_name: str, qualifier: str | None, body: Any, headers: Any,
+        self: Any,
+        function_name: str,
+        qualifier: str | None,
+        body: Any,
+        headers: Any,
         response_headers: Any,
     ) -> bytes:
         name = function_name.split(":")[-1]
@@ -155,7 +165,9 @@ def dispatch_lambda_in_process(invoke: Callable[[str, dict[str, Any]], Any], nam
             result = invoke(logical.get(name, name), event)
         except Exception as error:  # report it as a function error so Retry/Catch see it
             response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps({"errorType": type(error).__name__, "errorMessage": str(error)}).encode()
+            return json.dumps(
+                {"errorType": type(error).__name__, "errorMessage": str(error)}
+            ).encode()
         return json.dumps(result).encode()
 
     LambdaSimpleBackend.invoke = invoke_real  # type: ignore[method-assign]

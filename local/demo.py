@@ -17,7 +17,7 @@ from yoyaku.adapters import passwords, staff_store
 from yoyaku.domain.calendar import add_months, days
 
 DEMO_STAFF_ID = "demo-staff"
-DEMO_STAFF_PASSWORD = "demo-staff-password"  # noqa: S105 - local runtime only, in the README
+DEMO_STAFF_PASSWORD = "demo-staff-password"
 
 MINATO_RULES = {
     "opensBefore": "P1M",
@@ -126,7 +126,10 @@ def _slots(first: int, last: int, minutes: int) -> list[dict[str, str]]:
     while start + minutes <= last * 60:
         end = start + minutes
         slots.append(
-            {"start": f"{start // 60:02d}:{start % 60:02d}", "end": f"{end // 60:02d}:{end % 60:02d}"}
+            {
+                "start": f"{start // 60:02d}:{start % 60:02d}",
+                "end": f"{end // 60:02d}:{end % 60:02d}",
+            }
         )
         start = end
     return slots
@@ -208,5 +211,3 @@ def load(gateway: Gateway) -> None:
 
 def _weekdays(start: date, end: date, weekdays: set[int]) -> list[str]:
     return [d.isoformat() for d in days(start, end) if d.weekday() in weekdays]
-
-

@@ -86,7 +86,11 @@ class Gateway:
         return None
 
     def handle(
-        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
         body: bytes,
     ) -> HttpResponse:
         found = self._find(method, path)

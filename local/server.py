@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local.gateway import Gateway, HttpResponse
+from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
 from local.scheduler import LocalScheduler, UnknownSchedule
 from local.template import ROOT
 from yoyaku.adapters.clock import OffsetClock
@@ -40,7 +40,9 @@ class LocalRoutes:
 
     def handle(self, method: str, path: str, body: bytes) -> HttpResponse | None:
         if path == "/openapi.json" and method == "GET":
-            return HttpResponse(200, {"Content-Type": "application/json"}, Path(OPENAPI).read_bytes())
+            return HttpResponse(
+                200, {"Content-Type": "application/json"}, Path(OPENAPI).read_bytes()
+            )
         if path == "/_local/outbox" and method == "GET":
             return _json(200, {"items": outbox()})
         if path == "/_local/clock":
@@ -53,7 +55,9 @@ class LocalRoutes:
             try:
                 return _json(200, self.scheduler.run(found["name"]))
             except UnknownSchedule:
-                return _problem(404, "NOT_FOUND", "Unknown schedule", f"No schedule named {found['name']}.")
+                return _problem(
+                    404, "NOT_FOUND", "Unknown schedule", f"No schedule named {found['name']}."
+                )
         return None
 
     def _clock_state(self) -> dict[str, Any]:
@@ -69,7 +73,9 @@ class LocalRoutes:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return _problem(
-                422, "VALIDATION_FAILED", "offsetSeconds is required",
+                422,
+                "VALIDATION_FAILED",
+                "offsetSeconds is required",
                 'Send {"offsetSeconds": <seconds from the real time>}, e.g. 600.',
             )
         self.clock.set_offset(timedelta(seconds=offset))
@@ -79,13 +85,10 @@ class LocalRoutes:
 
 def outbox() -> list[dict[str, Any]]:
     """Every e-mail moto's SES has accepted, oldest first."""
-    from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from local.gateway import REGION
-
     items = []
-    for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+    for message in ses_backends[ACCOUNT][REGION].sent_messages:
         destinations = getattr(message, "destinations", {}) or {}
         to = destinations.get("ToAddresses", []) if isinstance(destinations, dict) else destinations
         items.append(
@@ -128,7 +131,9 @@ def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRe
             self.wfile.write(response.body)
             elapsed = (time.perf_counter() - started) * 1000
             stamp = datetime.now(UTC).astimezone().strftime("%H:%M:%S")
-            print(f"{stamp} {self.command} {self.path} {response.status} {elapsed:.0f}ms", flush=True)
+            print(
+                f"{stamp} {self.command} {self.path} {response.status} {elapsed:.0f}ms", flush=True
+            )
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

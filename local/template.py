@@ -71,18 +71,12 @@ class Api:
 
 def _pattern(path: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", path)
-    regex = "".join(
-        f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts
-    )
+    regex = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
     return re.compile(regex)
 
 
 def resources(document: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {
-        name: body
-        for name, body in document["Resources"].items()
-        if body["Type"] == kind
-    }
+    return {name: body for name, body in document["Resources"].items() if body["Type"] == kind}
 
 
 def functions(document: dict[str, Any]) -> dict[str, Function]:

@@ -13,7 +13,9 @@ def _sk(facility_id: str) -> str:
 
 
 def save(facility: Facility) -> None:
-    FacilityItem(CATALOG, _sk(facility.facility_id), document=facility.model_dump(mode="json")).save()
+    FacilityItem(
+        CATALOG, _sk(facility.facility_id), document=facility.model_dump(mode="json")
+    ).save()
 
 
 def get(facility_id: str) -> Facility | None:

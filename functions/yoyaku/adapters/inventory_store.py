@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -38,9 +39,7 @@ def claim_sk(day: date, resource_type_id: str, cell: str, unit: int) -> str:
     return f"{day.isoformat()}#CLAIM#{resource_type_id}#{cell}#{unit:03d}"
 
 
-def read_range(
-    facility_id: str, start: date, end: date
-) -> tuple[list[DayInventory], list[Claim]]:
+def read_range(facility_id: str, start: date, end: date) -> tuple[list[DayInventory], list[Claim]]:
     """Every capacity record and claim from `start` to `end`: one Query per month."""
     inventory: list[DayInventory] = []
     claims: list[Claim] = []
@@ -144,15 +143,16 @@ def _apply_day(facility_id: str, plan: DayPlan, now: datetime) -> bool:
 
 def _version_is(version: int | None) -> Condition:
     if version is None:
-        return CapacityItem.pk.does_not_exist()
-    return CapacityItem.version == version
+        return cast(Condition, CapacityItem.pk.does_not_exist())
+    return cast(Condition, CapacityItem.version == version)
 
 
 def claim_is_free(now: datetime) -> Condition:
     """The claim condition of DESIGN.md: absent, or a hold whose expiry has passed."""
-    return ClaimItem.pk.does_not_exist() | (
+    condition = ClaimItem.pk.does_not_exist() | (
         (ClaimItem.state == ClaimState.HOLD.value) & (ClaimItem.expires_at < now)
     )
+    return cast(Condition, condition)
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,7 @@ def save(notice: Notice) -> None:
 def published(now: datetime, limit: int = 50) -> list[Notice]:
     """Notices already published at `now`, newest first."""
     upper = f"{now.astimezone(UTC).isoformat(timespec='seconds')}#~"
-    items = NoticeItem.query(
-        NOTICES, NoticeItem.sk <= upper, scan_index_forward=False, limit=limit
-    )
+    items = NoticeItem.query(NOTICES, NoticeItem.sk <= upper, scan_index_forward=False, limit=limit)
     return [
         Notice(
             notice_id=i.sk.split("#", 1)[1],

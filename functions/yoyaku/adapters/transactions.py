@@ -8,7 +8,6 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 
-
 @cache
 def connection() -> Connection:
     """One shared connection for transactions (the endpoint comes from the environment)."""

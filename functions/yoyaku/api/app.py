@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.router import Router
+from aws_lambda_powertools.shared.json_encoder import Encoder
 
 from yoyaku.api.problems import negotiate_language, problem_response
 from yoyaku.api.validation import field_errors
@@ -40,7 +40,9 @@ def create_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
-        problem = DomainError(ErrorCode.VALIDATION_FAILED, field_errors=field_errors(error.errors()))
+        problem = DomainError(
+            ErrorCode.VALIDATION_FAILED, field_errors=field_errors(error.errors())
+        )
         return problem_response(problem, request_language(app))
 
     @app.not_found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler.router import Router
+from typing import cast
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -14,7 +17,8 @@ def principal(router: Router) -> Principal:
     The authorizer already refused missing and invalid tokens; this check keeps a
     misconfigured route from ever serving an anonymous caller.
     """
-    context = router.current_event.request_context.authorizer.raw_event or {}
+    event = cast(APIGatewayProxyEvent, router.current_event)
+    context = event.request_context.authorizer.raw_event or {}
     kind, principal_id = context.get("principalKind"), context.get("principalId")
     if kind not in {k.value for k in PrincipalKind} or not principal_id:
         raise DomainError(ErrorCode.UNAUTHENTICATED)

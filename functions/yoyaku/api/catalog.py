@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import Field
-from aws_lambda_powertools.event_handler.router import Router
 
 from yoyaku import runtime
 from yoyaku.adapters import catalog_store, inventory_store

@@ -49,13 +49,12 @@ def availability(
     now: datetime,
     today: date,
 ) -> list[DayAvailability]:
-    """One entry per day and resource type; days without inventory, or past, are closed."""
+    """One entry per day and resource type; past days, closed days and days without
+    inventory are `closed` with nothing available (and no slots listed)."""
     records = {(d.day, d.resource_type_id): d for d in inventory}
     live: Counter[tuple[date, str, str]] = Counter()
     closures: Counter[tuple[date, str, str]] = Counter()
-    units_of = {
-        (d.day, d.resource_type_id, c.key): c.units for d in inventory for c in d.cells
-    }
+    units_of = {(d.day, d.resource_type_id, c.key): c.units for d in inventory for c in d.cells}
     for claim in claims:
         key = (claim.day, claim.resource_type_id, claim.cell)
         if claim.unit >= units_of.get(key, 0):
@@ -70,12 +69,16 @@ def availability(
         for resource in facility.resource_types:
             rt = resource.resource_type_id
             record = records.get((day, rt))
-            if record is None or day < today:
-                slots = [] if facility.kind == "timeslot" else None
+            if record is None or record.closed or day < today:
+                slots: list[SlotAvailability] | None = [] if facility.kind == "timeslot" else None
                 result.append(
                     DayAvailability(
-                        date=day, resource_type_id=rt, capacity=0, available=0,
-                        mark="closed", slots=slots,
+                        date=day,
+                        resource_type_id=rt,
+                        capacity=0,
+                        available=0,
+                        mark="closed",
+                        slots=slots,
                     )
                 )
                 continue

@@ -47,4 +47,6 @@ def months_between(start: date, end: date) -> list[str]:
 def end_of_next_month(day: date) -> date:
     """The last day of the month after `day`: the seed's two-month vacancy calendar."""
     first_of_next = add_months(day.replace(day=1), 1)
-    return first_of_next.replace(day=calendar.monthrange(first_of_next.year, first_of_next.month)[1])
+    return first_of_next.replace(
+        day=calendar.monthrange(first_of_next.year, first_of_next.month)[1]
+    )

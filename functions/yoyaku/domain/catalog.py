@@ -60,7 +60,8 @@ class LotterySettings(CamelModel):
 
 class FacilityOptions(CamelModel):
     room_style_wish: bool = Field(
-        default=False, description="Guests may state a Japanese/Western-style room wish (和洋室希望)."
+        default=False,
+        description="Guests may state a Japanese/Western-style room wish (和洋室希望).",
     )
 
 
@@ -100,4 +101,6 @@ class Facility(FacilityDefinition):
     facility_id: FacilityId
 
     def resource_type(self, resource_type_id: str) -> ResourceType | None:
-        return next((r for r in self.resource_types if r.resource_type_id == resource_type_id), None)
+        return next(
+            (r for r in self.resource_types if r.resource_type_id == resource_type_id), None
+        )

@@ -6,7 +6,8 @@ values its message needs, so one exception handler can render it in either langu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -78,7 +79,7 @@ class FieldError:
 
     field: str
     kind: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class DomainError(Exception):

@@ -75,7 +75,11 @@ class InventoryChange(CamelModel):
             raise PydanticCustomError(
                 "date_outside_range",
                 "closed date outside range",
-                {"from_": self.from_.isoformat(), "to": self.to.isoformat(), "field": "closedDates"},
+                {
+                    "from_": self.from_.isoformat(),
+                    "to": self.to.isoformat(),
+                    "field": "closedDates",
+                },
             )
         return self
 
@@ -183,9 +187,7 @@ def plan_inventory(
     for day in days(change.from_, change.to):
         closed = day in closed_dates
         current = existing.get(day)
-        wanted = (
-            {s.key: (s.start, s.end) for s in slots} if slots else {WHOLE_DAY: (None, None)}
-        )
+        wanted = {s.key: (s.start, s.end) for s in slots} if slots else {WHOLE_DAY: (None, None)}
         old_cells = {c.key: c for c in current.cells} if current else {}
         new_cells: list[Cell] = []
         cell_plans: list[CellPlan] = []

@@ -23,7 +23,10 @@ class Language(StrEnum):
 # code -> language -> (title, detail template)
 PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
     ErrorCode.VALIDATION_FAILED: {
-        Language.JA: ("入力内容に誤りがあります", "各項目のメッセージを確認し、入力し直してください。"),
+        Language.JA: (
+            "入力内容に誤りがあります",
+            "各項目のメッセージを確認し、入力し直してください。",
+        ),
         Language.EN: ("Some fields are invalid", "Check the message for each field and try again."),
     },
     ErrorCode.UNAUTHENTICATED: {
@@ -51,7 +54,10 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         ),
     },
     ErrorCode.FORBIDDEN: {
-        Language.JA: ("この操作は許可されていません", "この操作に必要な権限のアカウントでログインしてください。"),
+        Language.JA: (
+            "この操作は許可されていません",
+            "この操作に必要な権限のアカウントでログインしてください。",
+        ),
         Language.EN: ("Not allowed", "Sign in with an account that may do this."),
     },
     ErrorCode.NOT_FOUND: {
@@ -63,27 +69,45 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         Language.EN: ("Method not allowed", "{method} is not supported on this URL."),
     },
     ErrorCode.LINK_INVALID: {
-        Language.JA: ("リンクが正しくありません", "メールのリンクをもう一度開くか、手続きを最初からやり直してください。"),
+        Language.JA: (
+            "リンクが正しくありません",
+            "メールのリンクをもう一度開くか、手続きを最初からやり直してください。",
+        ),
         Language.EN: ("Invalid link", "Open the link from the e-mail again, or start over."),
     },
     ErrorCode.LINK_EXPIRED: {
-        Language.JA: ("リンクの有効期限が切れています", "お手数ですが、手続きを最初からやり直してください。"),
+        Language.JA: (
+            "リンクの有効期限が切れています",
+            "お手数ですが、手続きを最初からやり直してください。",
+        ),
         Language.EN: ("The link has expired", "Please start the procedure again."),
     },
     ErrorCode.LINK_ALREADY_USED: {
-        Language.JA: ("このリンクは使用済みです", "手続きは完了しています。必要なら最初からやり直してください。"),
+        Language.JA: (
+            "このリンクは使用済みです",
+            "手続きは完了しています。必要なら最初からやり直してください。",
+        ),
         Language.EN: ("This link was already used", "The step is done; start over if you need to."),
     },
     ErrorCode.NOT_AVAILABLE: {
-        Language.JA: ("空きがありません", "他の日付や施設を選んでください。空き状況は最新の情報を確認してください。"),
-        Language.EN: ("Not available", "Choose another date or facility; check the current availability."),
+        Language.JA: (
+            "空きがありません",
+            "他の日付や施設を選んでください。空き状況は最新の情報を確認してください。",
+        ),
+        Language.EN: (
+            "Not available",
+            "Choose another date or facility; check the current availability.",
+        ),
     },
     ErrorCode.OUTSIDE_BOOKING_WINDOW: {
         Language.JA: ("予約の受付期間外です", "{reason}"),
         Language.EN: ("Outside the booking window", "{reason}"),
     },
     ErrorCode.HOLD_EXPIRED: {
-        Language.JA: ("仮押さえの期限が切れました", "もう一度空き状況を確認し、仮押さえからやり直してください。"),
+        Language.JA: (
+            "仮押さえの期限が切れました",
+            "もう一度空き状況を確認し、仮押さえからやり直してください。",
+        ),
         Language.EN: ("The hold has expired", "Check availability again and make a new hold."),
     },
     ErrorCode.HOLD_NOT_FOUND: {
@@ -107,20 +131,44 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         Language.EN: ("The lottery is not open", "{reason}"),
     },
     ErrorCode.ALREADY_APPLIED: {
-        Language.JA: ("すでに申し込んでいます", "この抽選には1施設のみ申し込めます。申込内容を確認してください。"),
-        Language.EN: ("Already applied", "You can apply for one facility per lottery; check your entries."),
+        Language.JA: (
+            "すでに申し込んでいます",
+            "この抽選には1施設のみ申し込めます。申込内容を確認してください。",
+        ),
+        Language.EN: (
+            "Already applied",
+            "You can apply for one facility per lottery; check your entries.",
+        ),
     },
     ErrorCode.PERSON_NOT_IDENTIFIED: {
-        Language.JA: ("本人確認ができません", "通知書の番号と生年月日を確認して、入力し直してください。"),
-        Language.EN: ("Person not identified", "Check the notice number and birthdate and try again."),
+        Language.JA: (
+            "本人確認ができません",
+            "通知書の番号と生年月日を確認して、入力し直してください。",
+        ),
+        Language.EN: (
+            "Person not identified",
+            "Check the notice number and birthdate and try again.",
+        ),
     },
     ErrorCode.SECOND_NUMBER_REQUIRED: {
-        Language.JA: ("通知書番号2の入力が必要です", "通知書に記載の18桁の番号2も入力してください。"),
-        Language.EN: ("Second number required", "Also enter the 18-character second number on the notice."),
+        Language.JA: (
+            "通知書番号2の入力が必要です",
+            "通知書に記載の18桁の番号2も入力してください。",
+        ),
+        Language.EN: (
+            "Second number required",
+            "Also enter the 18-character second number on the notice.",
+        ),
     },
     ErrorCode.RANGE_TOO_LONG: {
-        Language.JA: ("期間が長すぎます", "一度に照会できるのは{maxDays}日までです。期間を短くしてください。"),
-        Language.EN: ("Range too long", "At most {maxDays} days can be shown at once; shorten the range."),
+        Language.JA: (
+            "期間が長すぎます",
+            "一度に照会できるのは{maxDays}日までです。期間を短くしてください。",
+        ),
+        Language.EN: (
+            "Range too long",
+            "At most {maxDays} days can be shown at once; shorten the range.",
+        ),
     },
     ErrorCode.CONFLICT: {
         Language.JA: ("処理が競合しました", "{reason}"),
@@ -163,8 +211,14 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Has the wrong format.",
     },
     "int_type": {Language.JA: "整数で入力してください。", Language.EN: "Must be a whole number."},
-    "int_parsing": {Language.JA: "整数で入力してください。", Language.EN: "Must be a whole number."},
-    "int_from_float": {Language.JA: "整数で入力してください。", Language.EN: "Must be a whole number."},
+    "int_parsing": {
+        Language.JA: "整数で入力してください。",
+        Language.EN: "Must be a whole number.",
+    },
+    "int_from_float": {
+        Language.JA: "整数で入力してください。",
+        Language.EN: "Must be a whole number.",
+    },
     "greater_than_equal": {
         Language.JA: "{ge}以上にしてください。",
         Language.EN: "Must be {ge} or more.",
@@ -173,10 +227,22 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "{le}以下にしてください。",
         Language.EN: "Must be {le} or less.",
     },
-    "greater_than": {Language.JA: "{gt}より大きくしてください。", Language.EN: "Must be more than {gt}."},
-    "less_than": {Language.JA: "{lt}より小さくしてください。", Language.EN: "Must be less than {lt}."},
-    "bool_type": {Language.JA: "true か false で指定してください。", Language.EN: "Must be true or false."},
-    "bool_parsing": {Language.JA: "true か false で指定してください。", Language.EN: "Must be true or false."},
+    "greater_than": {
+        Language.JA: "{gt}より大きくしてください。",
+        Language.EN: "Must be more than {gt}.",
+    },
+    "less_than": {
+        Language.JA: "{lt}より小さくしてください。",
+        Language.EN: "Must be less than {lt}.",
+    },
+    "bool_type": {
+        Language.JA: "true か false で指定してください。",
+        Language.EN: "Must be true or false.",
+    },
+    "bool_parsing": {
+        Language.JA: "true か false で指定してください。",
+        Language.EN: "Must be true or false.",
+    },
     "date_type": {
         Language.JA: "日付を YYYY-MM-DD 形式で入力してください。",
         Language.EN: "Must be a date as YYYY-MM-DD.",
@@ -222,12 +288,18 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "{max_length}件以内で指定してください。",
         Language.EN: "Must have at most {max_length} items.",
     },
-    "model_type": {Language.JA: "オブジェクトで指定してください。", Language.EN: "Must be an object."},
+    "model_type": {
+        Language.JA: "オブジェクトで指定してください。",
+        Language.EN: "Must be an object.",
+    },
     "model_attributes_type": {
         Language.JA: "オブジェクトで指定してください。",
         Language.EN: "Must be an object.",
     },
-    "dict_type": {Language.JA: "オブジェクトで指定してください。", Language.EN: "Must be an object."},
+    "dict_type": {
+        Language.JA: "オブジェクトで指定してください。",
+        Language.EN: "Must be an object.",
+    },
     "json_invalid": {
         Language.JA: "JSON として読み取れません。",
         Language.EN: "Is not valid JSON.",

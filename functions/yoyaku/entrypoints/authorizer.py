@@ -28,7 +28,7 @@ def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind)
     if scheme.lower() == "bearer":
         principal = session_store.resolve(token.strip(), runtime.current().now())
     if principal is None:
-        raise Exception("Unauthorized")  # noqa: TRY002 - the exact message API Gateway expects
+        raise Exception("Unauthorized")
     arn = event.parsed_arn
     policy = APIGatewayAuthorizerResponse(
         principal_id=principal.id,
@@ -39,10 +39,10 @@ def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind)
         context={"principalKind": principal.kind.value, "principalId": principal.id},
     )
     if principal.kind is audience:
-        policy.allow_route(http_method=arn.http_method, resource=arn.resource)
+        policy.allow_route(http_method=str(arn.http_method), resource=arn.resource)
     else:
         logger.info("token of another kind refused", extra={"kind": principal.kind.value})
-        policy.deny_route(http_method=arn.http_method, resource=arn.resource)
+        policy.deny_route(http_method=str(arn.http_method), resource=arn.resource)
     return policy.asdict()
 
 
