@@ -1,4 +1,9 @@
-"""Sign-in sessions: opaque random tokens, stored only as their SHA-256."""
+"""Sign-in sessions: opaque random tokens, stored only as the SHA-256 of their secret.
+
+A token reads `{kind}.{principal id}.{secret}`. The session lives in its principal's
+partition (`USER#…` or `STAFF#…`), so the authorizer finds it with one GetItem and
+"end every session" is one Query plus deletes.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +11,76 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+
 from yoyaku.adapters.table import SessionItem
 from yoyaku.domain.auth import Principal, PrincipalKind
 
+_PARTITION = {PrincipalKind.CITIZEN: "USER#", PrincipalKind.STAFF: "STAFF#"}
 
-def _pk(token: str) -> str:
-    return "SESSION#" + hashlib.sha256(token.encode()).hexdigest()
+
+def _keys(principal: Principal, secret: str) -> tuple[str, str]:
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    return _PARTITION[principal.kind] + principal.id, f"SESSION#{digest}"
+
+
+def _parse(token: str) -> tuple[Principal, str] | None:
+    parts = token.split(".", 2) if token and len(token) <= 200 else []
+    if len(parts) != 3 or not all(parts):
+        return None
+    kind, principal_id, secret = parts
+    if kind not in PrincipalKind.__members__.values():
+        return None
+    return Principal(PrincipalKind(kind), principal_id), secret
 
 
 def create(principal: Principal, now: datetime, lifetime: timedelta) -> tuple[str, datetime]:
     """A new session; returns the token (shown once to the client) and its expiry."""
-    token = secrets.token_urlsafe(32)
+    if "." in principal.id:
+        raise ValueError("principal ids never contain dots")
+    secret = secrets.token_urlsafe(32)
     expires_at = now + lifetime
+    pk, sk = _keys(principal, secret)
     SessionItem(
-        _pk(token),
-        "SESSION",
+        pk,
+        sk,
         principal_kind=principal.kind.value,
         principal_id=principal.id,
         created_at=now,
         expires_at=expires_at,
     ).save()
-    return token, expires_at
+    return f"{principal.kind.value}.{principal.id}.{secret}", expires_at
 
 
 def resolve(token: str, now: datetime) -> Principal | None:
     """The principal of a live session, or None (unknown, expired, or malformed token)."""
-    if not token or len(token) > 200:
+    parsed = _parse(token)
+    if parsed is None:
         return None
+    principal, secret = parsed
     try:
-        item = SessionItem.get(_pk(token), "SESSION")
+        item = SessionItem.get(*_keys(principal, secret))
     except SessionItem.DoesNotExist:
         return None
     if item.expires_at is None or item.expires_at <= now:
         return None
-    return Principal(PrincipalKind(item.principal_kind), item.principal_id)
+    return principal
 
 
 def end(token: str) -> None:
-    SessionItem(_pk(token), "SESSION").delete()
+    parsed = _parse(token)
+    if parsed is not None:
+        SessionItem(*_keys(*parsed)).delete()
+
+
+def end_all(principal: Principal) -> int:
+    """Ends every session of `principal` (password change or reset); returns how many."""
+    items = list(
+        SessionItem.query(
+            _PARTITION[principal.kind] + principal.id,
+            SessionItem.sk.startswith("SESSION#"),
+        )
+    )
+    with SessionItem.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+    return len(items)

@@ -15,11 +15,14 @@ from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from yoyaku.settings import settings
@@ -35,6 +38,28 @@ class _FromSettings:
         return self._read()
 
 
+class ByOwner(GlobalSecondaryIndex["TableItem"]):
+    """gsi1: what belongs to someone, e.g. `USER#{n}#APPLICATIONS` by submission time."""
+
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class ByQueue(GlobalSecondaryIndex["TableItem"]):
+    """gsi2: work queues for staff, e.g. `REVIEWS#{status}` by submission time."""
+
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class TableItem(Model):
     # No region here: botocore takes it from AWS_REGION like every other client.
     class Meta:
@@ -47,6 +72,12 @@ class TableItem(Model):
     # The table's TTL attribute: DynamoDB deletes the item some time after this instant.
     # Only garbage collection: rules compare it with the clock themselves (DESIGN.md).
     expires_at = TTLAttribute(attr_name="expiresAt", null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_owner = ByOwner()
+    by_queue = ByQueue()
 
 
 class FacilityItem(TableItem, discriminator="facility"):
@@ -86,8 +117,84 @@ class StaffItem(TableItem, discriminator="staff"):
 
 
 class SessionItem(TableItem, discriminator="session"):
-    """pk `SESSION#{sha256 of the token}`, sk `SESSION`: the token itself is never stored."""
+    """pk of its principal (`USER#{n}` or `STAFF#{id}`), sk `SESSION#{sha256 of the secret}`.
+
+    Keeping sessions in the principal's partition lets "sign out everywhere" be one
+    Query; the token itself is never stored.
+    """
 
     principal_kind = UnicodeAttribute(attr_name="principalKind")
     principal_id = UnicodeAttribute(attr_name="principalId")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class RegistrationItem(TableItem, discriminator="registration"):
+    """pk `REGISTRATION#{registrationId}`, sk `REGISTRATION`: a submitted form.
+
+    Unconfirmed registrations expire (TTL); the password is stored only as its hash.
+    """
+
+    form = JSONAttribute()
+    password_hash = UnicodeAttribute(attr_name="passwordHash")
+    language = UnicodeAttribute()
+    status = UnicodeAttribute()
+    user_number = UnicodeAttribute(attr_name="userNumber", null=True)
+    proof_key = UnicodeAttribute(attr_name="proofKey", null=True)
+    proof_problem = UnicodeAttribute(attr_name="proofProblem", null=True)
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class LinkItem(TableItem, discriminator="link"):
+    """pk `LINK#{sha256 of the token}`, sk `LINK`: a single-use e-mailed link."""
+
+    purpose = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    used_at = UTCDateTimeAttribute(attr_name="usedAt", null=True)
+
+
+class UserItem(TableItem, discriminator="user"):
+    """pk `USER#{userNumber}`, sk `PROFILE`."""
+
+    profile = JSONAttribute()
+    email = UnicodeAttribute()
+    language = UnicodeAttribute()
+    residency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    verified_until = UnicodeAttribute(attr_name="verifiedUntil", null=True)
+    lottery_result_email = BooleanAttribute(attr_name="lotteryResultEmail")
+    password_hash = UnicodeAttribute(attr_name="passwordHash")
+    failed_sign_ins = NumberAttribute(attr_name="failedSignIns", default=0)
+    locked_until = UTCDateTimeAttribute(attr_name="lockedUntil", null=True)
+    registration_id = UnicodeAttribute(attr_name="registrationId")
+
+
+class EmailItem(TableItem, discriminator="email"):
+    """pk `EMAIL#{sha256 of the normalised address}`, sk `EMAIL`: one account per address."""
+
+    user_number = UnicodeAttribute(attr_name="userNumber")
+
+
+class CounterItem(TableItem, discriminator="counter"):
+    """pk `COUNTER#{name}`, sk `COUNTER`: an atomic sequence (user numbers)."""
+
+    value = NumberAttribute(default=0)
+
+
+class ApplicationItem(TableItem, discriminator="application"):
+    """pk `APPLICATION#{applicationId}`, sk `APPLICATION`.
+
+    gsi1 `USER#{n}#APPLICATIONS` lists a user's applications; gsi2 `REVIEWS#{status}` is
+    the staff queue. The workflow's task token is stored here and never leaves the
+    backend.
+    """
+
+    user_number = UnicodeAttribute(attr_name="userNumber")
+    registration_id = UnicodeAttribute(attr_name="registrationId")
+    type = UnicodeAttribute()
+    status = UnicodeAttribute()
+    history = ListAttribute[dict[str, str]](default=list)
+    submitted_at = UTCDateTimeAttribute(attr_name="submittedAt")
+    task_token = UnicodeAttribute(attr_name="taskToken", null=True)
+    waiting_for = UnicodeAttribute(attr_name="waitingFor", null=True)
+    decision = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)

@@ -349,6 +349,58 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "今日（{today}）以降の日付にしてください。",
         Language.EN: "Must be today ({today}) or later.",
     },
+    "kana_name": {
+        Language.JA: "氏名（カナ）は氏と名の間に全角スペースを入れ、カタカナで入力してください（例 ミナト　タロウ）。",
+        Language.EN: "Enter family and given name in katakana with a space between (e.g. ミナト　タロウ).",
+    },
+    "name_required": {
+        Language.JA: "氏名を入力してください。",
+        Language.EN: "Enter your name.",
+    },
+    "phone": {
+        Language.JA: "電話番号を0から始まる10桁または11桁の数字で入力してください（ハイフンは有っても無くても構いません）。",
+        Language.EN: "Enter a phone number of 10 or 11 digits starting with 0 (hyphens optional).",
+    },
+    "postal_code": {
+        Language.JA: "郵便番号を7桁の数字で入力してください（例 123-4567）。",
+        Language.EN: "Enter the postal code as 7 digits (e.g. 123-4567).",
+    },
+    "value_error": {
+        Language.JA: "形式が正しくありません（{reason}）。",
+        Language.EN: "Invalid value ({reason}).",
+    },
+    "too_young": {
+        Language.JA: "申請日に{minAge}歳以上の方が登録できます。",
+        Language.EN: "You must be at least {minAge} years old on the day you apply.",
+    },
+    "birthdate_in_future": {
+        Language.JA: "生年月日が未来の日付になっています。",
+        Language.EN: "The birthdate lies in the future.",
+    },
+    "password_length": {
+        Language.JA: "パスワードは8文字以上64文字以内で入力してください。",
+        Language.EN: "The password must have 8 to 64 characters.",
+    },
+    "password_is_birthdate": {
+        Language.JA: "生年月日はパスワードに使えません。別のパスワードを入力してください。",
+        Language.EN: "Your birthdate cannot be your password; choose another.",
+    },
+    "password_is_user_number": {
+        Language.JA: "利用者番号はパスワードに使えません。別のパスワードを入力してください。",
+        Language.EN: "Your user number cannot be your password; choose another.",
+    },
+    "workplace_required": {
+        Language.JA: "在勤の方は勤務先の名称・所在地・電話番号を入力してください。",
+        Language.EN: "Workers must give the workplace name, address and phone.",
+    },
+    "terms_required": {
+        Language.JA: "利用規約に同意してください。",
+        Language.EN: "You must agree to the terms of use.",
+    },
+    "email": {
+        Language.JA: "メールアドレスの形式が正しくありません。",
+        Language.EN: "This is not a valid e-mail address.",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",

@@ -1,0 +1,78 @@
+"""Field rules for people: names in kana and kanji, phones, postal codes, passwords.
+
+Each normaliser accepts what people actually type (half-width kana, hiragana, full-width
+digits, hyphens or none) and returns the one stored form, or raises a field error kind.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from pydantic_core import PydanticCustomError
+
+FULL_WIDTH_SPACE = "\u3000"
+_KATAKANA_PART = r"[ァ-ヺー・ヽヾ]+"
+_KANA_NAME = re.compile(rf"^{_KATAKANA_PART}(?:{FULL_WIDTH_SPACE}{_KATAKANA_PART})+$")
+_HIRAGANA = re.compile(r"[ぁ-ゖゝゞ]")
+MIN_AGE = 18
+PASSWORD_MIN, PASSWORD_MAX = 8, 64
+
+
+def _spaces_to_one_full_width(text: str) -> str:
+    return FULL_WIDTH_SPACE.join(text.split())
+
+
+def normalise_kana_name(value: str) -> str:
+    """`ﾐﾅﾄ ﾀﾛｳ`, `みなと たろう` or `ミナト　タロウ` → `ミナト　タロウ`."""
+    text = unicodedata.normalize("NFKC", value)  # half-width kana → full-width
+    text = _HIRAGANA.sub(lambda m: chr(ord(m.group()) + 0x60), text)  # hiragana → katakana
+    text = _spaces_to_one_full_width(text)
+    if not _KANA_NAME.match(text):
+        raise PydanticCustomError("kana_name", "family and given name in katakana")
+    return text
+
+
+def normalise_kanji_name(value: str) -> str:
+    """Any script is accepted; spaces between parts become one full-width space."""
+    text = _spaces_to_one_full_width(unicodedata.normalize("NFC", value))
+    if not text or any(unicodedata.category(c).startswith("C") for c in text):
+        raise PydanticCustomError("name_required", "a name")
+    return text
+
+
+def normalise_phone(value: str) -> str:
+    """`03-1234-5678`, `０３（１２３４）５６７８` or `09012345678` → digits only."""
+    text = unicodedata.normalize("NFKC", value)
+    digits = re.sub(r"[\s\-‐－()（）]", "", text)
+    if not re.fullmatch(r"0\d{9,10}", digits):
+        raise PydanticCustomError("phone", "a Japanese phone number")
+    return digits
+
+
+def normalise_postal_code(value: str) -> str:
+    """`1234567`, `123-4567` or full-width digits → `123-4567`."""
+    digits = re.sub(r"[\s\-‐－〒]", "", unicodedata.normalize("NFKC", value))
+    if not re.fullmatch(r"\d{7}", digits):
+        raise PydanticCustomError("postal_code", "7 digits")
+    return f"{digits[:3]}-{digits[3:]}"
+
+
+def age_on(birthdate: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (birthdate.month, birthdate.day)
+    return day.year - birthdate.year - int(before_birthday)
+
+
+def password_problem(password: str, birthdate: date | None, user_number: str | None) -> str | None:
+    """The field error kind for a password that may not be used, or None when it may."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return "password_length"
+    if birthdate is not None:
+        compact = birthdate.strftime("%Y%m%d")
+        forms = {compact, birthdate.isoformat(), birthdate.strftime("%Y/%m/%d")}
+        if password in forms:
+            return "password_is_birthdate"
+    if user_number is not None and password == user_number:
+        return "password_is_user_number"
+    return None

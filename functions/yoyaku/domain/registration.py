@@ -1,0 +1,101 @@
+"""Online registration (seeds 003/004): the form, its rules and the account it creates."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from yoyaku.domain import people
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
+from yoyaku.domain.model import CamelModel
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise PydanticCustomError("email", "an e-mail address") from None
+
+
+KanaName = Annotated[str, Field(max_length=100), AfterValidator(people.normalise_kana_name)]
+KanjiName = Annotated[str, Field(max_length=100), AfterValidator(people.normalise_kanji_name)]
+Phone = Annotated[str, Field(max_length=30), AfterValidator(people.normalise_phone)]
+PostalCode = Annotated[str, Field(max_length=10), AfterValidator(people.normalise_postal_code)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Residency(StrEnum):
+    RESIDENT = "resident"
+    WORKER = "worker"
+
+
+class Address(CamelModel):
+    postal_code: PostalCode
+    prefecture: Text
+    city: Text
+    street: Text
+
+
+class Workplace(CamelModel):
+    name: Text
+    address: Address
+    phone: Phone
+
+
+class RegistrationForm(CamelModel):
+    name_kana: KanaName
+    name_kanji: KanjiName
+    phone: Phone
+    residency: Residency
+    address: Address
+    birthdate: date
+    email: Email
+    password: str = Field(max_length=200)
+    lottery_result_email: bool
+    workplace: Workplace | None = None
+    agree_to_terms: bool
+
+    @model_validator(mode="after")
+    def _worker_needs_workplace(self) -> RegistrationForm:
+        if self.residency is Residency.WORKER and self.workplace is None:
+            raise PydanticCustomError("workplace_required", "workplace", {"field": "workplace"})
+        return self
+
+
+def check_registration(form: RegistrationForm, today: date) -> RegistrationForm:
+    """Rules that need the application day (Asia/Tokyo); returns what is stored.
+
+    Every failing field is reported at once, so the user can fix them in one go.
+    """
+    errors: list[FieldError] = []
+    if form.birthdate > today:
+        errors.append(FieldError("birthdate", "birthdate_in_future"))
+    elif people.age_on(form.birthdate, today) < people.MIN_AGE:
+        errors.append(FieldError("birthdate", "too_young", {"minAge": people.MIN_AGE}))
+    problem = people.password_problem(form.password, form.birthdate, None)
+    if problem:
+        errors.append(FieldError("password", problem))
+    if not form.agree_to_terms:
+        errors.append(FieldError("agreeToTerms", "terms_required"))
+    if errors:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, field_errors=errors)
+    if form.residency is Residency.RESIDENT and form.workplace is not None:
+        # Only workers need a workplace: keep no personal data the service does not use.
+        form = form.model_copy(update={"workplace": None})
+    return form
+
+
+class AccountStatus(StrEnum):
+    PROVISIONAL = "provisional"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+RegistrationStatus = Literal["awaiting_email_confirmation", "confirmed"]
