@@ -16,6 +16,14 @@ from yoyaku import runtime
 from yoyaku.adapters.clock import OffsetClock
 
 
+RESOURCE_VARIABLES = {
+    "TABLE_NAME",
+    "IDEMPOTENCY_TABLE_NAME",
+    "PROOF_BUCKET",
+    "REVIEW_STATE_MACHINE_ARN",
+}
+
+
 def main() -> int:
     started = time.perf_counter()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log
@@ -26,11 +34,18 @@ def main() -> int:
     names = aws.create_resources(local, document)
     functions = template.functions(document)
     # Every function shares this process, so the template's variables are set once.
-    for function in functions.values():
-        for key, value in function.environment.items():
-            os.environ[key] = str(aws.resolve(value, names))
+    params = aws.parameters(document)
+    # Quieter than in AWS: one line per request is what a person at the terminal reads.
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    for function in functions.values():
+        for key, value in function.environment.items():
+            resolved = str(aws.resolve(value, names, params))
+            # Tunables already set in the environment win (e.g. a short reminder delay
+            # for a demo); names of resources created here always come from the template.
+            if key in RESOURCE_VARIABLES or key not in os.environ:
+                os.environ[key] = resolved
     os.environ["YOYAKU_LOCAL"] = "1"
 
     clock = OffsetClock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import socket
 import zipfile
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from local.gateway import ACCOUNT, REGION
-from local.template import functions, resources
+from local.template import ROOT, functions, resources
 
 STACK = "yoyaku"
 
@@ -70,19 +71,27 @@ def physical_name(logical_id: str) -> str:
     return f"{STACK}-{logical_id}".lower()
 
 
-def resolve(value: Any, names: dict[str, str]) -> Any:
-    """Resolves the intrinsic functions the template uses in environment variables."""
+def parameters(document: dict[str, Any]) -> dict[str, str]:
+    """Template parameters at their defaults, plus the pseudo parameters."""
+    values = {
+        name: str(spec.get("Default", ""))
+        for name, spec in document.get("Parameters", {}).items()
+    }
+    values.update({"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws"})
+    return values
+
+
+def resolve(value: Any, names: dict[str, str], params: dict[str, str] | None = None) -> Any:
+    """Resolves the intrinsic functions the template uses: Ref, GetAtt and Sub."""
+    known = {**(params or {}), **names}
     if isinstance(value, dict) and len(value) == 1:
         ((key, arg),) = value.items()
         if key == "Ref":
-            return names.get(arg, arg)
+            return known.get(arg, arg)
         if key == "Fn::GetAtt":
-            return names.get(f"{arg[0]}.{arg[1]}", names.get(arg[0], arg[0]))
+            return known.get(f"{arg[0]}.{arg[1]}", known.get(arg[0], arg[0]))
         if key == "Fn::Sub":
-            text = str(arg)
-            for name, physical in names.items():
-                text = text.replace("${" + name + "}", physical)
-            return text
+            return re.sub(r"\$\{([^}]+)\}", lambda m: known.get(m[1], m[0]), str(arg))
     return value
 
 
@@ -108,9 +117,12 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
         names[logical_id] = name
         names[f"{logical_id}.Arn"] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
 
+    params = parameters(document)
     s3 = boto3.client("s3")
-    for logical_id in resources(document, "AWS::S3::Bucket"):
-        name = physical_name(logical_id)
+    for logical_id, body in resources(document, "AWS::S3::Bucket").items():
+        name = resolve(body["Properties"].get("BucketName"), names, params) or physical_name(
+            logical_id
+        )
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
         names[logical_id] = name
         names[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
@@ -137,8 +149,52 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
         )
         names[logical_id] = name
         names[f"{logical_id}.Arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+    _create_state_machines(document, names, params, role)
+    _connect_bucket_events(document, names)
+    # SES only sends from verified identities, in moto as in AWS.
+    boto3.client("sesv2").create_email_identity(EmailIdentity=params["SenderEmail"])
     local.names = names
     return names
+
+
+def _create_state_machines(
+    document: dict[str, Any], names: dict[str, str], params: dict[str, str], role: str
+) -> None:
+    sfn = boto3.client("stepfunctions")
+    for logical_id, body in resources(document, "AWS::Serverless::StateMachine").items():
+        props = body["Properties"]
+        definition = (ROOT / props["DefinitionUri"]).read_text(encoding="utf-8")
+        for key, value in props.get("DefinitionSubstitutions", {}).items():
+            definition = definition.replace("${" + key + "}", str(resolve(value, names, params)))
+        name = resolve(props.get("Name"), names, params) or physical_name(logical_id)
+        arn = sfn.create_state_machine(name=name, definition=definition, roleArn=role)[
+            "stateMachineArn"
+        ]
+        names[logical_id] = arn
+
+
+def _connect_bucket_events(document: dict[str, Any], names: dict[str, str]) -> None:
+    """S3 events of the template's functions become moto bucket notifications."""
+    by_bucket: dict[str, list[dict[str, Any]]] = {}
+    for logical_id, body in resources(document, "AWS::Serverless::Function").items():
+        for event in body["Properties"].get("Events", {}).values():
+            if event["Type"] != "S3":
+                continue
+            props = event["Properties"]
+            bucket = names[props["Bucket"]["Ref"]]
+            config: dict[str, Any] = {
+                "LambdaFunctionArn": names[f"{logical_id}.Arn"],
+                "Events": [props["Events"]] if isinstance(props["Events"], str) else props["Events"],
+            }
+            if "Filter" in props:
+                config["Filter"] = {"Key": {"FilterRules": props["Filter"]["S3Key"]["Rules"]}}
+            by_bucket.setdefault(bucket, []).append(config)
+    s3 = boto3.client("s3")
+    for bucket, configs in by_bucket.items():
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket,
+            NotificationConfiguration={"LambdaFunctionConfigurations": configs},
+        )
 
 
 def dispatch_lambda_in_process(
@@ -171,3 +227,11 @@ def dispatch_lambda_in_process(
         return json.dumps(result).encode()
 
     LambdaSimpleBackend.invoke = invoke_real  # type: ignore[method-assign]
+
+    from moto.awslambda.models import LambdaFunction
+
+    def invoke_function(self: Any, body: Any, request_headers: Any, response_headers: Any) -> Any:
+        # S3 notifications call the function object directly (asynchronously in AWS).
+        return invoke_real(None, self.function_name, None, body, request_headers, response_headers)
+
+    LambdaFunction.invoke = invoke_function  # type: ignore[method-assign]

@@ -12,13 +12,16 @@ class Settings:
     table_name: str
     idempotency_table_name: str
     proof_bucket: str
+    review_state_machine_arn: str
+    sender_email: str
+    staff_notify_email: str
+    site_url: str
     hold_minutes: int
     session_hours: int
-
-    @property
-    def local(self) -> bool:
-        """True inside the local runtime (moto on loopback), never in AWS."""
-        return bool(os.environ.get("YOYAKU_LOCAL"))
+    confirm_link_hours: int
+    reset_link_minutes: int
+    review_reminder_seconds: int
+    proof_max_bytes: int
 
 
 @cache
@@ -28,6 +31,14 @@ def settings() -> Settings:
         table_name=env.get("TABLE_NAME", "yoyaku"),
         idempotency_table_name=env.get("IDEMPOTENCY_TABLE_NAME", "yoyaku-idempotency"),
         proof_bucket=env.get("PROOF_BUCKET", "yoyaku-proof-documents"),
+        review_state_machine_arn=env.get("REVIEW_STATE_MACHINE_ARN", ""),
+        sender_email=env.get("SENDER_EMAIL", "no-reply@yoyaku.example"),
+        staff_notify_email=env.get("STAFF_NOTIFY_EMAIL", "staff@yoyaku.example"),
+        site_url=env.get("SITE_URL", "http://127.0.0.1:3000").rstrip("/"),
         hold_minutes=int(env.get("HOLD_MINUTES", "10")),
         session_hours=int(env.get("SESSION_HOURS", "12")),
+        confirm_link_hours=int(env.get("CONFIRM_LINK_HOURS", "24")),
+        reset_link_minutes=int(env.get("RESET_LINK_MINUTES", "60")),
+        review_reminder_seconds=int(env.get("REVIEW_REMINDER_SECONDS", str(3 * 24 * 3600))),
+        proof_max_bytes=int(env.get("PROOF_MAX_BYTES", str(10 * 1024 * 1024))),
     )

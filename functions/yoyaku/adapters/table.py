@@ -149,6 +149,7 @@ class LinkItem(TableItem, discriminator="link"):
 
     purpose = UnicodeAttribute()
     subject = UnicodeAttribute()
+    valid_until = UTCDateTimeAttribute(attr_name="validUntil")
     used_at = UTCDateTimeAttribute(attr_name="usedAt", null=True)
 
 

@@ -28,6 +28,13 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
 
 
+def _sent_form_not_json(app: APIGatewayRestResolver) -> bool:
+    """A body sent without a JSON content type (curl without -H) is misread as a form."""
+    event = app.current_event
+    content_type = (event.get_header_value("content-type") or "").lower()
+    return bool(event.body) and "json" not in content_type
+
+
 def create_app(*routers: Router) -> APIGatewayRestResolver:
     """A REST resolver serving `routers`, where every failure is a localized problem."""
     app = APIGatewayRestResolver(enable_validation=True, serializer=_json)
@@ -40,6 +47,10 @@ def create_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
+        if _sent_form_not_json(app):
+            return problem_response(
+                DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE), request_language(app)
+            )
         problem = DomainError(
             ErrorCode.VALIDATION_FAILED, field_errors=field_errors(error.errors())
         )

@@ -25,6 +25,13 @@ def principal(router: Router) -> Principal:
     return Principal(PrincipalKind(kind), str(principal_id))
 
 
+def citizen(router: Router) -> Principal:
+    caller = principal(router)
+    if caller.kind is not PrincipalKind.CITIZEN:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    return caller
+
+
 def staff(router: Router) -> Principal:
     caller = principal(router)
     if caller.kind is not PrincipalKind.STAFF:

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import json
 
-from yoyaku.api import catalog, notices, staff_catalog, staff_sessions
+from yoyaku.api import (
+    catalog,
+    me,
+    notices,
+    registrations,
+    sessions,
+    staff_catalog,
+    staff_reviews,
+    staff_sessions,
+)
 from yoyaku.api.app import create_app
 
 TITLE = "Yoyaku API"
@@ -17,7 +26,15 @@ VERSION = "1.0.0"
 
 def document() -> dict[str, object]:
     app = create_app(
-        catalog.router, notices.public, staff_sessions.router, staff_catalog.router, notices.staff
+        catalog.router,
+        notices.public,
+        registrations.router,
+        sessions.router,
+        me.router,
+        staff_sessions.router,
+        staff_catalog.router,
+        notices.staff,
+        staff_reviews.router,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     RANGE_TOO_LONG = "RANGE_TOO_LONG"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
     @property
@@ -69,6 +70,7 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.RANGE_TOO_LONG: 422,
     ErrorCode.CONFLICT: 409,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 

@@ -178,6 +178,16 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         Language.JA: ("試行回数が多すぎます", "しばらく待ってからもう一度お試しください。"),
         Language.EN: ("Too many attempts", "Wait a while, then try again."),
     },
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: {
+        Language.JA: (
+            "JSONで送信してください",
+            "リクエスト本文はJSONで、Content-Type: application/json を付けて送信してください。",
+        ),
+        Language.EN: (
+            "Send JSON",
+            "Send the request body as JSON with Content-Type: application/json.",
+        ),
+    },
     ErrorCode.INTERNAL_ERROR: {
         Language.JA: (
             "システムで問題が発生しました",
@@ -400,6 +410,14 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
     "email": {
         Language.JA: "メールアドレスの形式が正しくありません。",
         Language.EN: "This is not a valid e-mail address.",
+    },
+    "reason_required": {
+        Language.JA: "差戻し・却下には理由を入力してください（申請者に通知されます）。",
+        Language.EN: "Give a reason for returning or rejecting (the applicant is told).",
+    },
+    "current_password_wrong": {
+        Language.JA: "現在のパスワードが違います。",
+        Language.EN: "The current password is wrong.",
     },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",

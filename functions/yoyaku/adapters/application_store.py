@@ -1,0 +1,169 @@
+"""Review applications: the user's history (gsi1) and the staff queue (gsi2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from yoyaku.adapters.table import ApplicationItem
+from yoyaku.adapters.transactions import condition_failed
+from yoyaku.domain.review import OPEN_STATUSES, Application, ApplicationStatus, HistoryEntry
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    application: Application
+    user_number: str
+    registration_id: str
+    submitted_at: datetime
+    task_token: str | None
+    waiting_for: str | None
+    decision: str | None
+    reason: str | None
+
+
+def _pk(application_id: str) -> str:
+    return f"APPLICATION#{application_id}"
+
+
+def _entry(status: ApplicationStatus, at: datetime, reason: str | None = None) -> dict[str, str]:
+    entry = {"status": status.value, "at": at.astimezone(UTC).isoformat()}
+    if reason:
+        entry["reason"] = reason
+    return entry
+
+
+def new_item(
+    application_id: str, user_number: str, registration_id: str, kind: str, now: datetime
+) -> ApplicationItem:
+    """A freshly `received` application, to be saved with the account that it reviews."""
+    status = ApplicationStatus.RECEIVED
+    return ApplicationItem(
+        _pk(application_id),
+        "APPLICATION",
+        user_number=user_number,
+        registration_id=registration_id,
+        type=kind,
+        status=status.value,
+        history=[_entry(status, now)],
+        submitted_at=now,
+        gsi1pk=f"USER#{user_number}#APPLICATIONS",
+        gsi1sk=now.astimezone(UTC).isoformat(),
+        gsi2pk=f"REVIEWS#{status.value}",
+        gsi2sk=f"{now.astimezone(UTC).isoformat()}#{application_id}",
+    )
+
+
+def _record(item: ApplicationItem) -> ApplicationRecord:
+    history = [HistoryEntry.model_validate(dict(e)) for e in item.history or []]
+    return ApplicationRecord(
+        application=Application(
+            application_id=item.pk.removeprefix("APPLICATION#"),
+            type=item.type,
+            status=ApplicationStatus(item.status),
+            history=history,
+        ),
+        user_number=item.user_number,
+        registration_id=item.registration_id,
+        submitted_at=item.submitted_at,
+        task_token=item.task_token,
+        waiting_for=item.waiting_for,
+        decision=item.decision,
+        reason=item.reason,
+    )
+
+
+def get(application_id: str) -> ApplicationRecord | None:
+    if not application_id.isdigit() or len(application_id) > 12:
+        return None
+    try:
+        return _record(ApplicationItem.get(_pk(application_id), "APPLICATION"))
+    except ApplicationItem.DoesNotExist:
+        return None
+
+
+def for_user(user_number: str) -> list[ApplicationRecord]:
+    items = ApplicationItem.by_owner.query(f"USER#{user_number}#APPLICATIONS")
+    return [_record(i) for i in items if isinstance(i, ApplicationItem)]
+
+
+def by_status(status: ApplicationStatus, limit: int = 100) -> list[ApplicationRecord]:
+    items = ApplicationItem.by_queue.query(f"REVIEWS#{status.value}", limit=limit)
+    return [_record(i) for i in items if isinstance(i, ApplicationItem)]
+
+
+def _update(application_id: str, actions: list[Any], condition: Any) -> ApplicationItem | None:
+    item = ApplicationItem(_pk(application_id), "APPLICATION")
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return item
+
+
+def _status_actions(
+    status: ApplicationStatus, at: datetime, submitted_at: datetime, application_id: str,
+    reason: str | None = None,
+) -> list[Any]:
+    return [
+        ApplicationItem.status.set(status.value),
+        ApplicationItem.history.append([_entry(status, at, reason)]),
+        ApplicationItem.gsi2pk.set(f"REVIEWS#{status.value}"),
+        ApplicationItem.gsi2sk.set(f"{submitted_at.astimezone(UTC).isoformat()}#{application_id}"),
+    ]
+
+
+def mark_accepted(record: ApplicationRecord, now: datetime) -> bool:
+    """received → accepted when a staff member opens it; False if it was not `received`."""
+    app_id = record.application.application_id
+    actions = _status_actions(ApplicationStatus.ACCEPTED, now, record.submitted_at, app_id)
+    return _update(app_id, actions, ApplicationItem.status == ApplicationStatus.RECEIVED.value) is not None
+
+
+def record_decision(application_id: str, decision: str, reason: str | None) -> ApplicationItem | None:
+    """Claims the one decision of an open application; None if it is closed or decided."""
+    actions = [ApplicationItem.decision.set(decision)]
+    if reason:
+        actions.append(ApplicationItem.reason.set(reason))
+    condition = ApplicationItem.status.is_in(*[s.value for s in OPEN_STATUSES]) & (
+        ApplicationItem.decision.does_not_exist()
+    ) & (ApplicationItem.waiting_for == "staff")
+    return _update(application_id, actions, condition)
+
+
+def store_task_token(application_id: str, token: str, waiting_for: str) -> ApplicationItem:
+    """Keeps the workflow's task token (never sent to any client)."""
+    item = _update(
+        application_id,
+        [ApplicationItem.task_token.set(token), ApplicationItem.waiting_for.set(waiting_for)],
+        ApplicationItem.pk.exists(),
+    )
+    if item is None:
+        raise LookupError(application_id)
+    return item
+
+
+def conclude(
+    record: ApplicationRecord, status: ApplicationStatus, now: datetime, reason: str | None
+) -> None:
+    """Applies the decided status, ending the wait (token and decision are cleared)."""
+    app_id = record.application.application_id
+    actions = _status_actions(status, now, record.submitted_at, app_id, reason) + [
+        ApplicationItem.task_token.remove(),
+        ApplicationItem.waiting_for.remove(),
+        ApplicationItem.decision.remove(),
+        ApplicationItem.reason.remove(),
+    ]
+    _update(app_id, actions, ApplicationItem.pk.exists())
+
+
+def resubmitted(record: ApplicationRecord, now: datetime) -> None:
+    """returned → received: the user fixed what was asked; the review starts again."""
+    app_id = record.application.application_id
+    actions = _status_actions(ApplicationStatus.RECEIVED, now, record.submitted_at, app_id)
+    _update(app_id, actions, ApplicationItem.status == ApplicationStatus.RETURNED.value)

@@ -1,0 +1,12 @@
+"""Atomic sequences: user numbers and application numbers are never reused."""
+
+from __future__ import annotations
+
+from yoyaku.adapters.table import CounterItem
+
+
+def next_value(name: str, start: int) -> int:
+    """The next number of sequence `name`; the first one handed out is `start + 1`."""
+    item = CounterItem(f"COUNTER#{name}", "COUNTER")
+    item.update(actions=[CounterItem.value.add(1)])
+    return start + int(item.value)

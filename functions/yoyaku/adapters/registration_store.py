@@ -1,0 +1,80 @@
+"""Submitted registrations, before and after their e-mail is confirmed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from yoyaku.adapters.table import RegistrationItem
+from yoyaku.adapters.transactions import condition_failed
+
+UNCONFIRMED_LIFETIME = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Registration:
+    registration_id: str
+    form: dict[str, Any]  # the validated form without the password
+    password_hash: str
+    language: str
+    status: str
+    user_number: str | None
+    proof_key: str | None
+    proof_problem: str | None
+
+
+def _pk(registration_id: str) -> str:
+    return f"REGISTRATION#{registration_id}"
+
+
+def save_new(
+    registration_id: str, form: dict[str, Any], password_hash: str, language: str, now: datetime
+) -> None:
+    RegistrationItem(
+        _pk(registration_id),
+        "REGISTRATION",
+        form=form,
+        password_hash=password_hash,
+        language=language,
+        status="awaiting_email_confirmation",
+        created_at=now,
+        expires_at=now + UNCONFIRMED_LIFETIME,
+    ).save(condition=RegistrationItem.pk.does_not_exist())
+
+
+def get(registration_id: str) -> Registration | None:
+    try:
+        item = RegistrationItem.get(_pk(registration_id), "REGISTRATION")
+    except RegistrationItem.DoesNotExist:
+        return None
+    return Registration(
+        registration_id,
+        dict(item.form),
+        item.password_hash,
+        item.language,
+        item.status,
+        item.user_number,
+        item.proof_key,
+        item.proof_problem,
+    )
+
+
+def record_proof(registration_id: str, key: str | None, problem: str | None) -> bool:
+    """Stores a proof check: a valid upload replaces the document and clears the problem;
+    a refused one records why (and keeps any earlier valid document). False when the
+    registration does not exist."""
+    item = RegistrationItem(_pk(registration_id), "REGISTRATION")
+    if key:
+        actions = [RegistrationItem.proof_key.set(key), RegistrationItem.proof_problem.remove()]
+    else:
+        actions = [RegistrationItem.proof_problem.set(problem or "refused")]
+    try:
+        item.update(actions=actions, condition=RegistrationItem.pk.exists())
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True

@@ -1,0 +1,167 @@
+"""Citizen accounts, the one-account-per-address index, and account creation."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from yoyaku.adapters import link_store
+from yoyaku.adapters.table import ApplicationItem, EmailItem, LinkItem, RegistrationItem, UserItem
+from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.accounts import User
+from yoyaku.domain.registration import AccountStatus, Residency
+
+
+def _pk(user_number: str) -> str:
+    return f"USER#{user_number}"
+
+
+def _email_pk(email: str) -> str:
+    return "EMAIL#" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def _user(item: UserItem) -> User:
+    return User(
+        user_number=item.pk.removeprefix("USER#"),
+        name_kanji=item.profile["nameKanji"],
+        email=item.email,
+        language=item.language,
+        residency=Residency(item.residency),
+        status=AccountStatus(item.status),
+        verified_until=date.fromisoformat(item.verified_until) if item.verified_until else None,
+        lottery_result_email=bool(item.lottery_result_email),
+        birthdate=date.fromisoformat(item.profile["birthdate"]),
+        failed_sign_ins=int(item.failed_sign_ins or 0),
+        locked_until=item.locked_until,
+    )
+
+
+def get(user_number: str) -> tuple[User, str] | None:
+    """The account and its password hash, or None."""
+    if not user_number.isdigit() or len(user_number) > 12:
+        return None
+    try:
+        item = UserItem.get(_pk(user_number), "PROFILE")
+    except UserItem.DoesNotExist:
+        return None
+    return _user(item), item.password_hash
+
+
+def profile(user_number: str) -> dict[str, Any] | None:
+    try:
+        return dict(UserItem.get(_pk(user_number), "PROFILE").profile)
+    except UserItem.DoesNotExist:
+        return None
+
+
+def email_taken(email: str) -> bool:
+    try:
+        EmailItem.get(_email_pk(email), "EMAIL")
+    except EmailItem.DoesNotExist:
+        return False
+    return True
+
+
+class AccountNotCreated(Exception):
+    """Why confirmation wrote nothing: `email_taken` or `link_used`."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+def create_account(
+    user: User,
+    profile: dict[str, Any],
+    password_hash: str,
+    registration_id: str,
+    application: ApplicationItem,
+    link_token: str,
+    now: datetime,
+) -> None:
+    """Creates the account, claims its e-mail address, files the review application,
+    marks the registration confirmed and uses up the link: all or nothing, so a retry
+    or a second click can never create a second account."""
+    item = UserItem(
+        _pk(user.user_number),
+        "PROFILE",
+        profile=profile,
+        email=user.email,
+        language=user.language,
+        residency=user.residency.value,
+        status=user.status.value,
+        lottery_result_email=user.lottery_result_email,
+        password_hash=password_hash,
+        registration_id=registration_id,
+    )
+    email = EmailItem(_email_pk(user.email), "EMAIL", user_number=user.user_number)
+    registration = RegistrationItem(f"REGISTRATION#{registration_id}", "REGISTRATION")
+    link = LinkItem(link_store.pk_of(link_token), "LINK")
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(item, condition=UserItem.pk.does_not_exist())
+            tx.save(email, condition=EmailItem.pk.does_not_exist())
+            tx.save(application, condition=ApplicationItem.pk.does_not_exist())
+            tx.update(
+                registration,
+                actions=[
+                    RegistrationItem.status.set("confirmed"),
+                    RegistrationItem.user_number.set(user.user_number),
+                    RegistrationItem.expires_at.remove(),
+                ],
+                condition=RegistrationItem.status == "awaiting_email_confirmation",
+            )
+            tx.update(
+                link,
+                actions=[LinkItem.used_at.set(now)],
+                condition=LinkItem.pk.exists() & LinkItem.used_at.does_not_exist(),
+            )
+    except TransactWriteError as error:
+        if not condition_failed(error):
+            raise
+        failed = [r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons]
+        email_taken = len(failed) > 1 and failed[1] and not any(failed[3:])
+        raise AccountNotCreated("email_taken" if email_taken else "link_used") from error
+
+
+def record_sign_in_failure(user_number: str, failures: int, locked_until: datetime | None) -> None:
+    item = UserItem(_pk(user_number), "PROFILE")
+    actions = [UserItem.failed_sign_ins.set(failures)]
+    if locked_until is not None:
+        actions.append(UserItem.locked_until.set(locked_until.astimezone(UTC)))
+    item.update(actions=actions, condition=UserItem.pk.exists())
+
+
+def clear_sign_in_failures(user_number: str) -> None:
+    UserItem(_pk(user_number), "PROFILE").update(
+        actions=[UserItem.failed_sign_ins.set(0), UserItem.locked_until.remove()],
+        condition=UserItem.pk.exists(),
+    )
+
+
+def set_password(user_number: str, password_hash: str) -> None:
+    """A new password also lifts any sign-in lock."""
+    UserItem(_pk(user_number), "PROFILE").update(
+        actions=[
+            UserItem.password_hash.set(password_hash),
+            UserItem.failed_sign_ins.set(0),
+            UserItem.locked_until.remove(),
+        ],
+        condition=UserItem.pk.exists(),
+    )
+
+
+def set_status(user_number: str, status: AccountStatus, verified_until: date | None) -> None:
+    UserItem(_pk(user_number), "PROFILE").update(
+        actions=[
+            UserItem.status.set(status.value),
+            UserItem.verified_until.set(verified_until.isoformat())
+            if verified_until
+            else UserItem.verified_until.remove(),
+        ],
+        condition=UserItem.pk.exists(),
+    )

@@ -1,0 +1,169 @@
+"""E-mail texts (ja, en). Each function returns (subject, body) for one message.
+
+The wording of application statuses follows seed 000's notifications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from yoyaku.domain.calendar import TOKYO
+from yoyaku.domain.messages import Language
+from yoyaku.domain.review import ApplicationStatus
+
+SERVICE_JA = "施設予約サービス Yoyaku"
+SERVICE_EN = "Yoyaku facility reservations"
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    body: str
+
+
+def _when(instant: datetime) -> str:
+    return instant.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+
+
+def _footer(lang: Language) -> str:
+    if lang is Language.EN:
+        return f"\n\n-- \n{SERVICE_EN}\nThis message was sent automatically; replies are not read."
+    return f"\n\n-- \n{SERVICE_JA}\nこのメールは送信専用です。返信されても対応できません。"
+
+
+def confirm_registration(lang: Language, link: str, expires_at: datetime) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Confirm your e-mail address",
+            "Thank you for registering. Open this link to confirm your e-mail address and "
+            f"receive your user number:\n\n{link}\n\nThe link works once, until "
+            f"{_when(expires_at)} (Japan time). If you did not register, ignore this mail."
+            + _footer(lang),
+        )
+    return Email(
+        "メールアドレスの確認",
+        "利用者登録のお申込みありがとうございます。次のリンクを開いてメールアドレスを確認すると、"
+        f"利用者番号をお知らせします。\n\n{link}\n\nリンクは{_when(expires_at)}まで、1回だけ使えます。"
+        "お心当たりのない場合は、このメールを破棄してください。" + _footer(lang),
+    )
+
+
+def already_registered(lang: Language) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "You already have an account",
+            "Someone (probably you) tried to register with this e-mail address, which already "
+            "has an account, so no new account was made. Sign in with your user number; if "
+            "you forgot your password, reset it from the sign-in page." + _footer(lang),
+        )
+    return Email(
+        "すでに登録されています",
+        "このメールアドレスで利用者登録のお申込みがありましたが、すでに登録済みのため新しい登録は行っていません。"
+        "お持ちの利用者番号でログインしてください。パスワードを忘れた場合は、ログイン画面から再設定できます。"
+        + _footer(lang),
+    )
+
+
+def user_number_issued(lang: Language, user_number: str, application_id: str) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Your user number",
+            f"Your user number is {user_number}. You can sign in and book now (provisional "
+            "registration: bookings up to 14 days before the stay). Staff will check your "
+            "residence or employment; you will be told the result by e-mail.\n"
+            f"Application number: {application_id}" + _footer(lang),
+        )
+    return Email(
+        "利用者番号のお知らせ",
+        f"利用者番号は {user_number} です。すぐにログインして予約できます（仮登録中は宿泊日の14日前まで）。"
+        "在住・在勤の確認後、結果をメールでお知らせします。\n"
+        f"申請番号：{application_id}" + _footer(lang),
+    )
+
+
+_STATUS_JA = {
+    ApplicationStatus.RECEIVED: "申請を受け付けました。",
+    ApplicationStatus.ACCEPTED: "申請を受理いたしました。",
+    ApplicationStatus.COMPLETED: "処理が完了しました。本登録となりました。",
+    ApplicationStatus.RETURNED: "内容に不備等があるため、申請が差し戻しされました。内容を直して再度お申込みください。",
+    ApplicationStatus.REJECTED: "在住・在勤を確認できなかったため、利用者登録を取り消しました。今後の予約も取り消されます。",
+}
+_STATUS_EN = {
+    ApplicationStatus.RECEIVED: "We have received your application.",
+    ApplicationStatus.ACCEPTED: "Your application is being reviewed.",
+    ApplicationStatus.COMPLETED: "Your registration is complete: you are now fully registered.",
+    ApplicationStatus.RETURNED: "Your application was returned because something needs fixing. "
+    "Please correct it and submit again.",
+    ApplicationStatus.REJECTED: "We could not confirm your residence or employment, so your "
+    "registration was cancelled, and so are your future reservations.",
+}
+
+
+def application_status(
+    lang: Language, status: ApplicationStatus, application_id: str, reason: str | None
+) -> Email:
+    if lang is Language.EN:
+        body = f"{_STATUS_EN[status]}\nApplication number: {application_id}"
+        if reason:
+            body += f"\nReason: {reason}"
+        body += "\nSee the history in your account (applications)."
+        return Email(f"Application {application_id}: {status.value}", body + _footer(lang))
+    body = f"{_STATUS_JA[status]}\n申請番号：{application_id}"
+    if reason:
+        body += f"\n理由：{reason}"
+    body += "\n詳細は申請履歴からご確認いただけます。"
+    return Email(f"申請番号 {application_id} のお知らせ", body + _footer(lang))
+
+
+def password_reset(lang: Language, link: str, expires_at: datetime) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Reset your password",
+            f"Open this link to set a new password:\n\n{link}\n\nIt works once, until "
+            f"{_when(expires_at)} (Japan time). If you did not ask for this, ignore this mail; "
+            "your password stays as it is." + _footer(lang),
+        )
+    return Email(
+        "パスワードの再設定",
+        f"次のリンクを開いて新しいパスワードを設定してください。\n\n{link}\n\n"
+        f"リンクは{_when(expires_at)}まで、1回だけ使えます。お心当たりのない場合はこのメールを破棄してください。"
+        "パスワードは変更されません。" + _footer(lang),
+    )
+
+
+def password_changed(lang: Language) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Your password was changed",
+            "Your password was changed and every signed-in device was signed out. If this was "
+            "not you, reset your password at once." + _footer(lang),
+        )
+    return Email(
+        "パスワードが変更されました",
+        "パスワードが変更され、すべての端末でログアウトしました。お心当たりのない場合は、すぐにパスワードを再設定してください。"
+        + _footer(lang),
+    )
+
+
+def proof_refused(lang: Language, reason_ja: str, reason_en: str) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Your proof document could not be accepted",
+            f"The uploaded file was refused: {reason_en}\nUpload a JPEG or PNG image of at "
+            "most 10 MB from your account." + _footer(lang),
+        )
+    return Email(
+        "在勤証明書類を受け付けできませんでした",
+        f"アップロードされたファイルは受け付けできませんでした：{reason_ja}\n"
+        "10MB以下のJPEGまたはPNG画像をアップロードし直してください。" + _footer(lang),
+    )
+
+
+def review_reminder(application_id: str, waiting_since: datetime) -> Email:
+    """To staff (Japanese): an application has waited for a decision too long."""
+    return Email(
+        f"【確認待ち】申請番号 {application_id}",
+        f"申請番号 {application_id} は {_when(waiting_since)} から審査待ちです。"
+        "職員画面の審査一覧から確認してください。" + _footer(Language.JA),
+    )

@@ -1,0 +1,60 @@
+"""The staff review of a registration (seeds 000, 003, 004): statuses and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from yoyaku.domain.model import CamelModel
+
+
+class ApplicationStatus(StrEnum):
+    RECEIVED = "received"  # 受付
+    ACCEPTED = "accepted"  # 受理: a staff member opened it
+    COMPLETED = "completed"  # 完了: approved
+    RETURNED = "returned"  # 差戻し: the user must fix something
+    REJECTED = "rejected"  # 却下: the account is closed
+
+
+OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED)
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    RETURN = "return"
+    REJECT = "reject"
+
+
+DECIDED_STATUS = {
+    Decision.APPROVE: ApplicationStatus.COMPLETED,
+    Decision.RETURN: ApplicationStatus.RETURNED,
+    Decision.REJECT: ApplicationStatus.REJECTED,
+}
+
+
+class DecisionRequest(CamelModel):
+    decision: Decision
+    reason: str | None = Field(default=None, min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _reason_when_not_approved(self) -> DecisionRequest:
+        if self.decision is not Decision.APPROVE and not self.reason:
+            raise PydanticCustomError("reason_required", "reason", {"field": "reason"})
+        return self
+
+
+class HistoryEntry(CamelModel):
+    status: ApplicationStatus
+    at: datetime
+    reason: str | None = None
+
+
+class Application(CamelModel):
+    application_id: str
+    type: Literal["registration", "renewal"]
+    status: ApplicationStatus
+    history: list[HistoryEntry]
