@@ -84,7 +84,12 @@ def test_counter_has_quarter_hour_slots_and_is_closed_on_weekends(service: Local
         else:
             assert day["mark"] == "free"
             assert len(day["slots"]) == 32
-            assert day["slots"][0] == {"start": "09:00", "end": "09:15", "capacity": 1, "available": 1}
+            assert day["slots"][0] == {
+                "start": "09:00",
+                "end": "09:15",
+                "capacity": 1,
+                "available": 1,
+            }
 
 
 def test_range_too_long_in_english(service: LocalService) -> None:

@@ -38,7 +38,9 @@ def test_staff_routes_need_a_staff_token(service: LocalService) -> None:
 
 def test_wrong_staff_password(service: LocalService) -> None:
     response = service.call(
-        "POST", "/v1/staff/sessions", json={"staffId": "demo-staff", "password": "nope"},
+        "POST",
+        "/v1/staff/sessions",
+        json={"staffId": "demo-staff", "password": "nope"},
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 401

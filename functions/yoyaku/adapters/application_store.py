@@ -112,7 +112,7 @@ def _status_actions(
 ) -> list[Any]:
     return [
         ApplicationItem.status.set(status.value),
-        ApplicationItem.history.append([_entry(status, at, reason)]),
+        ApplicationItem.history.set(ApplicationItem.history.append([_entry(status, at, reason)])),
         ApplicationItem.gsi2pk.set(f"REVIEWS#{status.value}"),
         ApplicationItem.gsi2sk.set(f"{submitted_at.astimezone(UTC).isoformat()}#{application_id}"),
     ]

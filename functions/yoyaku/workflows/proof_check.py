@@ -29,16 +29,19 @@ def problem_with(obj: proofs.StoredObject | None, max_bytes: int) -> tuple[str, 
             f"ファイルが大きすぎます（{obj.size:,}バイト、上限{max_bytes:,}バイト）。",
             f"the file is too large ({obj.size:,} bytes; at most {max_bytes:,}).",
         )
-    signatures = MAGIC.get(obj.content_type)
-    if signatures is None:
+    actual = next((t for t, sigs in MAGIC.items() if obj.head.startswith(sigs)), None)
+    declared = obj.content_type.lower()
+    if declared in MAGIC and actual != declared:
         return (
-            f"JPEGまたはPNG以外の形式です（{obj.content_type or '不明'}）。",
-            f"only JPEG and PNG are accepted, not {obj.content_type or 'unknown'}.",
+            "ファイルの中身が申告された画像形式と一致しません（拡張子や種類の偽装）。",
+            f"the content is not the {declared} it claims to be.",
         )
-    if not obj.head.startswith(signatures):
+    if actual is None:
+        # S3 may store a presigned-POST upload without its declared type (moto does):
+        # then the content alone must be a JPEG or PNG.
         return (
-            "ファイルの中身が画像ではありません（拡張子や種類の偽装）。",
-            "the content is not the image it claims to be.",
+            "JPEGまたはPNGの画像ではありません。",
+            "the file is not a JPEG or PNG image.",
         )
     return None
 
