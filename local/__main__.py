@@ -15,7 +15,6 @@ from local.server import LocalRoutes, serve
 from yoyaku import runtime
 from yoyaku.adapters.clock import OffsetClock
 
-
 RESOURCE_VARIABLES = {
     "TABLE_NAME",
     "IDEMPOTENCY_TABLE_NAME",

@@ -74,8 +74,7 @@ def physical_name(logical_id: str) -> str:
 def parameters(document: dict[str, Any]) -> dict[str, str]:
     """Template parameters at their defaults, plus the pseudo parameters."""
     values = {
-        name: str(spec.get("Default", ""))
-        for name, spec in document.get("Parameters", {}).items()
+        name: str(spec.get("Default", "")) for name, spec in document.get("Parameters", {}).items()
     }
     values.update({"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws"})
     return values
@@ -184,7 +183,9 @@ def _connect_bucket_events(document: dict[str, Any], names: dict[str, str]) -> N
             bucket = names[props["Bucket"]["Ref"]]
             config: dict[str, Any] = {
                 "LambdaFunctionArn": names[f"{logical_id}.Arn"],
-                "Events": [props["Events"]] if isinstance(props["Events"], str) else props["Events"],
+                "Events": [props["Events"]]
+                if isinstance(props["Events"], str)
+                else props["Events"],
             }
             if "Filter" in props:
                 config["Filter"] = {"Key": {"FilterRules": props["Filter"]["S3Key"]["Rules"]}}

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,10 @@ class LocalService:
         assert response.status_code == 201, response.text
         token: str = response.json()["token"]
         return token
+
+    def today(self) -> date:
+        """Today in Tokyo by the service's clock (which tests may move)."""
+        return date.fromisoformat(self.call("GET", "/_local/clock").json()["now"][:10])
 
     def move_clock(self, seconds: int) -> dict[str, Any]:
         response = self.call("POST", "/_local/clock", json={"offsetSeconds": seconds})

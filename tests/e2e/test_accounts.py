@@ -88,7 +88,7 @@ def test_worker_uploads_a_png_and_is_verified_for_two_years(service: LocalServic
     me = wait_until(
         lambda: (m := citizen.get("/v1/me").json())["status"] == "verified" and m, "verified"
     )
-    today = date.fromisoformat(service.call("GET", "/_local/clock").json()["now"][:10])
+    today = service.today()
     until = date.fromisoformat(me["verifiedUntil"])
     assert (until.year - today.year, until.month, until.day) == (2, today.month, today.day) or (
         today.month == 2 and today.day == 29
@@ -314,7 +314,7 @@ def test_form_rules_name_each_field_in_both_languages(service: LocalService) -> 
     bad = form(
         nameKana="港 太郎",
         phone="12-34",
-        birthdate=date.today().replace(year=date.today().year - 17).isoformat(),
+        birthdate=service.today().replace(year=service.today().year - 17).isoformat(),
         password="short",
         agreeToTerms=False,
     )
@@ -329,7 +329,7 @@ def test_form_rules_name_each_field_in_both_languages(service: LocalService) -> 
     assert any("katakana" in e["message"] for e in en["errors"])
 
     rules = form(
-        birthdate=date.today().replace(year=date.today().year - 17).isoformat(),
+        birthdate=service.today().replace(year=service.today().year - 17).isoformat(),
         password="19900401",
         agreeToTerms=False,
     )

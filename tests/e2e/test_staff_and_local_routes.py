@@ -56,7 +56,7 @@ def test_staff_create_a_facility_and_open_change_and_close_inventory(
     assert created.status_code == 200, created.text
     assert service.call("GET", "/v1/facilities/pool").json()["name"] == "市民プール"
 
-    start = date.today() + timedelta(days=3)
+    start = service.today() + timedelta(days=3)
     end = start + timedelta(days=6)
     change = {
         "resourceTypeId": "lane",

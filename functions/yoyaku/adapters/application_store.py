@@ -107,7 +107,10 @@ def _update(application_id: str, actions: list[Any], condition: Any) -> Applicat
 
 
 def _status_actions(
-    status: ApplicationStatus, at: datetime, submitted_at: datetime, application_id: str,
+    status: ApplicationStatus,
+    at: datetime,
+    submitted_at: datetime,
+    application_id: str,
     reason: str | None = None,
 ) -> list[Any]:
     return [
@@ -122,17 +125,24 @@ def mark_accepted(record: ApplicationRecord, now: datetime) -> bool:
     """received → accepted when a staff member opens it; False if it was not `received`."""
     app_id = record.application.application_id
     actions = _status_actions(ApplicationStatus.ACCEPTED, now, record.submitted_at, app_id)
-    return _update(app_id, actions, ApplicationItem.status == ApplicationStatus.RECEIVED.value) is not None
+    return (
+        _update(app_id, actions, ApplicationItem.status == ApplicationStatus.RECEIVED.value)
+        is not None
+    )
 
 
-def record_decision(application_id: str, decision: str, reason: str | None) -> ApplicationItem | None:
+def record_decision(
+    application_id: str, decision: str, reason: str | None
+) -> ApplicationItem | None:
     """Claims the one decision of an open application; None if it is closed or decided."""
     actions = [ApplicationItem.decision.set(decision)]
     if reason:
         actions.append(ApplicationItem.reason.set(reason))
-    condition = ApplicationItem.status.is_in(*[s.value for s in OPEN_STATUSES]) & (
-        ApplicationItem.decision.does_not_exist()
-    ) & (ApplicationItem.waiting_for == "staff")
+    condition = (
+        ApplicationItem.status.is_in(*[s.value for s in OPEN_STATUSES])
+        & (ApplicationItem.decision.does_not_exist())
+        & (ApplicationItem.waiting_for == "staff")
+    )
     return _update(application_id, actions, condition)
 
 
@@ -153,7 +163,8 @@ def conclude(
 ) -> None:
     """Applies the decided status, ending the wait (token and decision are cleared)."""
     app_id = record.application.application_id
-    actions = _status_actions(status, now, record.submitted_at, app_id, reason) + [
+    actions = [
+        *_status_actions(status, now, record.submitted_at, app_id, reason),
         ApplicationItem.task_token.remove(),
         ApplicationItem.waiting_for.remove(),
         ApplicationItem.decision.remove(),

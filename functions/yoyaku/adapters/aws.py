@@ -13,4 +13,4 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
 
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+    return boto3.client(service, config=_CONFIG)

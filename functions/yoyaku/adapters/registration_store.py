@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from yoyaku.adapters.table import RegistrationItem
 from yoyaku.adapters.transactions import condition_failed
@@ -67,6 +68,7 @@ def record_proof(registration_id: str, key: str | None, problem: str | None) -> 
     a refused one records why (and keeps any earlier valid document). False when the
     registration does not exist."""
     item = RegistrationItem(_pk(registration_id), "REGISTRATION")
+    actions: list[Action]
     if key:
         actions = [RegistrationItem.proof_key.set(key), RegistrationItem.proof_problem.remove()]
     else:

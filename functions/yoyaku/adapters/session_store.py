@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-
 from yoyaku.adapters.table import SessionItem
 from yoyaku.domain.auth import Principal, PrincipalKind
 

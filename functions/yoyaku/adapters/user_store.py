@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters import link_store
@@ -123,7 +124,9 @@ def create_account(
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
-        failed = [r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons]
+        failed = [
+            r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons
+        ]
         email_taken = len(failed) > 1 and failed[1] and not any(failed[3:])
         raise AccountNotCreated("email_taken" if email_taken else "link_used") from error
 
@@ -156,12 +159,10 @@ def set_password(user_number: str, password_hash: str) -> None:
 
 
 def set_status(user_number: str, status: AccountStatus, verified_until: date | None) -> None:
-    UserItem(_pk(user_number), "PROFILE").update(
-        actions=[
-            UserItem.status.set(status.value),
-            UserItem.verified_until.set(verified_until.isoformat())
-            if verified_until
-            else UserItem.verified_until.remove(),
-        ],
-        condition=UserItem.pk.exists(),
-    )
+    actions: list[Action] = [
+        UserItem.status.set(status.value),
+        UserItem.verified_until.set(verified_until.isoformat())
+        if verified_until
+        else UserItem.verified_until.remove(),
+    ]
+    UserItem(_pk(user_number), "PROFILE").update(actions=actions, condition=UserItem.pk.exists())

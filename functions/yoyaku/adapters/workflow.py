@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -13,14 +14,12 @@ def start_review(application_id: str, payload: dict[str, Any]) -> None:
     """Starts the execution named after the application; a second start is refused by
     Step Functions (ExecutionAlreadyExists), which is what we want."""
     sfn = client("stepfunctions")
-    try:
+    with contextlib.suppress(sfn.exceptions.ExecutionAlreadyExists):
         sfn.start_execution(
             stateMachineArn=settings().review_state_machine_arn,
             name=f"application-{application_id}",
             input=json.dumps(payload),
         )
-    except sfn.exceptions.ExecutionAlreadyExists:
-        pass
 
 
 def resume(task_token: str, output: dict[str, Any]) -> bool:
@@ -28,6 +27,10 @@ def resume(task_token: str, output: dict[str, Any]) -> bool:
     sfn = client("stepfunctions")
     try:
         sfn.send_task_success(taskToken=task_token, output=json.dumps(output))
-    except (sfn.exceptions.TaskTimedOut, sfn.exceptions.TaskDoesNotExist, sfn.exceptions.InvalidToken):
+    except (
+        sfn.exceptions.TaskTimedOut,
+        sfn.exceptions.TaskDoesNotExist,
+        sfn.exceptions.InvalidToken,
+    ):
         return False
     return True

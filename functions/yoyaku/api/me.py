@@ -125,7 +125,8 @@ def new_proof_document() -> tuple[ProofUpload, int]:
         raise DomainError(
             ErrorCode.CONFLICT,
             reason=Bilingual(
-                "在勤証明書類は区内在勤の方だけが提出します。", "Only workers submit a proof of employment."
+                "在勤証明書類は区内在勤の方だけが提出します。",
+                "Only workers submit a proof of employment.",
             ),
         )
     record = _open_application(user)
@@ -147,7 +148,9 @@ def resubmit(application_id: Annotated[str, Path(alias="applicationId")]) -> App
     if record.application.status is not ApplicationStatus.RETURNED or not record.task_token:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual("この申請は差戻し中ではありません。", "This application is not returned."),
+            reason=Bilingual(
+                "この申請は差戻し中ではありません。", "This application is not returned."
+            ),
         )
     registration = registration_store.get(record.registration_id)
     if user.residency is Residency.WORKER and (

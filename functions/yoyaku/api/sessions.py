@@ -23,7 +23,6 @@ from yoyaku.settings import settings
 router = Router()
 
 
-
 class SignIn(CamelModel):
     user_number: str = Field(min_length=1, max_length=12)
     password: str = Field(min_length=1, max_length=200)
@@ -132,5 +131,3 @@ def confirm_reset(request: ResetConfirm) -> tuple[None, int]:
     session_store.end_all(Principal(PrincipalKind.CITIZEN, user.user_number))
     mailer.send(user.email, emails.password_changed(Language(user.language)))
     return None, 204
-
-

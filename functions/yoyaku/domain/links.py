@@ -11,7 +11,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 
 class LinkPurpose(StrEnum):
     CONFIRM_REGISTRATION = "confirm_registration"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
 
 
 @dataclass(frozen=True)

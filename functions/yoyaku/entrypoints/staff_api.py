@@ -9,9 +9,7 @@ from yoyaku.api import notices, staff_catalog, staff_reviews, staff_sessions
 from yoyaku.api.app import create_app
 from yoyaku.entrypoints.observability import logger, metrics
 
-app = create_app(
-    staff_sessions.router, staff_catalog.router, notices.staff, staff_reviews.router
-)
+app = create_app(staff_sessions.router, staff_catalog.router, notices.staff, staff_reviews.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
