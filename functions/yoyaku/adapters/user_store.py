@@ -133,7 +133,7 @@ def create_account(
 
 def record_sign_in_failure(user_number: str, failures: int, locked_until: datetime | None) -> None:
     item = UserItem(_pk(user_number), "PROFILE")
-    actions = [UserItem.failed_sign_ins.set(failures)]
+    actions: list[Action] = [UserItem.failed_sign_ins.set(failures)]
     if locked_until is not None:
         actions.append(UserItem.locked_until.set(locked_until.astimezone(UTC)))
     item.update(actions=actions, condition=UserItem.pk.exists())
