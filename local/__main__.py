@@ -11,7 +11,7 @@ import warnings
 from local import aws, demo, template
 from local.gateway import Gateway
 from local.scheduler import LocalScheduler
-from local.server import LocalRoutes, serve
+from local.server import LocalRoutes, record_sent_mail, serve
 from yoyaku import runtime
 from yoyaku.adapters.clock import OffsetClock
 
@@ -49,6 +49,7 @@ def main() -> int:
 
     clock = OffsetClock()
     runtime.install(runtime.Runtime(clock=clock))
+    record_sent_mail(clock)
     gateway = Gateway(template.api(document), functions)
     aws.dispatch_lambda_in_process(gateway.invoke, names)
     scheduler = LocalScheduler(lambda name, event: gateway.invoke(name, event))

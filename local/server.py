@@ -83,12 +83,33 @@ class LocalRoutes:
         return _json(200, self._clock_state())
 
 
+class StampedMessages(list[Any]):
+    """moto's list of sent e-mail, remembering when (by the application clock) each came."""
+
+    def __init__(self, clock: OffsetClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.sent_at: list[str] = []
+
+    def append(self, message: Any) -> None:
+        self.sent_at.append(self.clock.now().isoformat(timespec="seconds"))
+        super().append(message)
+
+
+def record_sent_mail(clock: OffsetClock) -> None:
+    from moto.ses.models import ses_backends
+
+    ses_backends[ACCOUNT][REGION].sent_messages = StampedMessages(clock)
+
+
 def outbox() -> list[dict[str, Any]]:
     """Every e-mail moto's SES has accepted, oldest first."""
     from moto.ses.models import ses_backends
 
+    messages = ses_backends[ACCOUNT][REGION].sent_messages
+    stamps = getattr(messages, "sent_at", [])
     items = []
-    for message in ses_backends[ACCOUNT][REGION].sent_messages:
+    for index, message in enumerate(list(messages)):
         destinations = getattr(message, "destinations", {}) or {}
         to = destinations.get("ToAddresses", []) if isinstance(destinations, dict) else destinations
         items.append(
@@ -96,7 +117,7 @@ def outbox() -> list[dict[str, Any]]:
                 "to": list(to),
                 "subject": getattr(message, "subject", ""),
                 "body": getattr(message, "body", getattr(message, "raw_data", "")),
-                "sentAt": getattr(message, "sent_at", ""),
+                "sentAt": stamps[index] if index < len(stamps) else None,
             }
         )
     return items

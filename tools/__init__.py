@@ -1,0 +1,1 @@
+"""Operator commands run from a developer machine against a deployed stack."""
