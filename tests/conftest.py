@@ -1,0 +1,313 @@
+"""Shared fixtures: moto with the tables of template.yaml, a movable clock, the gateway.
+
+Nothing here is autouse: unit tests never see moto, and the end-to-end suite (which
+starts the local runtime over HTTP) is not touched by these fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests are reproducible: the same examples on every run and every machine.
+hypothesis_settings.register_profile("yoyaku", derandomize=True, deadline=None, database=None)
+hypothesis_settings.load_profile("yoyaku")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Noise from Powertools when handlers run in-process: no metrics are emitted in tests,
+    # and yoyaku still calls the deprecated get_header_value (reported, not hidden, there).
+    config.addinivalue_line("filterwarnings", "ignore:No application metrics to publish")
+    config.addinivalue_line(
+        "filterwarnings", "ignore:The `get_header_value` function is deprecated"
+    )
+
+
+# An instant well inside a month, on a weekday, far from any daylight-saving question
+# (Tokyo has none): 2030-05-15 10:00 in Tokyo.
+DEFAULT_NOW = datetime(2030, 5, 15, 1, 0, tzinfo=UTC)
+REGION = "ap-northeast-1"
+TABLE_ENV = {"Table": "TABLE_NAME", "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME"}
+
+
+class MovableClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the clock needs an aware datetime")
+        self._now = now
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, now: datetime) -> None:
+        with self._lock:
+            self._now = now
+
+    def advance(self, delta: timedelta) -> None:
+        with self._lock:
+            self._now += delta
+
+
+@pytest.fixture
+def clock() -> Iterator[MovableClock]:
+    """Installs a movable clock as the application's clock for the test."""
+    from yoyaku import runtime
+
+    movable = MovableClock()
+    with runtime.use(clock=movable):
+        yield movable
+
+
+_connections_forgotten = False
+
+
+def _forget_connections_once() -> None:
+    """Drops pynamodb's cached connections the first time moto starts in this process.
+
+    Connections made afterwards stay valid from test to test: moto intercepts every
+    botocore client once it is active, every test uses the same table names (pynamodb
+    reconnects by itself when the name changes), and building a botocore client per
+    model per test would make the suite several times slower.
+    """
+    global _connections_forgotten
+    if not _connections_forgotten:
+        _reset_pynamodb()
+        _connections_forgotten = True
+
+
+def _reset_pynamodb() -> None:
+    from yoyaku.adapters import transactions
+    from yoyaku.adapters.table import TableItem
+
+    pending: list[type[Any]] = [TableItem]
+    while pending:
+        model = pending.pop()
+        model._connection = None
+        pending.extend(model.__subclasses__())
+    transactions.connection.cache_clear()
+
+
+def _table_env_names(document: dict[str, Any]) -> dict[str, str]:
+    """Logical table id -> the environment variable that names it, from the template."""
+    variables = document["Globals"]["Function"]["Environment"]["Variables"]
+    names = {}
+    for variable, value in variables.items():
+        if isinstance(value, dict) and "Ref" in value:
+            names[value["Ref"]] = variable
+    return names
+
+
+@cache
+def _template() -> dict[str, Any]:
+    from local import template
+
+    return template.load()
+
+
+@cache
+def _dynamodb() -> Any:
+    """One client for the suite: moto intercepts it whenever a mock is active."""
+    import boto3
+
+    return boto3.client("dynamodb", region_name=REGION)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """moto in-process with every DynamoDB table of template.yaml; yields env var -> name."""
+    from moto import mock_aws
+
+    from local import template
+    from yoyaku.settings import settings
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
+    document = _template()
+    env_names = _table_env_names(document)
+    settings.cache_clear()
+    _forget_connections_once()
+    created: dict[str, str] = {}
+    with mock_aws():
+        client = _dynamodb()
+        for logical_id, body in template.resources(document, "AWS::DynamoDB::Table").items():
+            props = body["Properties"]
+            name = f"test-{logical_id}".lower()
+            args: dict[str, Any] = {
+                "TableName": name,
+                "AttributeDefinitions": props["AttributeDefinitions"],
+                "KeySchema": props["KeySchema"],
+                "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+            }
+            if props.get("GlobalSecondaryIndexes"):
+                args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+            client.create_table(**args)
+            if props.get("TimeToLiveSpecification"):
+                client.update_time_to_live(
+                    TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"]
+                )
+            variable = env_names[logical_id]
+            monkeypatch.setenv(variable, name)
+            created[variable] = name
+        settings.cache_clear()
+        try:
+            yield created
+        finally:
+            settings.cache_clear()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a client sees: status, headers (case-insensitive lookup) and the JSON body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers.items():
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@cache
+def _gateway() -> Any:
+    """local.gateway.Gateway for template.yaml: its routes, authorizers and handlers."""
+    from local import template
+    from local.gateway import Gateway
+
+    document = _template()
+    return Gateway(template.api(document), template.functions(document))
+
+
+class Client:
+    """Drives the handlers through local.gateway exactly as API Gateway would: the route
+    and its REQUEST authorizer come from template.yaml, the handler gets a REST proxy
+    event, and the reply is what API Gateway would send back."""
+
+    def __init__(self) -> None:
+        self.gateway = _gateway()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        raw: bytes | None = None,
+        token: str | None = None,
+        lang: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        parts = urlsplit(url)
+        sent = {"Content-Type": "application/json"} if json_body is not None or raw else {}
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        if lang is not None:
+            sent["Accept-Language"] = lang
+        sent.update(headers or {})
+        body = raw if raw is not None else b""
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode()
+        response = self.gateway.handle(method, parts.path, parse_qs(parts.query), sent, body)
+        return Reply(response.status, response.headers, response.body)
+
+    def get(self, url: str, **kwargs: Any) -> Reply:
+        return self.request("GET", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> Reply:
+        return self.request("PUT", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Reply:
+        return self.request("POST", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Reply:
+        return self.request("DELETE", url, **kwargs)
+
+
+@pytest.fixture
+def client(aws: dict[str, str], clock: MovableClock) -> Client:
+    """The API as clients see it, backed by moto and the test's clock."""
+    return Client()
+
+
+STAFF_ID = "staff-1"
+STAFF_PASSWORD = "correct horse battery staple"
+_hashes: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    """argon2id is deliberately slow: hash each test password once per session."""
+    from yoyaku.adapters import passwords
+
+    if password not in _hashes:
+        _hashes[password] = passwords.hash_password(password)
+    return _hashes[password]
+
+
+@pytest.fixture
+def password_hash() -> Callable[[str], str]:
+    """argon2id hashing, cached per password for the session."""
+    return _password_hash
+
+
+@pytest.fixture
+def staff_account(aws: dict[str, str]) -> tuple[str, str]:
+    """A stored staff account; returns (staffId, password)."""
+    from yoyaku.adapters import staff_store
+
+    staff_store.save(
+        staff_store.StaffAccount(STAFF_ID, "テスト職員", _password_hash(STAFF_PASSWORD))
+    )
+    return STAFF_ID, STAFF_PASSWORD
+
+
+def session_token(kind: str, principal_id: str, clock: MovableClock) -> str:
+    """A live session created in the store, as signing in would create it."""
+    from yoyaku.adapters import session_store
+    from yoyaku.domain.auth import Principal, PrincipalKind
+    from yoyaku.settings import settings
+
+    token, _ = session_store.create(
+        Principal(PrincipalKind(kind), principal_id),
+        clock.now(),
+        timedelta(hours=settings().session_hours),
+    )
+    return token
+
+
+@pytest.fixture
+def staff_token(client: Client, staff_account: tuple[str, str], clock: MovableClock) -> str:
+    """A staff bearer token. Signing in costs an argon2 check (~0.2 s), so tests that are
+    not about signing in get their session straight from the store."""
+    return session_token("staff", staff_account[0], clock)
+
+
+@pytest.fixture
+def citizen_token(client: Client, clock: MovableClock) -> str:
+    """A citizen bearer token (there is no citizen sign-in yet)."""
+    return session_token("citizen", "123456", clock)
