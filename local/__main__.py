@@ -29,6 +29,7 @@ def main() -> int:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     port = int(os.environ.get("PORT", "3000"))
     document = template.load()
+    aws.serialize_dynamodb_writes()
     local = aws.start_moto()
     names = aws.create_resources(local, document)
     functions = template.functions(document)

@@ -236,3 +236,31 @@ def dispatch_lambda_in_process(
         return invoke_real(None, self.function_name, None, body, request_headers, response_headers)
 
     LambdaFunction.invoke = invoke_function  # type: ignore[method-assign]
+
+
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+
+
+def serialize_dynamodb_writes() -> None:
+    """Makes moto's writes atomic, as DynamoDB's are.
+
+    moto serves requests on many threads and checks a condition and writes the item in
+    two separate steps, so two racing conditional writes could both succeed. One lock
+    around every write restores DynamoDB's guarantee (the holds depend on it).
+    """
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend, "_yoyaku_serialized", False):
+        return
+    lock = threading.RLock()
+    for name in _WRITES:
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, locked)
+    DynamoDBBackend._yoyaku_serialized = True  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ clock moves hold expiry, booking windows and draws alike.
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,9 @@ class IdSource(Protocol):
 class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     new_id: IdSource = random_id
+    # Unpredictable choices (which free unit a hold takes, reservation numbers); tests
+    # may pass a seeded random.Random.
+    rng: random.Random = field(default_factory=secrets.SystemRandom)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -58,7 +62,9 @@ def install(runtime: Runtime) -> None:
 
 
 @contextmanager
-def use(clock: Clock | None = None, new_id: IdSource | None = None) -> Iterator[Runtime]:
+def use(
+    clock: Clock | None = None, new_id: IdSource | None = None, rng: random.Random | None = None
+) -> Iterator[Runtime]:
     """Temporarily swap parts of the runtime (tests)."""
     previous = _current
     changed = replace(previous)
@@ -66,6 +72,8 @@ def use(clock: Clock | None = None, new_id: IdSource | None = None) -> Iterator[
         changed = replace(changed, clock=clock)
     if new_id is not None:
         changed = replace(changed, new_id=new_id)
+    if rng is not None:
+        changed = replace(changed, rng=rng)
     install(changed)
     try:
         yield changed

@@ -199,3 +199,29 @@ class ApplicationItem(TableItem, discriminator="application"):
     waiting_for = UnicodeAttribute(attr_name="waitingFor", null=True)
     decision = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+
+
+class HoldItem(TableItem, discriminator="hold"):
+    """pk `HOLD#{holdId}`, sk `HOLD`: which units a hold claimed, for whom, until when.
+
+    `valid_until` is the hold's real end; the TTL (`expiresAt`) only removes it later.
+    """
+
+    owner = UnicodeAttribute()
+    facility_id = UnicodeAttribute(attr_name="facilityId")
+    resource_type_id = UnicodeAttribute(attr_name="resourceTypeId")
+    units = JSONAttribute()  # [{"day": "YYYY-MM-DD", "cell": "-"|"HHMM", "unit": n}]
+    quantity = NumberAttribute()
+    valid_until = UTCDateTimeAttribute(attr_name="validUntil")
+    # The facility as it was when held and whom to tell: confirming needs no other read.
+    details = JSONAttribute(null=True)
+
+
+class ReservationItem(TableItem, discriminator="reservation"):
+    """pk `RESERVATION#{number}`, sk `RESERVATION`; gsi1 `OWNER#{owner}#RESERVATIONS`."""
+
+    owner = UnicodeAttribute()
+    document = JSONAttribute()  # the Reservation as the API shows it
+    units = JSONAttribute()
+    status = UnicodeAttribute()
+    version = VersionAttribute()

@@ -10,9 +10,11 @@ import json
 
 from yoyaku.api import (
     catalog,
+    holds,
     me,
     notices,
     registrations,
+    reservations,
     sessions,
     staff_catalog,
     staff_reviews,
@@ -31,6 +33,8 @@ def document() -> dict[str, object]:
         registrations.router,
         sessions.router,
         me.router,
+        holds.router,
+        reservations.router,
         staff_sessions.router,
         staff_catalog.router,
         notices.staff,

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.messages import Language
 from yoyaku.domain.review import ApplicationStatus
+
+if TYPE_CHECKING:
+    from yoyaku.domain.booking import Reservation
 
 SERVICE_JA = "施設予約サービス Yoyaku"
 SERVICE_EN = "Yoyaku facility reservations"
@@ -166,4 +170,50 @@ def review_reminder(application_id: str, waiting_since: datetime) -> Email:
         f"【確認待ち】申請番号 {application_id}",
         f"申請番号 {application_id} は {_when(waiting_since)} から審査待ちです。"
         "職員画面の審査一覧から確認してください。" + _footer(Language.JA),
+    )
+
+
+def _stay(lang: Language, r: Reservation) -> str:
+    if lang is Language.EN:
+        when = f"{r.date.isoformat()}"
+        when += f", {r.nights} night(s)" if r.nights else f" {r.start}-{r.end}"
+        party = "; ".join(
+            f"night {p.night}: {p.adults} adults, {p.children} children" for p in r.party
+        )
+        return (
+            f"Reservation number: {r.reservation_number}\nFacility: {r.facility_name}\n"
+            f"Date: {when}\nUnits: {r.quantity}\nParty: {party}"
+        )
+    when = r.date.isoformat() + (f" から{r.nights}泊" if r.nights else f" {r.start}〜{r.end}")
+    party = "、".join(f"{p.night}泊目 大人{p.adults}人・子供{p.children}人" for p in r.party)
+    return (
+        f"予約番号：{r.reservation_number}\n施設：{r.facility_name}\n利用日：{when}\n"
+        f"数量：{r.quantity}\n人数：{party}"
+    )
+
+
+def reservation_confirmed(lang: Language, r: Reservation) -> Email:
+    if lang is Language.EN:
+        return Email(
+            f"Reservation {r.reservation_number} confirmed",
+            f"Your reservation is confirmed.\n\n{_stay(lang, r)}\n\nChanges until "
+            f"{r.change_deadline.isoformat()}, cancellation until {r.cancel_deadline.isoformat()}."
+            + _footer(lang),
+        )
+    return Email(
+        f"予約完了のお知らせ（予約番号 {r.reservation_number}）",
+        f"予約が完了しました。\n\n{_stay(lang, r)}\n\n変更は{r.change_deadline.isoformat()}まで、"
+        f"取消しは{r.cancel_deadline.isoformat()}までできます。" + _footer(lang),
+    )
+
+
+def reservation_cancelled(lang: Language, r: Reservation) -> Email:
+    if lang is Language.EN:
+        return Email(
+            f"Reservation {r.reservation_number} cancelled",
+            f"Your reservation was cancelled.\n\n{_stay(lang, r)}" + _footer(lang),
+        )
+    return Email(
+        f"予約取消しのお知らせ（予約番号 {r.reservation_number}）",
+        f"予約を取り消しました。\n\n{_stay(lang, r)}" + _footer(lang),
     )

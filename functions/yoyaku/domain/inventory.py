@@ -244,3 +244,23 @@ def plan_cell(
         return old.units + grow, CellPlan(old.key, reopen=tuple(reopen))
     free = [u for u in range(old.units - 1, -1, -1) if u not in live and u not in closed]
     return old.units, CellPlan(old.key, close=tuple(free[: effective - target]))
+
+
+def free_units(
+    day: DayInventory | None, cell_key: str, claims: list[Claim], now: datetime
+) -> list[int]:
+    """Unit numbers of one cell that nobody holds, books or has closed right now."""
+    if day is None or day.closed:
+        return []
+    cell = next((c for c in day.cells if c.key == cell_key and c.active), None)
+    if cell is None:
+        return []
+    taken = {
+        c.unit
+        for c in claims
+        if c.day == day.day
+        and c.resource_type_id == day.resource_type_id
+        and c.cell == cell_key
+        and (c.state is ClaimState.CLOSED or c.is_live(now))
+    }
+    return [u for u in range(cell.units) if u not in taken]

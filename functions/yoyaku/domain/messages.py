@@ -419,6 +419,30 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "現在のパスワードが違います。",
         Language.EN: "The current password is wrong.",
     },
+    "slots_not_consecutive": {
+        Language.JA: "連続した時間帯を選んでください（この日の最後の枠を越えています）。",
+        Language.EN: "Choose consecutive slots within the day.",
+    },
+    "nights_lodging_only": {
+        Language.JA: "泊数（nights）は宿泊施設だけに指定できます。",
+        Language.EN: "nights applies to lodging facilities only.",
+    },
+    "party_per_night": {
+        Language.JA: "利用人数は1泊目から{nights}泊目まで、1泊ごとに1回ずつ入力してください。",
+        Language.EN: "Give the party once for each night, from night 1 to night {nights}.",
+    },
+    "party_too_large": {
+        Language.JA: "人数が部屋の定員（{most}人）を超えています。",
+        Language.EN: "The party exceeds the rooms' capacity ({most} people).",
+    },
+    "room_style_not_offered": {
+        Language.JA: "この施設では和洋室の希望は承っていません。",
+        Language.EN: "This facility takes no room-style wish.",
+    },
+    "nights_remaining": {
+        Language.JA: "少なくとも1泊は残し、残る泊が連続するように選んでください。",
+        Language.EN: "Keep at least one night, and keep the remaining nights consecutive.",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",

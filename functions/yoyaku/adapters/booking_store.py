@@ -1,0 +1,227 @@
+"""Holds and reservations: conditional claim writes, all or nothing (DESIGN.md).
+
+A hold writes one claim item per unit with the condition "absent, or a hold already
+expired", plus the hold record, in one transaction. Confirming turns the caller's
+own unexpired claims into bookings in one transaction; cancelling deletes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_sk, partition
+from yoyaku.adapters.table import ClaimItem, HoldItem, ReservationItem
+from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.inventory import ClaimState
+
+# Booked claims are kept a year past their day, then DynamoDB collects them.
+BOOKED_RETENTION = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class Unit:
+    day: date
+    cell: str
+    unit: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "cell": self.cell, "unit": self.unit}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Unit:
+        return cls(date.fromisoformat(data["day"]), data["cell"], int(data["unit"]))
+
+
+@dataclass(frozen=True)
+class Hold:
+    hold_id: str
+    owner: str
+    facility_id: str
+    resource_type_id: str
+    units: list[Unit]
+    quantity: int
+    valid_until: datetime
+    facility: dict[str, Any] | None = None  # the facility as it was when held
+    contact: dict[str, str] | None = None  # where the confirmation goes: email, language
+    start: str | None = None  # time-slot holds: from the first slot's start …
+    end: str | None = None  # … to the last slot's end
+
+
+def _claim(facility_id: str, resource_type_id: str, unit: Unit) -> ClaimItem:
+    return ClaimItem(
+        partition(facility_id, unit.day.isoformat()[:7]),
+        claim_sk(unit.day, resource_type_id, unit.cell, unit.unit),
+    )
+
+
+def place_hold(hold: Hold, now: datetime) -> None:
+    """Claims every unit of the hold at once; LostRace when any unit was taken meanwhile."""
+    record = HoldItem(
+        f"HOLD#{hold.hold_id}",
+        "HOLD",
+        owner=hold.owner,
+        facility_id=hold.facility_id,
+        resource_type_id=hold.resource_type_id,
+        units=[u.as_json() for u in hold.units],
+        quantity=hold.quantity,
+        valid_until=hold.valid_until,
+        details={
+            "facility": hold.facility,
+            "contact": hold.contact,
+            "start": hold.start,
+            "end": hold.end,
+        },
+        expires_at=hold.valid_until + timedelta(days=1),
+    )
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for unit in hold.units:
+                claim = _claim(hold.facility_id, hold.resource_type_id, unit)
+                claim.state = ClaimState.HOLD.value
+                claim.holder = hold.hold_id
+                claim.expires_at = hold.valid_until
+                tx.save(claim, condition=claim_is_free(now))
+            tx.save(record)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise LostRace from error
+        raise
+
+
+def get_hold(hold_id: str) -> Hold | None:
+    if not hold_id.startswith("hld_") or len(hold_id) > 40:
+        return None
+    try:
+        item = HoldItem.get(f"HOLD#{hold_id}", "HOLD")
+    except HoldItem.DoesNotExist:
+        return None
+    return Hold(
+        hold_id,
+        item.owner,
+        item.facility_id,
+        item.resource_type_id,
+        [Unit.from_json(u) for u in item.units],
+        int(item.quantity),
+        item.valid_until,
+        **dict(item.details or {}),
+    )
+
+
+def release_hold(hold: Hold) -> None:
+    """Frees the hold's units at once (only claims still held by this hold are deleted)."""
+    with TransactWrite(connection=connection()) as tx:
+        for unit in hold.units:
+            tx.delete(
+                _claim(hold.facility_id, hold.resource_type_id, unit),
+                condition=(ClaimItem.holder == hold.hold_id) | ClaimItem.pk.does_not_exist(),
+            )
+        tx.delete(HoldItem(f"HOLD#{hold.hold_id}", "HOLD"))
+
+
+def _reservation_item(
+    number: str, owner: str, document: dict[str, Any], units: list[Unit], stay: date
+) -> ReservationItem:
+    return ReservationItem(
+        f"RESERVATION#{number}",
+        "RESERVATION",
+        owner=owner,
+        document=document,
+        units=[u.as_json() for u in units],
+        status=document["status"],
+        gsi1pk=f"OWNER#{owner}#RESERVATIONS",
+        gsi1sk=f"{stay.isoformat()}#{number}",
+    )
+
+
+def confirm_hold(hold: Hold, number: str, document: dict[str, Any], now: datetime) -> None:
+    """Turns the hold's own unexpired claims into bookings and records the reservation;
+    LostRace when the hold expired (or the number was taken) before this committed."""
+    item = _reservation_item(number, hold.owner, document, hold.units, hold.units[0].day)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for unit in hold.units:
+                tx.update(
+                    _claim(hold.facility_id, hold.resource_type_id, unit),
+                    actions=[
+                        ClaimItem.state.set(ClaimState.BOOKED.value),
+                        ClaimItem.holder.set(number),
+                        ClaimItem.expires_at.set(
+                            datetime.combine(unit.day, datetime.min.time(), now.tzinfo)
+                            + BOOKED_RETENTION
+                        ),
+                    ],
+                    condition=(ClaimItem.holder == hold.hold_id)
+                    & (ClaimItem.state == ClaimState.HOLD.value)
+                    & (ClaimItem.expires_at > now),
+                )
+            tx.save(item, condition=ReservationItem.pk.does_not_exist())
+            tx.delete(HoldItem(f"HOLD#{hold.hold_id}", "HOLD"))
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise LostRace from error
+        raise
+
+
+@dataclass(frozen=True)
+class StoredReservation:
+    number: str
+    owner: str
+    document: dict[str, Any]
+    units: list[Unit]
+    version: int
+
+
+def _stored(item: ReservationItem) -> StoredReservation:
+    return StoredReservation(
+        item.pk.removeprefix("RESERVATION#"),
+        item.owner,
+        dict(item.document),
+        [Unit.from_json(u) for u in item.units],
+        int(item.version or 0),
+    )
+
+
+def get_reservation(number: str) -> StoredReservation | None:
+    if not number.isdigit() or len(number) != 10:
+        return None
+    try:
+        return _stored(ReservationItem.get(f"RESERVATION#{number}", "RESERVATION"))
+    except ReservationItem.DoesNotExist:
+        return None
+
+
+def reservations_of(owner: str) -> list[StoredReservation]:
+    items = ReservationItem.by_owner.query(f"OWNER#{owner}#RESERVATIONS")
+    return [_stored(i) for i in items if isinstance(i, ReservationItem)]
+
+
+def update_reservation(
+    stored: StoredReservation,
+    document: dict[str, Any],
+    keep: list[Unit],
+    facility_id: str,
+    resource_type_id: str,
+) -> None:
+    """Saves the changed reservation and frees the units it no longer uses, together."""
+    released = [u for u in stored.units if u not in keep]
+    item = _reservation_item(
+        stored.number, stored.owner, document, keep or stored.units, (keep or stored.units)[0].day
+    )
+    item.version = stored.version
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for unit in released:
+                tx.delete(
+                    _claim(facility_id, resource_type_id, unit),
+                    condition=ClaimItem.holder == stored.number,
+                )
+            tx.save(item)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise LostRace from error
+        raise

@@ -1,0 +1,249 @@
+"""Booking rules (seeds 003/004): windows by account status, stays, parties, deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from yoyaku.domain.catalog import BookingRules, Facility, ResourceTypeId
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.inventory import WHOLE_DAY, DayInventory
+from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.model import CamelModel
+from yoyaku.domain.registration import AccountStatus
+
+Day = date  # for fields declared after a field that is itself named `date`
+
+HhMm = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])]
+
+
+class HoldRequest(CamelModel):
+    facility_id: str = Field(min_length=1, max_length=40)
+    resource_type_id: ResourceTypeId
+    date: date
+    nights: int | None = Field(default=None, ge=1, le=14)
+    start: HhMm | None = None
+    slots: int | None = Field(default=None, ge=1, le=96)
+    quantity: int = Field(default=1, ge=1, le=100)
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One cell of one day: a night of lodging or a time slot."""
+
+    day: date
+    cell: str
+
+
+def requested_cells(
+    request: HoldRequest, facility: Facility, inventory: dict[date, DayInventory]
+) -> list[CellRef]:
+    """The nights or consecutive slots a hold asks for, checked against the facility."""
+    if facility.resource_type(request.resource_type_id) is None:
+        known = ", ".join(r.resource_type_id for r in facility.resource_types)
+        raise DomainError.invalid("resourceTypeId", "unknown_resource_type", known=known)
+    rules = facility.rules
+    if request.quantity > rules.max_units_per_booking:
+        raise DomainError.invalid("quantity", "less_than_equal", le=rules.max_units_per_booking)
+    if facility.kind == "lodging":
+        if request.start is not None or request.slots is not None:
+            raise DomainError.invalid("start", "slots_not_allowed")
+        nights = request.nights or 1
+        if nights > (rules.max_nights or 1):
+            raise DomainError.invalid("nights", "less_than_equal", le=rules.max_nights)
+        return [CellRef(request.date + timedelta(days=n), WHOLE_DAY) for n in range(nights)]
+    if request.start is None:
+        raise DomainError.invalid("start", "missing")
+    if request.nights is not None:
+        raise DomainError.invalid("nights", "nights_lodging_only")
+    day = inventory.get(request.date)
+    cells = [c for c in day.cells if c.active] if day else []
+    keys = [c.key for c in cells]
+    first = request.start.replace(":", "")
+    count = request.slots or 1
+    if first not in keys:
+        raise DomainError(ErrorCode.NOT_AVAILABLE)
+    index = keys.index(first)
+    chosen = cells[index : index + count]
+    consecutive = all(a.end == b.start for a, b in pairwise(chosen))
+    if len(chosen) < count or not consecutive:
+        raise DomainError.invalid("slots", "slots_not_consecutive")
+    return [CellRef(request.date, c.key) for c in chosen]
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: date
+    closes: date  # the last day on which booking is possible
+
+
+def booking_window(rules: BookingRules, stay: date, status: AccountStatus) -> Window:
+    """Opens one month before (same day, clamped); closes 14 (provisional) or 5
+    (verified) days before, per the facility's rules."""
+    days_before = (
+        rules.closes_days_before.verified
+        if status is AccountStatus.VERIFIED
+        else rules.closes_days_before.provisional
+    )
+    return Window(opens=rules.window_opens(stay), closes=stay - timedelta(days=days_before))
+
+
+def ensure_may_book(status: AccountStatus) -> None:
+    if status in (AccountStatus.REJECTED, AccountStatus.EXPIRED):
+        reason = (
+            Bilingual(
+                "利用者登録が取り消されているため予約できません。",
+                "Your registration was cancelled, so you cannot book.",
+            )
+            if status is AccountStatus.REJECTED
+            else Bilingual(
+                "在勤確認の有効期限が切れています。登録を更新してから予約してください。",
+                "Your verification has expired; renew your registration to book again.",
+            )
+        )
+        raise DomainError(ErrorCode.NOT_ELIGIBLE, reason=reason)
+
+
+def ensure_in_window(
+    rules: BookingRules, days: list[date], status: AccountStatus, today: date
+) -> None:
+    """Every night (or the day) of the booking must lie inside the user's window."""
+    for day in sorted(set(days)):
+        window = booking_window(rules, day, status)
+        if today < window.opens:
+            raise DomainError(
+                ErrorCode.OUTSIDE_BOOKING_WINDOW,
+                opensOn=window.opens.isoformat(),
+                reason=Bilingual(
+                    f"{day.isoformat()} の予約は {window.opens.isoformat()} から受け付けます。",
+                    f"Booking for {day.isoformat()} opens on {window.opens.isoformat()}.",
+                ),
+            )
+        if today > window.closes:
+            raise DomainError(
+                ErrorCode.OUTSIDE_BOOKING_WINDOW,
+                closedOn=window.closes.isoformat(),
+                reason=_closed_reason(rules, day, window, status),
+            )
+
+
+def _closed_reason(
+    rules: BookingRules, day: date, window: Window, status: AccountStatus
+) -> Bilingual:
+    ja = f"{day.isoformat()} の予約受付は {window.closes.isoformat()} で終了しました"
+    en = f"Booking for {day.isoformat()} closed on {window.closes.isoformat()}"
+    if status is AccountStatus.PROVISIONAL:
+        ahead = rules.closes_days_before
+        ja += (
+            f"（仮登録の方は{ahead.provisional}日前まで、"
+            f"本登録後は{ahead.verified}日前まで予約できます）"
+        )
+        en += (
+            f" (provisional accounts: {ahead.provisional} days before; verified: {ahead.verified})"
+        )
+    return Bilingual(ja + "。", en + ".")
+
+
+class PartyNight(CamelModel):
+    night: int = Field(ge=1, le=14, description="1 for the first night (or the only slot).")
+    adults: int = Field(ge=0, le=100, description="Middle-school age and up.")
+    children: int = Field(default=0, ge=0, le=100, description="Age 4 to primary school.")
+
+
+def check_party(
+    party: list[PartyNight], nights: int, quantity: int, capacity_persons: int | None
+) -> list[PartyNight]:
+    """One entry per night, each with at least one adult, within the rooms' capacity."""
+    by_night = {p.night: p for p in party}
+    if len(by_night) != len(party) or set(by_night) != set(range(1, nights + 1)):
+        raise DomainError.invalid("party", "party_per_night", nights=nights)
+    for index, night in enumerate(party):
+        if night.adults < 1:
+            raise DomainError.invalid(f"party[{index}].adults", "greater_than_equal", ge=1)
+        if capacity_persons and night.adults + night.children > capacity_persons * quantity:
+            raise DomainError.invalid(
+                f"party[{index}]", "party_too_large", most=capacity_persons * quantity
+            )
+    return sorted(party, key=lambda p: p.night)
+
+
+def deadline(stay: date, days_before: int) -> date:
+    return stay - timedelta(days=days_before)
+
+
+def ensure_before_deadline(stay: date, days_before: int, today: date, code: ErrorCode) -> None:
+    last = deadline(stay, days_before)
+    if today > last:
+        raise DomainError(
+            code,
+            closedOn=last.isoformat(),
+            reason=Bilingual(
+                f"{last.isoformat()} で受付を終了しました（利用日の{days_before}日前まで）。",
+                f"This closed on {last.isoformat()} ({days_before} days before the date).",
+            ),
+        )
+
+
+def hold_expiry(now: datetime, minutes: int) -> datetime:
+    return now + timedelta(minutes=minutes)
+
+
+def slot_start(cell: str) -> time | None:
+    return None if cell == WHOLE_DAY else time(int(cell[:2]), int(cell[2:]))
+
+
+RoomStyle = Literal["japanese", "western", "no_preference"]
+
+
+class ReservationRequest(CamelModel):
+    hold_id: str = Field(min_length=1, max_length=40)
+    party: list[PartyNight] = Field(default_factory=list, max_length=14)
+    room_style: RoomStyle | None = Field(
+        default=None,
+        description="和洋室希望 where the facility offers it; whether it can be met is told "
+        "at check-in (seed 003).",
+    )
+
+
+class ReservationChange(CamelModel):
+    remove_nights: list[int] = Field(default_factory=list, max_length=14)
+    party: list[PartyNight] | None = Field(default=None, max_length=14)
+    room_style: RoomStyle | None = None
+
+
+class Reservation(CamelModel):
+    reservation_number: str
+    facility_id: str
+    facility_name: str
+    resource_type_id: str
+    date: date
+    nights: int | None = None
+    start: str | None = None
+    end: str | None = None
+    quantity: int
+    party: list[PartyNight]
+    room_style: RoomStyle | None = None
+    status: Literal["confirmed", "cancelled"]
+    source: Literal["direct", "lottery"]
+    created_at: datetime
+    change_deadline: Day
+    cancel_deadline: Day
+
+
+def check_room_style(facility: Facility, room_style: str | None) -> None:
+    if room_style is not None and not facility.options.room_style_wish:
+        raise DomainError.invalid("roomStyle", "room_style_not_offered")
+
+
+def remaining_nights(nights: int, remove: list[int]) -> list[int]:
+    """The nights kept after removing some: at least one, and consecutive."""
+    if any(n < 1 or n > nights for n in remove):
+        raise DomainError.invalid("removeNights", "less_than_equal", le=nights)
+    kept = [n for n in range(1, nights + 1) if n not in set(remove)]
+    if not kept or kept != list(range(kept[0], kept[-1] + 1)):
+        raise DomainError.invalid("removeNights", "nights_remaining")
+    return kept
