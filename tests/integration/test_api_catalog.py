@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from yoyaku.adapters import inventory_store
+from yoyaku.adapters import inventory_store, session_store
+from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.inventory import ClaimState
 
 from .helpers import AFTERNOON, GYM, INN, MORNING, definition, table_snapshot, write_claim
@@ -209,6 +210,40 @@ def test_days_turn_closed_once_they_are_past(client, staff_token, inn, clock) ->
     clock.advance(timedelta(days=1))
     assert room(client, date(2030, 5, 15)) == (0, 0, "closed")
     assert room(client, date(2030, 5, 16)) == (3, 3, "free")
+
+
+def test_today_is_the_date_in_tokyo(client, inn, clock) -> None:
+    clock.set(datetime(2030, 5, 15, 14, 59, tzinfo=UTC))  # 23:59 on 05-15 in Tokyo
+    staff_token, _ = session_store.create(
+        Principal(PrincipalKind.STAFF, "staff-1"), clock.now(), timedelta(hours=1)
+    )
+    assert (
+        put_inventory(client, staff_token, **{"from": "2030-05-15", "to": "2030-05-16"}).status
+        == 200
+    )
+    assert room(client, date(2030, 5, 15)) == (3, 3, "free")
+    clock.set(datetime(2030, 5, 15, 15, 0, tzinfo=UTC))  # midnight in Tokyo, still 05-15 in UTC
+    assert room(client, date(2030, 5, 15)) == (0, 0, "closed")
+    reply = put_inventory(client, staff_token, **{"from": "2030-05-15"}, lang="en")
+    body = assert_problem(reply, 422, "VALIDATION_FAILED")
+    assert body["errors"] == [{"field": "from", "message": "Must be today (2030-05-16) or later."}]
+    assert client.get("/v1/facilities/inn/availability").json["from"] == "2030-05-16"
+
+
+def test_availability_across_a_month_boundary(client, staff_token, inn) -> None:
+    put_inventory(client, staff_token, **{"from": "2030-05-30", "to": "2030-06-02"}, capacity=2)
+    write_claim("inn", date(2030, 5, 31), 0)
+    write_claim("inn", date(2030, 6, 1), 1)
+    days = days_of(client, start=date(2030, 5, 29), end=date(2030, 6, 3))
+    rooms = [(d["date"], d["available"], d["mark"]) for d in days if d["resourceTypeId"] == "room"]
+    assert rooms == [
+        ("2030-05-29", 0, "closed"),
+        ("2030-05-30", 2, "free"),
+        ("2030-05-31", 1, "partial"),
+        ("2030-06-01", 1, "partial"),
+        ("2030-06-02", 2, "free"),
+        ("2030-06-03", 0, "closed"),
+    ]
 
 
 def test_timeslot_facilities_list_their_slots(client, staff_token, gym) -> None:

@@ -13,11 +13,9 @@ from yoyaku.adapters import staff_store
 from .helpers import INN
 
 PROBLEM_JSON = "application/problem+json"
-STAFF_ROUTES = sorted(
-    (route.method, route.path)
-    for route in template.api(template.load()).routes
-    if route.authorizer == "StaffAuthorizer"
-)
+ROUTES = template.api(template.load()).routes
+STAFF_ROUTES = sorted((r.method, r.path) for r in ROUTES if r.authorizer == "StaffAuthorizer")
+CITIZEN_ROUTES = sorted((r.method, r.path) for r in ROUTES if r.authorizer == "CitizenAuthorizer")
 
 
 def concrete(path: str) -> str:
@@ -89,14 +87,21 @@ def test_malformed_sign_ins_are_validation_problems(client, staff_account, body,
     assert field in [e["field"] for e in reply.json["errors"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: session_store.create raises ValueError for a principal id with a dot, so a "
-    "staff account such as 'taro.yamada' gets 500 INTERNAL_ERROR on a correct sign-in",
-)
-def test_a_staff_id_with_a_dot_can_sign_in(client, password_hash) -> None:
-    staff_store.save(staff_store.StaffAccount("taro.yamada", "山田太郎", password_hash("pw-1234")))
-    assert sign_in(client, "taro.yamada", "pw-1234").status == 201
+def test_an_account_made_with_the_operator_tool_can_sign_in(client) -> None:
+    from tools import create_staff
+
+    create_staff.create("tanaka-1", "田中", "a long staff password")
+    assert sign_in(client, "tanaka-1", "a long staff password").status == 201
+
+
+@pytest.mark.parametrize("staff_id", ["taro.yamada", "Tanaka", "t", "tanaka_1"])
+def test_the_operator_tool_refuses_ids_a_session_token_cannot_carry(aws, staff_id) -> None:
+    """Tokens read `staff.{id}.{secret}`: an id with a dot could never sign in."""
+    from tools import create_staff
+
+    with pytest.raises(ValueError, match="staff id"):
+        create_staff.create(staff_id, "名前", "a long staff password")
+    assert staff_store.get(staff_id) is None
 
 
 # ------------------------------------------------------------------ the authorizer
@@ -132,6 +137,17 @@ def test_staff_routes_refuse_unknown_tokens(client, staff_token, authorization) 
 @pytest.mark.parametrize(("method", "path"), STAFF_ROUTES)
 def test_staff_routes_refuse_citizen_tokens(client, citizen_token, method, path) -> None:
     reply = client.request(method, concrete(path), json_body={}, token=citizen_token)
+    assert_gateway_problem(reply, 403, "FORBIDDEN")
+
+
+@pytest.mark.parametrize(("method", "path"), CITIZEN_ROUTES)
+def test_citizen_routes_refuse_staff_tokens_and_anonymous_calls(
+    client, staff_token, method, path
+) -> None:
+    assert_gateway_problem(
+        client.request(method, concrete(path), json_body={}), 401, "UNAUTHENTICATED"
+    )
+    reply = client.request(method, concrete(path), json_body={}, token=staff_token)
     assert_gateway_problem(reply, 403, "FORBIDDEN")
 
 

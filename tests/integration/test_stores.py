@@ -318,3 +318,26 @@ def test_end_all_ends_every_session_of_one_principal() -> None:
     assert session_store.end_all(CITIZEN) == 3
     assert [session_store.resolve(t, NOW) for t in tokens] == [None, None, None]
     assert session_store.resolve(other, NOW) is not None
+
+
+def test_more_than_one_transaction_of_closures_still_applies_cleanly() -> None:
+    open_rooms(250)  # closing 250 units takes three transactions
+    open_rooms(0)
+    assert room_units() == (250, [(u, ClaimState.CLOSED) for u in range(250)])
+    open_rooms(250)
+    assert room_units() == (250, [])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: inventory_store._apply_day splits more than 99 closures of one day into "
+    "several transactions; when a later one fails, the closures of the earlier ones stay, "
+    "so a refused change (LostRace, then 409 CONFLICT) still lowers the capacity",
+)
+def test_a_lost_race_leaves_no_closures_behind_even_for_large_changes() -> None:
+    open_rooms(120)
+    plans = stale_plans(0)  # 120 closures, written from unit 119 down to 0
+    write_claim("inn", DAY, 0, ClaimState.HOLD, expires_at=NOW + timedelta(minutes=10))
+    with pytest.raises(inventory_store.LostRace):
+        inventory_store.apply("inn", plans, NOW)
+    assert room_units() == (120, [(0, ClaimState.HOLD)])
