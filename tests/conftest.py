@@ -1,7 +1,8 @@
 """Shared fixtures: moto with the tables of template.yaml, a movable clock, the gateway.
 
-Nothing here is autouse: unit tests never see moto, and the end-to-end suite (which
-starts the local runtime over HTTP) is not touched by these fixtures.
+No fixture here is autouse: unit tests never see moto, and the end-to-end suite (which
+starts the local runtime over HTTP) is not touched by them. Only the hypothesis profile
+and two warning filters apply to every test.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ hypothesis_settings.load_profile("yoyaku")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Noise from Powertools when handlers run in-process: no metrics are emitted in tests,
-    # and yoyaku still calls the deprecated get_header_value (reported, not hidden, there).
+    # Noise from Powertools when handlers run in-process: tests emit no metrics, and
+    # yoyaku still calls the deprecated get_header_value (a known, harmless deprecation).
     config.addinivalue_line("filterwarnings", "ignore:No application metrics to publish")
     config.addinivalue_line(
         "filterwarnings", "ignore:The `get_header_value` function is deprecated"
@@ -36,7 +37,6 @@ def pytest_configure(config: pytest.Config) -> None:
 # (Tokyo has none): 2030-05-15 10:00 in Tokyo.
 DEFAULT_NOW = datetime(2030, 5, 15, 1, 0, tzinfo=UTC)
 REGION = "ap-northeast-1"
-TABLE_ENV = {"Table": "TABLE_NAME", "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME"}
 
 
 class MovableClock:
@@ -165,9 +165,10 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
                 client.update_time_to_live(
                     TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"]
                 )
-            variable = env_names[logical_id]
-            monkeypatch.setenv(variable, name)
-            created[variable] = name
+            variable = env_names.get(logical_id)
+            if variable is not None:
+                monkeypatch.setenv(variable, name)
+                created[variable] = name
         settings.cache_clear()
         try:
             yield created
@@ -309,5 +310,5 @@ def staff_token(client: Client, staff_account: tuple[str, str], clock: MovableCl
 
 @pytest.fixture
 def citizen_token(client: Client, clock: MovableClock) -> str:
-    """A citizen bearer token (there is no citizen sign-in yet)."""
+    """A citizen bearer token for user number 123456 (no registered user behind it)."""
     return session_token("citizen", "123456", clock)
