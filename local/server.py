@@ -164,7 +164,13 @@ def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRe
     return Handler
 
 
+class LocalHttpServer(ThreadingHTTPServer):
+    # Many clients connecting at once (the contention tests) need a longer listen queue
+    # than the default of 5.
+    request_queue_size = 256
+
+
 def serve(port: int, gateway: Gateway, local_routes: LocalRoutes) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(gateway, local_routes))
+    server = LocalHttpServer(("127.0.0.1", port), make_handler(gateway, local_routes))
     server.daemon_threads = True
     return server
