@@ -175,11 +175,6 @@ def test_signing_out_ends_the_session(client, staff_account) -> None:
     assert client.put("/v1/staff/facilities/inn", json_body=INN, token=other).status == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG: DELETE /v1/staff/sessions/current answers 204 with the body "null"; '
-    "a 204 response has no content (RFC 9110 15.3.5)",
-)
 def test_signing_out_answers_204_without_content(client, staff_token) -> None:
     reply = client.delete("/v1/staff/sessions/current", token=staff_token)
     assert reply.status == 204

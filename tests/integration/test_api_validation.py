@@ -187,11 +187,6 @@ def test_unreadable_bodies_are_validation_problems(client, seeded, raw) -> None:
     assert table_snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG: a body that is not JSON is reported on field "[1]" (the parser\'s character '
-    'position) instead of "body"',
-)
 @pytest.mark.parametrize("raw", [b"{not json", b"{'capacity': 3}"])
 def test_malformed_json_is_reported_on_the_body(client, seeded, raw) -> None:
     reply = client.put(INVENTORY_PATH, raw=raw, token=seeded)
@@ -199,11 +194,6 @@ def test_malformed_json_is_reported_on_the_body(client, seeded, raw) -> None:
     assert [e["field"] for e in reply.json["errors"]] == ["body"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a request body that is not UTF-8 gives 500 INTERNAL_ERROR "
-    "(UnicodeDecodeError in Powertools' decoded_body) instead of a 422",
-)
 def test_a_body_that_is_not_utf8_is_a_validation_problem(client, seeded) -> None:
     before = table_snapshot()
     reply = client.put(INVENTORY_PATH, raw="容量".encode("shift_jis"), token=seeded)
@@ -211,11 +201,6 @@ def test_a_body_that_is_not_utf8_is_a_validation_problem(client, seeded) -> None
     assert table_snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a JSON array body is accepted as its first element (Powertools' "
-    "_normalize_field_value turns lists into their first item for non-list body models)",
-)
 def test_a_json_array_is_not_an_object(client, seeded) -> None:
     before = table_snapshot()
     reply = client.put(FACILITY, json_body=[definition(INN, name="別の名前")], token=seeded)
@@ -223,11 +208,6 @@ def test_a_json_array_is_not_an_object(client, seeded) -> None:
     assert table_snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: JSON booleans are accepted as integers (pydantic lax mode): "
-    '"capacity": true opens 1 unit instead of being refused',
-)
 def test_booleans_are_not_numbers(client, seeded) -> None:
     before = table_snapshot()
     reply = client.put(INVENTORY_PATH, json_body=inventory(capacity=True), token=seeded)

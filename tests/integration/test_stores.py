@@ -328,12 +328,6 @@ def test_more_than_one_transaction_of_closures_still_applies_cleanly() -> None:
     assert room_units() == (250, [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory_store._apply_day splits more than 99 closures of one day into "
-    "several transactions; when a later one fails, the closures of the earlier ones stay, "
-    "so a refused change (LostRace, then 409 CONFLICT) still lowers the capacity",
-)
 def test_a_lost_race_leaves_no_closures_behind_even_for_large_changes() -> None:
     open_rooms(120)
     plans = stale_plans(0)  # 120 closures, written from unit 119 down to 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
@@ -120,6 +120,7 @@ def _apply_day(facility_id: str, plan: DayPlan, now: datetime) -> bool:
     # Keep each transaction within DynamoDB's limit; the capacity record goes last.
     chunk = MAX_TRANSACTION_ITEMS - 1
     batches = [operations[i : i + chunk] for i in range(0, len(operations), chunk)]
+    done: list[_Write] = []
     try:
         for index, batch in enumerate(batches):
             with TransactWrite(connection=connection()) as tx:
@@ -134,11 +135,29 @@ def _apply_day(facility_id: str, plan: DayPlan, now: datetime) -> bool:
                         record.sk,
                         condition=_version_is(plan.previous_version),
                     )
+            done += batch
     except TransactWriteError as error:
         if condition_failed(error):
+            _undo(done, now)
             return False
         raise
     return True
+
+
+def _undo(writes: list[_Write], now: datetime) -> None:
+    """Takes back the batches that committed before a later one lost its race, so a
+    refused change leaves capacity as it was (only a day needing over 99 writes has
+    several batches)."""
+    for write in writes:
+        try:
+            if write.delete:  # a reopened unit: close it again, unless someone took it
+                closure = ClaimItem(write.item.pk, write.item.sk, state=ClaimState.CLOSED.value)
+                closure.save(condition=claim_is_free(now))
+            else:  # a closed unit: open it again
+                write.item.delete(condition=ClaimItem.state == ClaimState.CLOSED.value)
+        except (PutError, DeleteError) as error:
+            if not condition_failed(error):
+                raise
 
 
 def _version_is(version: int | None) -> Condition:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 
 
 @cache
@@ -21,6 +21,6 @@ def condition_failed(error: Exception) -> bool:
         return bool(reasons) and all(
             code in {"ConditionalCheckFailed", "TransactionConflict", "None"} for code in reasons
         )
-    if isinstance(error, PutError | UpdateError):
+    if isinstance(error, PutError | UpdateError | DeleteError):
         return error.cause_response_code == "ConditionalCheckFailedException"
     return False

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -10,6 +13,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.shared.json_encoder import Encoder
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from yoyaku.api.problems import negotiate_language, problem_response
 from yoyaku.api.validation import field_errors
@@ -17,6 +22,9 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual, Language
 
 logger = Logger(service="yoyaku")
+
+
+NO_CONTENT: Response[None] = Response(status_code=204)
 
 
 def request_language(app: APIGatewayRestResolver) -> Language:
@@ -28,16 +36,51 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
 
 
-def _sent_form_not_json(app: APIGatewayRestResolver) -> bool:
-    """A body sent without a JSON content type (curl without -H) is misread as a form."""
-    event = app.current_event
-    content_type = (event.get_header_value("content-type") or "").lower()
-    return bool(event.body) and "json" not in content_type
+def body_problem(event: APIGatewayProxyEvent) -> DomainError | None:
+    """What is wrong with a request body before any route sees it, if anything.
+
+    Powertools would misread these: a form-encoded body (curl without -H) as form
+    fields, bytes that are not UTF-8 as a crash, and a JSON array as its first element.
+    """
+    raw = event.body
+    if not raw:
+        return None
+    content_type = event.headers.get("content-type") or event.headers.get("Content-Type") or ""
+    if "json" not in content_type.lower():
+        return DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+    try:
+        text = base64.b64decode(raw).decode("utf-8") if event.is_base64_encoded else raw
+        value = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return DomainError.invalid("body", "json_invalid")
+    if not isinstance(value, dict):
+        return DomainError.invalid("body", "model_type")
+    return None
+
+
+class YoyakuResolver(APIGatewayRestResolver):
+    """Checks the body first, so that every bad body gets a problem, never a crash."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        proxy = APIGatewayProxyEvent(dict(event))
+        problem = body_problem(proxy)
+        if problem is None:
+            return super().resolve(event, context)
+        lang = negotiate_language(
+            proxy.headers.get("accept-language") or proxy.headers.get("Accept-Language")
+        )
+        response = problem_response(problem, lang)
+        return {
+            "statusCode": response.status_code,
+            "headers": {"Content-Type": response.content_type or "", **response.headers},
+            "body": response.body,
+            "isBase64Encoded": False,
+        }
 
 
 def create_app(*routers: Router) -> APIGatewayRestResolver:
     """A REST resolver serving `routers`, where every failure is a localized problem."""
-    app = APIGatewayRestResolver(enable_validation=True, serializer=_json)
+    app = YoyakuResolver(enable_validation=True, serializer=_json)
     for router in routers:
         app.include_router(router)
 
@@ -47,10 +90,6 @@ def create_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
-        if _sent_form_not_json(app):
-            return problem_response(
-                DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE), request_language(app)
-            )
         problem = DomainError(
             ErrorCode.VALIDATION_FAILED, field_errors=field_errors(error.errors())
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
@@ -12,6 +13,7 @@ from yoyaku import runtime
 from yoyaku.adapters import booking_store, inventory_store
 from yoyaku.adapters.booking_store import Hold, Unit
 from yoyaku.api import auth
+from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.catalog import load_facility
 from yoyaku.api.me import current_user
 from yoyaku.domain import booking
@@ -133,7 +135,7 @@ def get_hold(hold_id: Annotated[str, Path(alias="holdId")]) -> HoldCreated:
 
 
 @router.delete("/v1/holds/<holdId>", summary="Release a hold at once", tags=["bookings"])
-def delete_hold(hold_id: Annotated[str, Path(alias="holdId")]) -> tuple[None, int]:
+def delete_hold(hold_id: Annotated[str, Path(alias="holdId")]) -> Response[None]:
     caller = auth.citizen(router)
     booking_store.release_hold(own_hold(hold_id, owner_of_citizen(caller.id)))
-    return None, 204
+    return NO_CONTENT

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import Field
@@ -19,6 +20,7 @@ from yoyaku.adapters import (
     user_store,
 )
 from yoyaku.api import auth
+from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.registrations import ProofUpload, new_proof_upload
 from yoyaku.domain import emails, people
 from yoyaku.domain.accounts import User
@@ -78,7 +80,7 @@ def me() -> Me:
     summary="Change the password (signs out every session)",
     tags=["accounts"],
 )
-def change_password(change: PasswordChange) -> tuple[None, int]:
+def change_password(change: PasswordChange) -> Response[None]:
     user, password_hash = current_user(router)
     if not passwords.verify_password(password_hash, change.current_password):
         raise DomainError.invalid("currentPassword", "current_password_wrong")
@@ -88,7 +90,7 @@ def change_password(change: PasswordChange) -> tuple[None, int]:
     user_store.set_password(user.user_number, passwords.hash_password(change.new_password))
     session_store.end_all(auth.citizen(router))
     mailer.send(user.email, emails.password_changed(Language(user.language)))
-    return None, 204
+    return NO_CONTENT
 
 
 @router.get("/v1/me/applications", summary="My applications and their history", tags=["accounts"])

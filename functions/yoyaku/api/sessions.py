@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field
 
 from yoyaku import runtime
 from yoyaku.adapters import link_store, mailer, passwords, session_store, user_store
 from yoyaku.api import auth
+from yoyaku.api.app import NO_CONTENT
 from yoyaku.domain import emails, people
 from yoyaku.domain.accounts import after_failed_sign_in, ensure_not_locked
 from yoyaku.domain.auth import Principal, PrincipalKind
@@ -81,12 +83,12 @@ def sign_in(credentials: SignIn) -> tuple[SessionToken, int]:
 
 
 @router.delete("/v1/sessions/current", summary="Sign out", tags=["accounts"])
-def sign_out() -> tuple[None, int]:
+def sign_out() -> Response[None]:
     auth.citizen(router)
     token = auth.bearer_token(router)
     if token:
         session_store.end(token)
-    return None, 204
+    return NO_CONTENT
 
 
 @router.post(
@@ -115,7 +117,7 @@ def request_reset(request: ResetRequest) -> tuple[ResetAccepted, int]:
     summary="Set a new password with the e-mailed link (signs out everywhere)",
     tags=["accounts"],
 )
-def confirm_reset(request: ResetConfirm) -> tuple[None, int]:
+def confirm_reset(request: ResetConfirm) -> Response[None]:
     rt = runtime.current()
     link = check_link(link_store.get(request.token), LinkPurpose.PASSWORD_RESET, rt.now())
     found = user_store.get(link.subject)
@@ -130,4 +132,4 @@ def confirm_reset(request: ResetConfirm) -> tuple[None, int]:
     user_store.set_password(user.user_number, passwords.hash_password(request.new_password))
     session_store.end_all(Principal(PrincipalKind.CITIZEN, user.user_number))
     mailer.send(user.email, emails.password_changed(Language(user.language)))
-    return None, 204
+    return NO_CONTENT

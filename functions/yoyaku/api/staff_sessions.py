@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field
 
 from yoyaku import runtime
 from yoyaku.adapters import passwords, session_store, staff_store
 from yoyaku.api import auth
+from yoyaku.api.app import NO_CONTENT
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.model import CamelModel
@@ -42,9 +44,9 @@ def sign_in(credentials: StaffSignIn) -> tuple[SessionToken, int]:
 
 
 @router.delete("/v1/staff/sessions/current", summary="Staff sign-out", tags=["staff"])
-def sign_out() -> tuple[None, int]:
+def sign_out() -> Response[None]:
     auth.staff(router)
     token = auth.bearer_token(router)
     if token:
         session_store.end(token)
-    return None, 204
+    return NO_CONTENT

@@ -29,6 +29,8 @@ def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
     for error in errors:
         ctx = dict(error.get("ctx") or {})
         path = field_path(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            path = "body"  # the location is a character position, not a field
         if "field" in ctx:  # model-level rules name the field they are about
             path = ".".join(p for p in (path, str(ctx.pop("field"))) if p)
         if "expected" in ctx:
