@@ -35,5 +35,7 @@ class CamelModel(BaseModel):
             for name, field in cls.model_fields.items():
                 value = data.get(field.alias or name, data.get(name))
                 if isinstance(value, bool) and _is_number(field.annotation):
-                    raise PydanticCustomError("int_type", "a number", {"field": field.alias or name})
+                    raise PydanticCustomError(
+                        "int_type", "a number", {"field": field.alias or name}
+                    )
         return data
