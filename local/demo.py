@@ -166,11 +166,30 @@ NOTICES = [
 ]
 
 
-def _call(gateway: Gateway, method: str, path: str, token: str | None, body: Any) -> Any:
-    headers = {"Content-Type": "application/json"}
+# Who may book the counter (seed 002). The last two share number 1 and birthdate, as
+# twins on one notice do, so number 2 is needed to tell them apart.
+APPOINTMENT_ELIGIBILITY = """noticeNumber,noticeNumber2,birthdate,counter
+ABC123456,ABCDEFGHIJ12345678,1985-05-05,
+XYZ654321,ZYXWVUTSRQ98765432,1990-10-10,counter-2
+TWN000111,TWINAAAAAAAAAAAA01,2010-01-01,
+TWN000111,TWINBBBBBBBBBBBB02,2010-01-01,
+"""
+
+
+def _call(
+    gateway: Gateway,
+    method: str,
+    path: str,
+    token: str | None,
+    body: Any,
+    query: dict[str, list[str]] | None = None,
+    content_type: str = "application/json",
+) -> Any:
+    headers = {"Content-Type": content_type}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    response = gateway.handle(method, path, {}, headers, json.dumps(body).encode())
+    raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    response = gateway.handle(method, path, query or {}, headers, raw)
     if response.status >= 300:
         raise RuntimeError(f"demo data: {method} {path} → {response.status} {response.body!r}")
     return json.loads(response.body) if response.body else None
@@ -207,6 +226,15 @@ def load(gateway: Gateway) -> None:
             _call(gateway, "PUT", f"/v1/staff/facilities/{facility_id}/inventory", token, change)
     for notice in NOTICES:
         _call(gateway, "POST", "/v1/staff/notices", token, notice)
+    _call(
+        gateway,
+        "POST",
+        "/v1/staff/appointment-eligibility",
+        token,
+        APPOINTMENT_ELIGIBILITY,
+        query={"facilityId": ["mynumber-counter"]},
+        content_type="text/csv",
+    )
 
 
 def _weekdays(start: date, end: date, weekdays: set[int]) -> list[str]:

@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_sk, partition
-from yoyaku.adapters.table import ClaimItem, HoldItem, ReservationItem
+from yoyaku.adapters.table import AttemptsItem, ClaimItem, HoldItem, ReservationItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.inventory import ClaimState
 
@@ -126,7 +126,7 @@ def release_hold(hold: Hold) -> None:
 def _reservation_item(
     number: str, owner: str, document: dict[str, Any], units: list[Unit], stay: date
 ) -> ReservationItem:
-    return ReservationItem(
+    return ReservationItem(  # secret fields are set by the callers that need them
         f"RESERVATION#{number}",
         "RESERVATION",
         owner=owner,
@@ -138,10 +138,17 @@ def _reservation_item(
     )
 
 
-def confirm_hold(hold: Hold, number: str, document: dict[str, Any], now: datetime) -> None:
+def confirm_hold(
+    hold: Hold,
+    number: str,
+    document: dict[str, Any],
+    now: datetime,
+    secret_hash: str | None = None,
+) -> None:
     """Turns the hold's own unexpired claims into bookings and records the reservation;
     LostRace when the hold expired (or the number was taken) before this committed."""
     item = _reservation_item(number, hold.owner, document, hold.units, hold.units[0].day)
+    item.secret_hash = secret_hash
     try:
         with TransactWrite(connection=connection()) as tx:
             for unit in hold.units:
@@ -174,16 +181,39 @@ class StoredReservation:
     document: dict[str, Any]
     units: list[Unit]
     version: int
+    secret_hash: str | None = None
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
 
 
-def _stored(item: ReservationItem) -> StoredReservation:
+def _stored(item: ReservationItem, attempts: AttemptsItem | None = None) -> StoredReservation:
     return StoredReservation(
         item.pk.removeprefix("RESERVATION#"),
         item.owner,
         dict(item.document),
         [Unit.from_json(u) for u in item.units],
         int(item.version or 0),
+        item.secret_hash,
+        int(attempts.failures or 0) if attempts else 0,
+        attempts.locked_until if attempts else None,
     )
+
+
+def get_with_attempts(number: str) -> StoredReservation | None:
+    """A reservation and its wrong-password count, in one Query of its partition."""
+    if not number.isdigit() or len(number) != 10:
+        return None
+    items = list(TableItem.query(f"RESERVATION#{number}"))
+    main = next((i for i in items if isinstance(i, ReservationItem)), None)
+    attempts = next((i for i in items if isinstance(i, AttemptsItem)), None)
+    return _stored(main, attempts) if main else None
+
+
+def record_failed_attempt(number: str, failures: int, locked_until: datetime | None) -> None:
+    """Counts wrong receipt passwords in a row (0 and no lock reset the count)."""
+    AttemptsItem(
+        f"RESERVATION#{number}", "ATTEMPTS", failures=failures, locked_until=locked_until
+    ).save()
 
 
 def get_reservation(number: str) -> StoredReservation | None:

@@ -221,7 +221,34 @@ class ReservationItem(TableItem, discriminator="reservation"):
     """pk `RESERVATION#{number}`, sk `RESERVATION`; gsi1 `OWNER#{owner}#RESERVATIONS`."""
 
     owner = UnicodeAttribute()
-    document = JSONAttribute()  # the Reservation as the API shows it
+    document = JSONAttribute()  # the Reservation (or Appointment) as the API shows it
     units = JSONAttribute()
     status = UnicodeAttribute()
     version = VersionAttribute()
+    # Counter appointments only: the receipt password's hash.
+    secret_hash = UnicodeAttribute(attr_name="secretHash", null=True)
+
+
+class AttemptsItem(TableItem, discriminator="attempts"):
+    """sk `ATTEMPTS` beside what it protects (e.g. an appointment): wrong passwords in a
+    row and the lock they caused. Kept apart so counting never bumps that item's version."""
+
+    failures = NumberAttribute(default=0)
+    locked_until = UTCDateTimeAttribute(attr_name="lockedUntil", null=True)
+
+
+class EligibilityItem(TableItem, discriminator="eligible"):
+    """pk `ELIGIBLE#{facilityId}#{noticeNumber}`, sk `{birthdate}#{noticeNumber2}`:
+    one person who may book a counter appointment (imported by staff)."""
+
+    counter = UnicodeAttribute(null=True)
+
+
+class AppointmentRequestItem(TableItem, discriminator="appointment_request"):
+    """pk `APPTREQ#{requestId}`, sk `APPTREQ`: an identified party and its e-mail address."""
+
+    facility_id = UnicodeAttribute(attr_name="facilityId")
+    email = UnicodeAttribute()
+    language = UnicodeAttribute()
+    people = NumberAttribute()
+    counter = UnicodeAttribute(null=True)

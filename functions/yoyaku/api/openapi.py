@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from yoyaku.api import (
+    appointments,
     catalog,
     holds,
     me,
@@ -16,6 +17,7 @@ from yoyaku.api import (
     registrations,
     reservations,
     sessions,
+    staff_appointments,
     staff_catalog,
     staff_reviews,
     staff_sessions,
@@ -39,6 +41,8 @@ def document() -> dict[str, object]:
         staff_catalog.router,
         notices.staff,
         staff_reviews.router,
+        appointments.router,
+        staff_appointments.router,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

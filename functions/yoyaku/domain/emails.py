@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.messages import Language
@@ -216,4 +216,52 @@ def reservation_cancelled(lang: Language, r: Reservation) -> Email:
     return Email(
         f"予約取消しのお知らせ（予約番号 {r.reservation_number}）",
         f"予約を取り消しました。\n\n{_stay(lang, r)}" + _footer(lang),
+    )
+
+
+def appointment_link(
+    lang: Language, facility: str, people: int, link: str, expires_at: datetime
+) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Choose your appointment time",
+            f"Open this link to choose a time at {facility} for {people} person(s):\n\n{link}\n\n"
+            f"It works until {_when(expires_at)} (Japan time). If you did not ask for this, "
+            "ignore this mail." + _footer(lang),
+        )
+    return Email(
+        "【連絡先アドレス確認】窓口予約のご案内",
+        f"{facility}の予約（{people}名様）は、次のリンクから日時を選んでください。\n\n{link}\n\n"
+        f"リンクの有効期限は{_when(expires_at)}です。期限を過ぎた場合は最初からやり直してください。"
+        "お心当たりのない場合は、このメールを破棄してください。" + _footer(lang),
+    )
+
+
+def appointment_confirmed(lang: Language, a: Any, password: str) -> Email:
+    if lang is Language.EN:
+        return Email(
+            f"Appointment {a.receipt_number} confirmed",
+            f"Receipt number: {a.receipt_number}\nPassword: {password}\n"
+            f"Place: {a.facility_name} ({a.counter})\nDate: {a.date.isoformat()} {a.start}-{a.end}\n"
+            f"People: {a.people}\n\nKeep the receipt number and password: you need both to "
+            f"look up or cancel (until {a.cancel_deadline.isoformat()})." + _footer(lang),
+        )
+    return Email(
+        f"【予約完了通知】受付番号 {a.receipt_number}",
+        f"受付番号：{a.receipt_number}\nパスワード：{password}\n"
+        f"窓口：{a.facility_name}（{a.counter}）\n日時：{a.date.isoformat()} {a.start}〜{a.end}\n"
+        f"人数：{a.people}名\n\n予約の照会・取消しには受付番号とパスワードが必要です"
+        f"（取消しは{a.cancel_deadline.isoformat()}まで）。" + _footer(lang),
+    )
+
+
+def appointment_cancelled(lang: Language, a: Any) -> Email:
+    if lang is Language.EN:
+        return Email(
+            f"Appointment {a.receipt_number} cancelled",
+            f"Your appointment on {a.date.isoformat()} {a.start} was cancelled." + _footer(lang),
+        )
+    return Email(
+        f"【予約取消】受付番号 {a.receipt_number}",
+        f"{a.date.isoformat()} {a.start} の予約を取り消しました。" + _footer(lang),
     )

@@ -12,6 +12,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 class LinkPurpose(StrEnum):
     CONFIRM_REGISTRATION = "confirm_registration"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
+    APPOINTMENT = "appointment"
 
 
 @dataclass(frozen=True)

@@ -443,6 +443,38 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "少なくとも1泊は残し、残る泊が連続するように選んでください。",
         Language.EN: "Keep at least one night, and keep the remaining nights consecutive.",
     },
+    "notice_number": {
+        Language.JA: "番号1は英数字3桁と数字6桁で入力してください（例 AB1-234567、ハイフンは省略可）。",
+        Language.EN: "Enter number 1 as 3 letters or digits and 6 digits (e.g. AB1-234567).",
+    },
+    "notice_number_2": {
+        Language.JA: "番号2は英数字18桁で入力してください。",
+        Language.EN: "Enter number 2 as 18 letters or digits.",
+    },
+    "person_not_identified": {
+        Language.JA: "この方を特定できませんでした。通知書の番号と生年月日を確認してください。",
+        Language.EN: "This person could not be identified; check the notice number and birthdate.",
+    },
+    "counters_differ": {
+        Language.JA: "交付窓口が異なる方は一緒に予約できません。別々に予約してください。",
+        Language.EN: "People assigned to different counters cannot book together; book separately.",
+    },
+    "counter_fixed": {
+        Language.JA: "この予約の交付窓口は {counter} に決まっています。",
+        Language.EN: "This booking must use counter {counter}.",
+    },
+    "csv_empty": {
+        Language.JA: "CSVが空です。",
+        Language.EN: "The CSV is empty.",
+    },
+    "csv_header": {
+        Language.JA: "1行目は noticeNumber,noticeNumber2,birthdate,counter の見出しにしてください。",
+        Language.EN: "Line 1 must be the header noticeNumber,noticeNumber2,birthdate,counter.",
+    },
+    "csv_row": {
+        Language.JA: "この行の番号1・番号2（英数字18桁）・生年月日（YYYY-MM-DD）・窓口を確認してください。",
+        Language.EN: "Check this line: number 1, number 2 (18 characters), birthdate (YYYY-MM-DD), counter.",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",

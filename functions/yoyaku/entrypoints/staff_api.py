@@ -1,15 +1,27 @@
-"""StaffFunction: staff sign-in, facilities, inventory, notices and registration reviews."""
+"""StaffFunction: sign-in, facilities, inventory, notices, reviews and appointment lists."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from yoyaku.api import notices, staff_catalog, staff_reviews, staff_sessions
+from yoyaku.api import (
+    notices,
+    staff_appointments,
+    staff_catalog,
+    staff_reviews,
+    staff_sessions,
+)
 from yoyaku.api.app import create_app
 from yoyaku.entrypoints.observability import logger, metrics
 
-app = create_app(staff_sessions.router, staff_catalog.router, notices.staff, staff_reviews.router)
+app = create_app(
+    staff_sessions.router,
+    staff_catalog.router,
+    notices.staff,
+    staff_reviews.router,
+    staff_appointments.router,
+)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

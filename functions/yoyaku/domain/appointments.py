@@ -1,0 +1,170 @@
+"""Counter appointments without an account (seed 002: My Number card pickup)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
+from yoyaku.domain.model import CamelModel
+from yoyaku.domain.registration import Email, Phone
+
+MAX_PARTY = 6
+RECEIPT_PASSWORD_LENGTH = 10
+
+
+def normalise_notice_number(value: str) -> str:
+    """3 letters or digits and 6 digits, a hyphen allowed: `ab1-234567` → `AB1234567`."""
+    text = unicodedata.normalize("NFKC", value).strip().upper().replace("-", "")
+    if not re.fullmatch(r"[A-Z0-9]{3}\d{6}", text):
+        raise PydanticCustomError("notice_number", "3 letters or digits and 6 digits")
+    return text
+
+
+def normalise_second_number(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value).strip().upper().replace("-", "")
+    if not re.fullmatch(r"[A-Z0-9]{18}", text):
+        raise PydanticCustomError("notice_number_2", "18 letters or digits")
+    return text
+
+
+NoticeNumber = Annotated[str, Field(max_length=20), AfterValidator(normalise_notice_number)]
+SecondNumber = Annotated[str, Field(max_length=30), AfterValidator(normalise_second_number)]
+
+
+class Person(CamelModel):
+    notice_number: NoticeNumber
+    birthdate: date
+    notice_number2: SecondNumber | None = None
+
+
+class AppointmentRequest(CamelModel):
+    facility_id: str = Field(min_length=1, max_length=40)
+    email: Email
+    people: list[Person] = Field(min_length=1, max_length=MAX_PARTY)
+
+
+@dataclass(frozen=True)
+class Eligible:
+    """One person who may book: their notice numbers, birthdate and any fixed counter."""
+
+    notice_number: str
+    notice_number2: str
+    birthdate: date
+    counter: str | None
+
+
+def identify(person: Person, candidates: list[Eligible], index: int) -> Eligible:
+    """The one record this person is; asks for the second number when several match."""
+    matches = [c for c in candidates if c.birthdate == person.birthdate]
+    if person.notice_number2 is not None:
+        matches = [c for c in matches if c.notice_number2 == person.notice_number2]
+    if not matches:
+        raise DomainError(
+            ErrorCode.PERSON_NOT_IDENTIFIED,
+            field_errors=[FieldError(f"people[{index}]", "person_not_identified")],
+        )
+    if len(matches) > 1:
+        raise DomainError(
+            ErrorCode.SECOND_NUMBER_REQUIRED,
+            field_errors=[FieldError(f"people[{index}].noticeNumber2", "missing")],
+        )
+    return matches[0]
+
+
+def fixed_counter(people: list[Eligible]) -> str | None:
+    """The counter the party must use, when their records fix one (all the same)."""
+    counters = {p.counter for p in people if p.counter}
+    if len(counters) > 1:
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            field_errors=[FieldError("people", "counters_differ")],
+        )
+    return counters.pop() if counters else None
+
+
+def parse_eligibility_csv(text: str) -> list[Eligible]:
+    """Rows of `noticeNumber,noticeNumber2,birthdate[,counter]` with a header line.
+
+    Every bad line is reported (field `line N`), and nothing is imported unless all are good.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = [r for r in reader if any(cell.strip() for cell in r)]
+    if not rows:
+        raise DomainError.invalid("body", "csv_empty")
+    header = [h.strip() for h in rows[0]]
+    if header[:3] != ["noticeNumber", "noticeNumber2", "birthdate"]:
+        raise DomainError.invalid("line 1", "csv_header")
+    result: list[Eligible] = []
+    errors: list[FieldError] = []
+    for line, row in enumerate(rows[1:], start=2):
+        cells = [c.strip() for c in row] + ["", "", "", ""]
+        try:
+            counter = cells[3] or None
+            if counter is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", counter):
+                raise PydanticCustomError("csv_row", "bad counter")
+            result.append(
+                Eligible(
+                    normalise_notice_number(cells[0]),
+                    normalise_second_number(cells[1]),
+                    date.fromisoformat(cells[2]),
+                    counter,
+                )
+            )
+        except (PydanticCustomError, ValueError):
+            errors.append(FieldError(f"line {line}", "csv_row"))
+    if errors:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, field_errors=errors[:50])
+    return result
+
+
+class Contact(CamelModel):
+    name: str = Field(min_length=1, max_length=100)
+    phone: Phone
+
+
+class AppointmentHoldRequest(CamelModel):
+    token: str = Field(min_length=1, max_length=100)
+    resource_type_id: str = Field(min_length=1, max_length=40)
+    date: date
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class AppointmentConfirm(CamelModel):
+    token: str = Field(min_length=1, max_length=100)
+    hold_id: str = Field(min_length=1, max_length=40)
+    contact: Contact
+
+
+class ReceiptCredentials(CamelModel):
+    receipt_number: str = Field(min_length=1, max_length=20)
+    password: str = Field(min_length=1, max_length=100)
+
+
+Day = date
+
+
+class Appointment(CamelModel):
+    receipt_number: str
+    facility_id: str
+    facility_name: str
+    counter: str
+    date: Day
+    start: str
+    end: str
+    people: int
+    contact: Contact
+    status: str
+    cancel_deadline: Day
+
+
+class AppointmentCreated(Appointment):
+    password: str = Field(description="Shown once; also e-mailed. Needed to look up or cancel.")

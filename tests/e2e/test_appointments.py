@@ -1,0 +1,198 @@
+"""Counter appointments without an account, over HTTP (issue 4, seed 002)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from tests.e2e.accounts import bearer, link_token, wait_for_mail
+from tests.e2e.conftest import LocalService
+
+
+def _weekday(service: LocalService, ahead: int) -> date:
+    day = service.today() + timedelta(days=ahead)
+    while day.weekday() >= 5:  # the counter is closed on weekends
+        day += timedelta(days=1)
+    return day
+
+
+def _request(service: LocalService, people: list[dict[str, Any]], email: str) -> Any:
+    return service.call(
+        "POST",
+        "/v1/appointment-requests",
+        json={"facilityId": "mynumber-counter", "email": email, "people": people},
+    )
+
+
+def _email() -> str:
+    return f"pickup-{time.time_ns()}@example.jp"
+
+
+def test_party_of_two_books_consecutive_slots_then_looks_up_and_cancels(
+    service: LocalService,
+) -> None:
+    email = _email()
+    people = [
+        {"noticeNumber": "abc-123456", "birthdate": "1985-05-05"},
+        {
+            "noticeNumber": "TWN000111",
+            "birthdate": "2010-01-01",
+            "noticeNumber2": "TWINBBBBBBBBBBBB02",
+        },
+    ]
+    accepted = _request(service, people, email)
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["people"] == 2
+    token = link_token(wait_for_mail(service, email, "窓口予約"))
+
+    day = _weekday(service, 3)
+    late = service.call(
+        "POST",
+        "/v1/appointments/holds",
+        json={
+            "token": token,
+            "resourceTypeId": "counter-1",
+            "date": day.isoformat(),
+            "start": "16:45",
+        },
+    )
+    assert late.status_code == 422 and late.json()["errors"][0]["field"] == "slots"
+
+    hold = service.call(
+        "POST",
+        "/v1/appointments/holds",
+        json={
+            "token": token,
+            "resourceTypeId": "counter-1",
+            "date": day.isoformat(),
+            "start": "10:00",
+        },
+    )
+    assert hold.status_code == 201, hold.text
+    assert hold.json()["units"] == 2
+    slots = service.call(
+        "GET",
+        "/v1/facilities/mynumber-counter/availability",
+        params={"from": day.isoformat(), "to": day.isoformat()},
+    ).json()["days"][0]["slots"]
+    taken = [s["start"] for s in slots if s["available"] == 0]
+    assert taken == ["10:00", "10:15"]
+
+    confirmed = service.call(
+        "POST",
+        "/v1/appointments",
+        json={
+            "token": token,
+            "holdId": hold.json()["holdId"],
+            "contact": {"name": "港 太郎", "phone": "090-1234-5678"},
+        },
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    receipt = confirmed.json()
+    assert (receipt["start"], receipt["end"], receipt["people"]) == ("10:00", "10:30", 2)
+    password = receipt["password"]
+    mail = wait_for_mail(service, email, receipt["receiptNumber"])
+    assert password in mail["body"]
+
+    credentials = {"receiptNumber": receipt["receiptNumber"], "password": password}
+    found = service.call("POST", "/v1/appointments/lookup", json=credentials)
+    assert found.status_code == 200 and "password" not in found.json()
+    assert found.json()["status"] == "confirmed"
+    cancelled = service.call("POST", "/v1/appointments/cancel", json=credentials)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    slots = service.call(
+        "GET",
+        "/v1/facilities/mynumber-counter/availability",
+        params={"from": day.isoformat(), "to": day.isoformat()},
+    ).json()["days"][0]["slots"]
+    assert all(s["available"] == 1 for s in slots if s["start"] in ("10:00", "10:15"))
+
+
+def test_second_number_and_unknown_person(service: LocalService) -> None:
+    twins = _request(service, [{"noticeNumber": "TWN000111", "birthdate": "2010-01-01"}], _email())
+    assert twins.status_code == 409
+    assert twins.json()["code"] == "SECOND_NUMBER_REQUIRED"
+    assert twins.json()["errors"][0]["field"] == "people[0].noticeNumber2"
+    unknown = _request(
+        service, [{"noticeNumber": "ABC123456", "birthdate": "1999-01-01"}], _email()
+    )
+    assert unknown.status_code == 422 and unknown.json()["code"] == "PERSON_NOT_IDENTIFIED"
+    malformed = _request(service, [{"noticeNumber": "12-34", "birthdate": "1999-01-01"}], _email())
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"][0]["field"] == "people[0].noticeNumber"
+
+
+def test_fixed_counter_and_wrong_passwords_are_limited(service: LocalService) -> None:
+    email = _email()
+    _request(service, [{"noticeNumber": "XYZ654321", "birthdate": "1990-10-10"}], email)
+    token = link_token(wait_for_mail(service, email, "窓口予約"))
+    day = _weekday(service, 4)
+    wrong_counter = service.call(
+        "POST",
+        "/v1/appointments/holds",
+        json={
+            "token": token,
+            "resourceTypeId": "counter-1",
+            "date": day.isoformat(),
+            "start": "11:00",
+        },
+    )
+    assert wrong_counter.status_code == 422
+    hold = service.call(
+        "POST",
+        "/v1/appointments/holds",
+        json={
+            "token": token,
+            "resourceTypeId": "counter-2",
+            "date": day.isoformat(),
+            "start": "11:00",
+        },
+    ).json()
+    receipt = service.call(
+        "POST",
+        "/v1/appointments",
+        json={
+            "token": token,
+            "holdId": hold["holdId"],
+            "contact": {"name": "港 次郎", "phone": "0312345678"},
+        },
+    ).json()
+    wrong = {"receiptNumber": receipt["receiptNumber"], "password": "not-it"}
+    codes = [
+        service.call("POST", "/v1/appointments/lookup", json=wrong).json()["code"] for _ in range(5)
+    ]
+    assert codes == ["INVALID_CREDENTIALS"] * 4 + ["RATE_LIMITED"]
+    right = {"receiptNumber": receipt["receiptNumber"], "password": receipt["password"]}
+    limited = service.call("POST", "/v1/appointments/lookup", json=right)
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    try:
+        service.move_clock(16 * 60)
+        assert service.call("POST", "/v1/appointments/lookup", json=right).status_code == 200
+    finally:
+        service.move_clock(0)
+    # The link is used up once the appointment is made.
+    again = service.call(
+        "POST",
+        "/v1/appointments/holds",
+        json={
+            "token": token,
+            "resourceTypeId": "counter-2",
+            "date": day.isoformat(),
+            "start": "13:00",
+        },
+    )
+    assert again.status_code == 409 and again.json()["code"] == "LINK_ALREADY_USED"
+
+
+def test_staff_import_reports_bad_lines(service: LocalService) -> None:
+    csv = "noticeNumber,noticeNumber2,birthdate,counter\nAAA111111,SHORT,1980-01-01,\n"
+    response = service.call(
+        "POST",
+        "/v1/staff/appointment-eligibility",
+        params={"facilityId": "mynumber-counter"},
+        data=csv.encode(),
+        headers={**bearer(service.staff_token()), "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "line 2"
