@@ -1,0 +1,326 @@
+"""Cold start: import-and-init time of each entrypoint in a fresh interpreter.
+
+Each probe is a new `python -c` process that times only the statement under test with
+`time.perf_counter()` (interpreter start-up is reported apart). The handler modules
+build their Powertools resolver, Logger and Metrics at import, so "import" here is the
+module-level init that Lambda runs in its INIT phase.
+
+Two bytecode situations are measured, because they differ by a factor of about three:
+
+- `cached`: every module has its .pyc (a private `-X pycache_prefix` directory, primed
+  by one unmeasured run). This is the figure with the 400 ms target.
+- `as packaged`: `sam build` ships the layer and the function code without .pyc files
+  and Lambda's file system is read-only, so in AWS every cold start compiles those
+  sources again. The probe reproduces that by refusing bytecode for everything outside
+  the standard library (which the Lambda runtime ships compiled).
+
+Tracer is measured alone (`from aws_lambda_powertools import Tracer; Tracer()`) and on top
+of the slowest entrypoint, with `LAMBDA_TASK_ROOT` set so that it patches the AWS SDK as
+it would in Lambda. Finally `python -X importtime` shows which imports dominate.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.report import ROOT, Figure, Section, median
+
+TARGET_MS = 400.0
+
+# Runs in the fresh interpreter: argv = [mode, setup, statement]. Prints milliseconds.
+PROBE = """
+import sys, time
+if sys.argv[1] == "source":
+    import sysconfig
+    import _frozen_importlib_external as bootstrap
+    stdlib = sysconfig.get_paths()["stdlib"] + "/"
+    cached = bootstrap.cache_from_source
+    def no_bytecode(path, debug_override=None, *, optimization=None):
+        if not path.startswith(stdlib) or "-packages" in path:
+            raise NotImplementedError  # SourceLoader then compiles from source, writes nothing
+        return cached(path, debug_override, optimization=optimization)
+    bootstrap.cache_from_source = no_bytecode
+exec(sys.argv[2])
+started = time.perf_counter()
+exec(sys.argv[3])
+print((time.perf_counter() - started) * 1000)
+"""
+
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|\s(.*)$")
+
+
+@dataclass(frozen=True)
+class Probe:
+    key: str
+    label: str
+    statement: str
+    setup: str = ""
+    lambda_env: bool = False
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    max_ms: float
+    runs: list[float]
+
+
+class Interpreter:
+    """Fresh `python` processes sharing one private bytecode cache."""
+
+    def __init__(self, cache_dir: Path, environment: dict[str, str]) -> None:
+        self.cache_dir = cache_dir
+        self.environment = environment
+
+    def env(self, lambda_env: bool = False) -> dict[str, str]:
+        env = dict(self.environment)
+        if lambda_env:
+            env["LAMBDA_TASK_ROOT"] = "/var/task"
+        return env
+
+    def probe(self, probe: Probe, mode: str) -> float:
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-X",
+                f"pycache_prefix={self.cache_dir}",
+                "-c",
+                PROBE,
+                mode,
+                probe.setup,
+                probe.statement,
+            ],
+            env=self.env(probe.lambda_env),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"{probe.label}: {completed.stderr.strip()[-2000:]}")
+        return float(completed.stdout.strip().splitlines()[-1])
+
+    def time(self, probe: Probe, mode: str, runs: int) -> Timing:
+        values = [self.probe(probe, mode) for _ in range(runs)]
+        return Timing(median(values), max(values), values)
+
+    def startup(self, runs: int) -> Timing:
+        values = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-X", f"pycache_prefix={self.cache_dir}", "-c", "pass"],
+                env=self.env(),
+                check=True,
+            )
+            values.append((time.perf_counter() - started) * 1000)
+        return Timing(median(values), max(values), values)
+
+    def importtime(self, probe: Probe) -> list[tuple[int, int, str]]:
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                "-X",
+                f"pycache_prefix={self.cache_dir}",
+                "-c",
+                probe.statement,
+            ],
+            env=self.env(probe.lambda_env),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows = []
+        for line in completed.stderr.splitlines():
+            found = _IMPORTTIME.match(line)
+            if found:
+                rows.append((int(found[1]), int(found[2]), found[3]))
+        return rows
+
+
+def entrypoints() -> dict[str, tuple[str, list[str], list[str]]]:
+    """module -> (a handler attribute, the functions using it, their handlers) from the template."""
+    from local import template
+
+    found: dict[str, tuple[str, list[str], list[str]]] = {}
+    for logical_id, function in template.functions(template.load()).items():
+        module, _, attribute = function.handler.rpartition(".")
+        _, users, attributes = found.setdefault(module, (attribute, [], []))
+        users.append(logical_id)
+        attributes.append(attribute)
+    return found
+
+
+def _environment() -> dict[str, str]:
+    """The parent's environment with bytecode writing on, plus the template's literal variables."""
+    from local import template
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "LAMBDA_TASK_ROOT"}
+    }
+    variables = (template.load().get("Globals", {}).get("Function", {}).get("Environment", {})).get(
+        "Variables", {}
+    )
+    env.update({k: str(v) for k, v in variables.items() if isinstance(v, str | int)})
+    env["PYTHONPATH"] = str(ROOT / "functions")  # as /var/task; site-packages plays the layer
+    env.setdefault("AWS_REGION", "ap-northeast-1")
+    env.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
+    return env
+
+
+def by_package(rows: list[tuple[int, int, str]]) -> list[tuple[str, float]]:
+    """Self time per top-level package, in ms, largest first."""
+    totals: dict[str, int] = defaultdict(int)
+    for self_us, _, name in rows:
+        totals[name.strip().split(".")[0]] += self_us
+    return sorted(((k, v / 1000) for k, v in totals.items()), key=lambda kv: -kv[1])
+
+
+def run(runs: int = 5) -> Section:
+    started = time.perf_counter()
+    modules = entrypoints()
+    probes = [
+        Probe(
+            f"entrypoint.{module}",
+            f"{module.removeprefix('yoyaku.entrypoints.')} ({', '.join(users)})",
+            f"from {module} import " + ", ".join(sorted(set(attributes))),
+        )
+        for module, (_, users, attributes) in modules.items()
+    ]
+    boto3 = Probe("boto3", "import boto3 (reference)", "import boto3")
+    tracer = Probe(
+        "tracer",
+        "Tracer alone: from aws_lambda_powertools import Tracer; Tracer()",
+        "from aws_lambda_powertools import Tracer; Tracer()",
+        lambda_env=True,
+    )
+
+    figures: list[Figure] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="yoyaku-bench-pycache-") as cache:
+        interpreter = Interpreter(Path(cache), _environment())
+        for probe in [*probes, boto3]:
+            interpreter.probe(probe, "cached")  # primes the bytecode cache, not measured
+        startup = interpreter.startup(runs)
+
+        cached: dict[str, Timing] = {}
+        for mode, shown in (("cached", ".pyc cached"), ("source", "as packaged (no .pyc)")):
+            for probe in [*probes, boto3]:
+                timing = interpreter.time(probe, mode, runs)
+                if mode == "cached":
+                    cached[probe.key] = timing
+                figures.append(
+                    Figure(
+                        f"coldStart.{mode}.{probe.key}",
+                        f"{probe.label}, {shown}",
+                        round(timing.median_ms, 1),
+                        "ms",
+                        at_most=TARGET_MS if probe.key.startswith("entrypoint.") else None,
+                        note=f"median of {runs}, max {timing.max_ms:.0f} ms",
+                        details={"runs": timing.runs, "maxMs": timing.max_ms},
+                    )
+                )
+        slowest = max(probes, key=lambda p: cached[p.key].median_ms)
+
+        figures.extend(_tracer_figures(interpreter, tracer, slowest, runs, notes))
+        figures.append(
+            Figure(
+                "coldStart.interpreterStartup",
+                "interpreter start-up to exit (python -c pass, wall)",
+                round(startup.median_ms, 1),
+                "ms",
+                note="not part of the figures above; Lambda's own bootstrap replaces it",
+                details={"runs": startup.runs},
+            )
+        )
+
+        figures.append(_importtime(interpreter, slowest, notes))
+    return Section(
+        f"Cold start: import and init in a fresh interpreter ({runs} runs each)",
+        figures,
+        notes,
+        time.perf_counter() - started,
+    )
+
+
+def _label(probe: Probe) -> str:
+    return probe.label.split(" ")[0]
+
+
+def _tracer_figures(
+    interpreter: Interpreter, tracer: Probe, slowest: Probe, runs: int, notes: list[str]
+) -> list[Figure]:
+    """Tracer alone and on top of the slowest entrypoint (needs aws-xray-sdk installed)."""
+    try:
+        interpreter.probe(tracer, "cached")  # primes, and checks aws-xray-sdk is there
+    except RuntimeError as error:
+        notes.append(f"Tracer not measured: {str(error).splitlines()[-1]}")
+        return []
+    alone = interpreter.time(tracer, "cached", runs)
+    on_top = Probe(
+        "tracerOnTop",
+        f"Tracer() added to {_label(slowest)}",
+        tracer.statement,
+        setup=slowest.statement,
+        lambda_env=True,
+    )
+    marginal = interpreter.time(on_top, "cached", runs)
+    return [
+        Figure(
+            "coldStart.tracerAlone",
+            tracer.label,
+            round(alone.median_ms, 1),
+            "ms",
+            note=f"median of {runs}, max {alone.max_ms:.0f} ms; not used on purpose",
+            details={"runs": alone.runs},
+        ),
+        Figure(
+            "coldStart.tracerMarginal",
+            f"Tracer() on top of {_label(slowest)} (extra)",
+            round(marginal.median_ms, 1),
+            "ms",
+            note=f"median of {runs}: X-Ray SDK import + patching botocore/pynamodb",
+            details={"runs": marginal.runs},
+        ),
+    ]
+
+
+def _importtime(interpreter: Interpreter, slowest: Probe, notes: list[str]) -> Figure:
+    """`python -X importtime` of the slowest entrypoint, summed per top-level package."""
+    rows = interpreter.importtime(slowest)
+    packages = by_package(rows)
+    total = sum(ms for _, ms in packages)
+    heaviest = sorted(rows, key=lambda r: -r[0])[:5]
+    notes.append(
+        f"python -X importtime for the slowest entrypoint ({_label(slowest)}), "
+        f"self time by top-level package (sum {total:.0f} ms, importtime adds overhead):"
+    )
+    notes.extend(f"  {name:<24} {ms:6.1f} ms  {ms / total:5.1%}" for name, ms in packages[:10])
+    notes.append(
+        "  heaviest single modules (self): "
+        + ", ".join(f"{name.strip()} {us / 1000:.1f} ms" for us, _, name in heaviest)
+    )
+    return Figure(
+        "coldStart.importtime",
+        "import time of the slowest entrypoint under -X importtime (self, sum)",
+        round(total, 1),
+        "ms",
+        details={
+            "entrypoint": slowest.key,
+            "byPackage": dict(packages[:12]),
+            "heaviestModules": {name.strip(): us / 1000 for us, _, name in heaviest},
+        },
+    )
