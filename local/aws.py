@@ -127,6 +127,12 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
         names[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
 
     iam = boto3.client("iam")
+    for logical_id in resources(document, "AWS::IAM::Role"):
+        arn = iam.create_role(
+            RoleName=physical_name(logical_id),
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+        )["Role"]["Arn"]
+        names[f"{logical_id}.Arn"] = arn
     role = iam.create_role(
         RoleName="yoyaku-local",
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),

@@ -13,6 +13,9 @@ class Settings:
     idempotency_table_name: str
     proof_bucket: str
     review_state_machine_arn: str
+    draw_state_machine_arn: str
+    scheduler_role_arn: str
+    ses_send_rate: int
     sender_email: str
     staff_notify_email: str
     site_url: str
@@ -32,6 +35,9 @@ def settings() -> Settings:
         idempotency_table_name=env.get("IDEMPOTENCY_TABLE_NAME", "yoyaku-idempotency"),
         proof_bucket=env.get("PROOF_BUCKET", "yoyaku-proof-documents"),
         review_state_machine_arn=env.get("REVIEW_STATE_MACHINE_ARN", ""),
+        draw_state_machine_arn=env.get("DRAW_STATE_MACHINE_ARN", ""),
+        scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
+        ses_send_rate=int(env.get("SES_SEND_RATE", "10")),
         sender_email=env.get("SENDER_EMAIL", "no-reply@yoyaku.example"),
         staff_notify_email=env.get("STAFF_NOTIFY_EMAIL", "staff@yoyaku.example"),
         site_url=env.get("SITE_URL", "http://127.0.0.1:3000").rstrip("/"),

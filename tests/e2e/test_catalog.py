@@ -62,6 +62,7 @@ def test_lodging_availability_defaults_to_the_two_month_calendar(service: LocalS
         "capacity": 10,
         "available": 10,
         "mark": "free",
+        "lottery": False,
         "slots": None,
     }
 

@@ -252,3 +252,52 @@ class AppointmentRequestItem(TableItem, discriminator="appointment_request"):
     language = UnicodeAttribute()
     people = NumberAttribute()
     counter = UnicodeAttribute(null=True)
+
+
+class LotteryItem(TableItem, discriminator="lottery"):
+    """pk `LOTTERY#{lotteryId}`, sk `LOTTERY`; gsi1 `LOTTERIES` by draw time.
+
+    The seed is stored but never shown until the draw has run. Entries, demand counters
+    and results live in the same partition (sk `ENTRY#…`, `DEMAND#…`, `RESULT#…`).
+    """
+
+    definition = JSONAttribute()
+    seed = UnicodeAttribute()
+    seed_commitment = UnicodeAttribute(attr_name="seedCommitment")
+    closed = BooleanAttribute(default=False)
+    drawn = BooleanAttribute(default=False)
+    entries_digest = UnicodeAttribute(attr_name="entriesDigest", null=True)
+    result_digest = UnicodeAttribute(attr_name="resultDigest", null=True)
+    audit = JSONAttribute(null=True)  # entries (no personal data), order, results
+
+
+class EntryItem(TableItem, discriminator="lottery_entry"):
+    """sk `ENTRY#{userNumber}` (one per user and lottery); gsi1 `USER#{n}#ENTRIES`."""
+
+    entry_id = UnicodeAttribute(attr_name="entryId")
+    preferences = JSONAttribute()
+    contact = JSONAttribute()  # email, language, lotteryResultEmail at entry time
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class RoundGuardItem(TableItem, discriminator="lottery_round"):
+    """pk `LOTTERYROUND#{YYYY-MM}`, sk `USER#{n}`: one facility per lottery round."""
+
+    lottery_id = UnicodeAttribute(attr_name="lotteryId")
+
+
+class DemandItem(TableItem, discriminator="lottery_demand"):
+    """sk `DEMAND#{date}#{resourceTypeId}`: 申込総数 (applications) / 当選可能数 (winnable)."""
+
+    applications = NumberAttribute(default=0)
+    winnable = NumberAttribute(default=0)
+
+
+class ResultItem(TableItem, discriminator="lottery_result"):
+    """sk `RESULT#{userNumber}`; gsi1 `USER#{n}#RESULTS`."""
+
+    entry_id = UnicodeAttribute(attr_name="entryId")
+    won_rank = NumberAttribute(attr_name="wonRank", default=0)
+    reservation_number = UnicodeAttribute(attr_name="reservationNumber", null=True)
+    contact = JSONAttribute(null=True)
+    notified = BooleanAttribute(default=False)

@@ -12,6 +12,7 @@ from yoyaku.api import (
     appointments,
     catalog,
     holds,
+    lotteries,
     me,
     notices,
     registrations,
@@ -43,6 +44,9 @@ def document() -> dict[str, object]:
         staff_reviews.router,
         appointments.router,
         staff_appointments.router,
+        lotteries.public,
+        lotteries.citizen,
+        lotteries.staff,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Literal
 
+from pydantic import Field
+
 from yoyaku.domain.calendar import days
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.inventory import WHOLE_DAY, Claim, ClaimState, DayInventory
@@ -28,6 +30,9 @@ class DayAvailability(CamelModel):
     capacity: int
     available: int
     mark: Mark
+    lottery: bool = Field(
+        default=False, description="Units of this day are kept for a lottery until its draw."
+    )
     slots: list[SlotAvailability] | None = None
 
 
@@ -54,11 +59,14 @@ def availability(
     records = {(d.day, d.resource_type_id): d for d in inventory}
     live: Counter[tuple[date, str, str]] = Counter()
     closures: Counter[tuple[date, str, str]] = Counter()
+    lottery_days: set[tuple[date, str]] = set()
     units_of = {(d.day, d.resource_type_id, c.key): c.units for d in inventory for c in d.cells}
     for claim in claims:
         key = (claim.day, claim.resource_type_id, claim.cell)
         if claim.unit >= units_of.get(key, 0):
             continue  # a leftover beyond the cell's numbered units occupies nothing
+        if claim.state is ClaimState.LOTTERY:
+            lottery_days.add((claim.day, claim.resource_type_id))
         if claim.state is ClaimState.CLOSED:
             closures[key] += 1
         elif claim.is_live(now):
@@ -107,6 +115,7 @@ def availability(
                     capacity=capacity,
                     available=available,
                     mark=mark_for(capacity, available, record.closed),
+                    lottery=(day, rt) in lottery_days,
                     slots=slot_list,
                 )
             )

@@ -265,3 +265,32 @@ def appointment_cancelled(lang: Language, a: Any) -> Email:
         f"【予約取消】受付番号 {a.receipt_number}",
         f"{a.date.isoformat()} {a.start} の予約を取り消しました。" + _footer(lang),
     )
+
+
+def lottery_result(
+    lang: Language, facility: str, won_rank: int, reservation_number: str | None
+) -> Email:
+    if lang is Language.EN:
+        if won_rank:
+            return Email(
+                f"Lottery result: you won ({facility})",
+                f"You won your preference no. {won_rank} at {facility}.\n"
+                f"Reservation number: {reservation_number}\nSee it under your reservations."
+                + _footer(lang),
+            )
+        return Email(
+            f"Lottery result ({facility})",
+            f"We are sorry: none of your preferences at {facility} was drawn. Rooms nobody "
+            "won are now open for direct booking." + _footer(lang),
+        )
+    if won_rank:
+        return Email(
+            f"【抽選結果】当選のお知らせ（{facility}）",
+            f"{facility}の抽選で第{won_rank}希望が当選しました。\n予約番号：{reservation_number}\n"
+            "予約の確認・変更画面でご確認ください。" + _footer(lang),
+        )
+    return Email(
+        f"【抽選結果】{facility}",
+        f"{facility}の抽選は、残念ながらすべての希望が落選となりました。"
+        "当選者のいなかった空き室は、空き室照会から予約できます。" + _footer(lang),
+    )

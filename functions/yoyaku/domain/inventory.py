@@ -88,6 +88,7 @@ class ClaimState(StrEnum):
     HOLD = "hold"
     BOOKED = "booked"
     CLOSED = "closed"
+    LOTTERY = "lottery"  # kept for a lottery until its draw has run
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class Claim:
 
     def is_live(self, now: datetime) -> bool:
         """Booked units and unexpired holds occupy a unit; closures are counted apart."""
-        if self.state is ClaimState.BOOKED:
+        if self.state in (ClaimState.BOOKED, ClaimState.LOTTERY):
             return True
         if self.state is ClaimState.HOLD:
             return self.expires_at is not None and self.expires_at > now

@@ -475,6 +475,22 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "この行の番号1・番号2（英数字18桁）・生年月日（YYYY-MM-DD）・窓口を確認してください。",
         Language.EN: "Check this line: number 1, number 2 (18 characters), birthdate (YYYY-MM-DD), counter.",
     },
+    "ranks": {
+        Language.JA: "希望順位は1から順に、重複なく付けてください。",
+        Language.EN: "Number the preferences 1, 2, 3… without gaps or repeats.",
+    },
+    "outside_stay_period": {
+        Language.JA: "抽選の対象期間（{stayFrom}〜{stayTo}）内の日付にしてください。",
+        Language.EN: "Choose dates within the lottery's stay period ({stayFrom} to {stayTo}).",
+    },
+    "too_many_preferences": {
+        Language.JA: "この抽選で申し込める希望は{max}件までです。",
+        Language.EN: "This lottery takes at most {max} preferences.",
+    },
+    "lottery_not_offered": {
+        Language.JA: "この施設では抽選を行いません（宿泊施設で抽選が有効な施設のみ）。",
+        Language.EN: "This facility runs no lotteries (lodging facilities with lotteries enabled only).",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",

@@ -6,6 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from yoyaku.api import (
+    lotteries,
     notices,
     staff_appointments,
     staff_catalog,
@@ -21,6 +22,7 @@ app = create_app(
     notices.staff,
     staff_reviews.router,
     staff_appointments.router,
+    lotteries.staff,
 )
 
 

@@ -1,0 +1,45 @@
+"""EventBridge Scheduler: one-time schedules that start the lottery draw."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from yoyaku.adapters.aws import client
+from yoyaku.domain.calendar import TOKYO
+from yoyaku.settings import settings
+
+
+def draw_schedule_name(lottery_id: str) -> str:
+    return f"lottery-{lottery_id}".replace("_", "-")
+
+
+def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
+    """Starts the draw workflow at `draw_at` (expressed in Asia/Tokyo, as staff set it)."""
+    name = draw_schedule_name(lottery_id)
+    local = draw_at.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M:%S")
+    client("scheduler").create_schedule(
+        Name=name,
+        ScheduleExpression=f"at({local})",
+        ScheduleExpressionTimezone="Asia/Tokyo",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": settings().draw_state_machine_arn,
+            "RoleArn": settings().scheduler_role_arn,
+            "Input": json.dumps({"lotteryId": lottery_id}),
+        },
+        ActionAfterCompletion="DELETE",
+    )
+    return name
+
+
+def start_draw_now(lottery_id: str, now: datetime) -> str:
+    """Starts the draw at once (staff). Running it twice is harmless: every step is
+    idempotent."""
+    execution = client("stepfunctions").start_execution(
+        stateMachineArn=settings().draw_state_machine_arn,
+        name=f"draw-{lottery_id}-{now.strftime('%Y%m%dT%H%M%S%f')}",
+        input=json.dumps({"lotteryId": lottery_id}),
+    )
+    arn: str = execution["executionArn"]
+    return arn
