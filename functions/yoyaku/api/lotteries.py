@@ -61,6 +61,7 @@ class Demand(CamelModel):
 
 class Audit(CamelModel):
     lottery_id: str
+    mechanism: rules.Mechanism
     algorithm: str
     seed_commitment: str
     entries_digest: str | None = None
@@ -85,8 +86,14 @@ class DrawStarted(CamelModel):
     execution_arn: str
 
 
+def _definition(record: LotteryRecord) -> LotteryDefinition:
+    """What staff defined (the stored copy also keeps the facility's name for e-mails)."""
+    fields = {k: v for k, v in record.definition.items() if k != "facilityName"}
+    return LotteryDefinition.model_validate(fields)
+
+
 def _lottery(record: LotteryRecord) -> Lottery:
-    d = LotteryDefinition.model_validate(record.definition)
+    d = _definition(record)
     return Lottery(
         lottery_id=record.lottery_id,
         facility_id=d.facility_id,
@@ -157,8 +164,9 @@ def get_audit(lottery_id: Annotated[str, Path(alias="lotteryId")]) -> Audit:
     record = load_lottery(lottery_id)
     audit = Audit(
         lottery_id=lottery_id,
-        algorithm=f"{record.definition['mechanism']}; order = sort by HMAC-SHA256(seed, "
-        "entriesDigest:entryId) (see docs/lottery.md)",
+        mechanism=record.definition["mechanism"],
+        algorithm="order = entries sorted by HMAC-SHA256(key=seed, "
+        "message=entriesDigest:entryId); allocation by `mechanism` (docs/lottery.md)",
         seed_commitment=record.seed_commitment,
         entries_digest=record.entries_digest,
     )
@@ -205,7 +213,7 @@ def _ensure_eligible(user: User, facility: Facility) -> None:
 
 
 def _ensure_open(record: LotteryRecord) -> LotteryDefinition:
-    definition = LotteryDefinition.model_validate(record.definition)
+    definition = _definition(record)
     status = _lottery(record).status
     if status is LotteryStatus.SCHEDULED:
         raise DomainError(

@@ -1,0 +1,91 @@
+"""Recompute and check a published lottery draw from its audit data alone.
+
+    PYTHONPATH=functions .venv/bin/python -m tools.verify_draw \\
+        http://127.0.0.1:3000/v1/lotteries/<lotteryId>/audit
+    PYTHONPATH=functions .venv/bin/python -m tools.verify_draw --file audit.json
+
+Checks, in order: the seed matches the commitment published when the lottery was
+created; the entries digest matches the published entries; the order follows from the
+seed and that digest; the allocation of the published inventory in that order gives
+the published results; the result digest matches. Exit status 0 when all hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import urllib.request
+from datetime import date
+from typing import Any
+
+from yoyaku.domain import lottery as rules
+
+
+def parse_entry(line: str) -> rules.Entry:
+    entry_id, _, prefs = line.partition("|")
+    preferences = []
+    for part in filter(None, prefs.split(";")):
+        rank, day, nights, resource_type_id, quantity = part.split(":")
+        preferences.append(
+            rules.Preference(
+                int(rank), date.fromisoformat(day), int(nights), resource_type_id, int(quantity)
+            )
+        )
+    return rules.Entry(entry_id, tuple(preferences))
+
+
+def verify(audit: dict[str, Any]) -> list[str]:
+    """The checks that fail (empty when the draw is sound)."""
+    problems = []
+    seed = audit.get("seed")
+    if not seed:
+        return ["the draw has not been published yet (no seed)"]
+    if rules.commitment(seed) != audit["seedCommitment"]:
+        problems.append("the seed does not match the published commitment")
+    lines = audit["entries"]
+    digest = hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+    if digest != audit["entriesDigest"]:
+        problems.append("the entries do not match the entries digest")
+    entries = {e.entry_id: e for e in map(parse_entry, lines)}
+    order = rules.draw_order(seed, audit["entriesDigest"], entries)
+    if order != audit["order"]:
+        problems.append("the order does not follow from the seed and the entries digest")
+    capacity = {
+        (date.fromisoformat(i["date"]), i["resourceTypeId"]): int(i["units"])
+        for i in audit["inventory"]
+    }
+    mechanism = rules.Mechanism(audit["mechanism"])
+    won = rules.allocate(order, entries, capacity, mechanism)
+    published = {r["entryId"]: int(r["wonRank"]) for r in audit["results"]}
+    if won != published:
+        problems.append("allocating the inventory in that order gives other results")
+    if rules.result_digest(order, won) != audit["resultDigest"]:
+        problems.append("the result digest does not match")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check a published Yoyaku lottery draw.")
+    parser.add_argument("url", nargs="?", help="the lottery's /audit URL")
+    parser.add_argument("--file", help="the audit JSON saved to a file")
+    args = parser.parse_args(argv)
+    if args.file:
+        with open(args.file, encoding="utf-8") as handle:  # noqa: PTH123
+            audit = json.load(handle)
+    elif args.url:
+        with urllib.request.urlopen(args.url, timeout=30) as response:  # noqa: S310
+            audit = json.load(response)
+    else:
+        parser.error("give the audit URL or --file")
+    problems = verify(audit)
+    for problem in problems:
+        print(f"FAIL: {problem}")
+    if not problems:
+        print(f"OK: {len(audit['order'])} entries; the draw recomputes exactly.")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
