@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import requests
 
@@ -146,6 +146,37 @@ def test_returned_application_is_resubmitted_with_a_new_upload(service: LocalSer
 def test_rejection_closes_the_account(service: LocalService) -> None:
     citizen = registered(service)
     application_id = citizen.application_id()
+    stay = (service.today() + timedelta(days=24)).isoformat()
+    hold = service.call(
+        "POST",
+        "/v1/holds",
+        json={
+            "facilityId": "minato-atagawa",
+            "resourceTypeId": "washitsu",
+            "date": stay,
+            "nights": 1,
+            "quantity": 1,
+        },
+        headers=bearer(citizen.token),
+    ).json()
+    booked = service.call(
+        "POST",
+        "/v1/reservations",
+        json={"holdId": hold["holdId"], "party": [{"night": 1, "adults": 2}]},
+        headers=bearer(citizen.token),
+    )
+    assert booked.status_code == 201, booked.text
+    number = booked.json()["reservationNumber"]
+
+    def free() -> int:
+        days = service.call(
+            "GET",
+            "/v1/facilities/minato-atagawa/availability",
+            params={"from": stay, "to": stay},
+        ).json()["days"]
+        return int(days[0]["available"])
+
+    before = free()
     assert staff_decides(service, application_id, "reject", "区内在住を確認できませんでした。").ok
     wait_until(lambda: citizen.get("/v1/me").status_code == 401, "session ended")
     refused = citizen.sign_in()

@@ -12,6 +12,7 @@ from typing import Any
 from yoyaku import runtime
 from yoyaku.adapters import (
     application_store,
+    booking_store,
     mailer,
     registration_store,
     session_store,
@@ -22,6 +23,7 @@ from yoyaku.adapters.application_store import ApplicationRecord
 from yoyaku.domain import emails
 from yoyaku.domain.accounts import verified_until
 from yoyaku.domain.auth import Principal, PrincipalKind
+from yoyaku.domain.booking import Reservation
 from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import AccountStatus, Residency
 from yoyaku.domain.review import ApplicationStatus, Decision
@@ -85,6 +87,23 @@ def remind_staff(application_id: str) -> dict[str, Any]:
     return {"reminded": True}
 
 
+def cancel_future_reservations(user_number: str) -> int:
+    """A rejected account keeps no booking: every reservation from today on is cancelled
+    and its units are released at once (seed 004: 予約申込みは取消し)."""
+    today = runtime.current().today()
+    cancelled = 0
+    for stored in booking_store.reservations_of(f"USER#{user_number}"):
+        reservation = Reservation.model_validate(stored.document)
+        if reservation.status != "confirmed" or reservation.date < today:
+            continue
+        document = reservation.model_copy(update={"status": "cancelled"}).model_dump(mode="json")
+        booking_store.update_reservation(
+            stored, document, [], reservation.facility_id, reservation.resource_type_id
+        )
+        cancelled += 1
+    return cancelled
+
+
 def decide(application_id: str, decision: Decision, reason: str | None) -> dict[str, Any]:
     """Applies a staff decision: the account's new status, the application's, the e-mail."""
     record = _load(application_id)
@@ -100,6 +119,7 @@ def decide(application_id: str, decision: Decision, reason: str | None) -> dict[
     elif decision is Decision.REJECT:
         user_store.set_status(account.user_number, AccountStatus.REJECTED, None)
         session_store.end_all(Principal(PrincipalKind.CITIZEN, account.user_number))
+        cancel_future_reservations(account.user_number)
         status = ApplicationStatus.REJECTED
     else:
         status = ApplicationStatus.RETURNED
