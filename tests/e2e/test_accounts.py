@@ -187,6 +187,11 @@ def test_rejection_closes_the_account(service: LocalService) -> None:
         "区内在住を確認できませんでした" in m["body"] for m in mails_to(service, citizen.email)
     )
     assert mail
+    # The future reservation is cancelled and its room is free again.
+    wait_until(lambda: free() == before + 1, f"reservation {number} cancelled")
+    staff = bearer(service.staff_token())
+    detail = service.call("GET", f"/v1/staff/reviews/{application_id}", headers=staff).json()
+    assert detail["status"] == "rejected"
 
 
 def test_a_second_decision_without_reason_is_invalid(service: LocalService) -> None:
