@@ -290,7 +290,7 @@ def run() -> Section:
 
 def _scenario() -> tuple[list[Figure], list[str]]:
     from local import demo, template
-    from local.aws import resolve
+    from local.aws import parameters, resolve
     from local.gateway import Gateway
     from yoyaku import runtime
     from yoyaku.adapters import passwords, staff_store
@@ -299,9 +299,10 @@ def _scenario() -> tuple[list[Figure], list[str]]:
     document = template.load()
     names = _create_tables(document)
     functions = template.functions(document)
+    params = parameters(document)  # template parameters at their defaults
     for function in functions.values():
         for key, value in function.environment.items():
-            os.environ[key] = str(resolve(value, names))
+            os.environ[key] = str(resolve(value, names, params))
     stack = Stack(Gateway(template.api(document), functions))
     staff_store.save(
         staff_store.StaffAccount(STAFF_ID, "benchmark", passwords.hash_password(STAFF_PASSWORD))

@@ -312,3 +312,171 @@ def staff_token(client: Client, staff_account: tuple[str, str], clock: MovableCl
 def citizen_token(client: Client, clock: MovableClock) -> str:
     """A citizen bearer token for user number 123456 (no registered user behind it)."""
     return session_token("citizen", "123456", clock)
+
+
+# ------------------------------------------------------------------ citizens, mail, services
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail that the application sent through SES (as moto keeps it)."""
+
+    to: list[str]
+    subject: str
+    body: str
+
+
+class Mailbox:
+    """Reads what SES sent, in order: moto keeps every message of the test's backend."""
+
+    def all(self) -> list[Mail]:
+        from moto.ses.models import ses_backends
+
+        return [
+            Mail(list(m.destinations.get("ToAddresses", [])), m.subject, m.body)
+            for m in ses_backends[ACCOUNT][REGION].sent_messages
+        ]
+
+    def to(self, address: str) -> list[Mail]:
+        return [m for m in self.all() if address in m.to]
+
+    def find(self, address: str, subject_part: str) -> Mail | None:
+        """The latest mail to `address` whose subject contains `subject_part`."""
+        found = [m for m in self.to(address) if subject_part in m.subject]
+        return found[-1] if found else None
+
+
+@pytest.fixture
+def mailbox(aws: dict[str, str]) -> Mailbox:
+    """SES can send (the sender identity is verified, as in AWS); returns the outbox."""
+    import boto3
+
+    from yoyaku.settings import settings
+
+    boto3.client("sesv2", region_name=REGION).create_email_identity(
+        EmailIdentity=settings().sender_email
+    )
+    return Mailbox()
+
+
+@pytest.fixture
+def account_services(
+    aws: dict[str, str], mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> Mailbox:
+    """What registration needs besides the table: SES, the proof bucket and a review state
+    machine to start. The machine is moto's default kind, which records executions without
+    running them (tests/integration/test_review_workflow.py runs the real one)."""
+    import boto3
+
+    from yoyaku.settings import settings
+
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket=settings().proof_bucket,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+    )
+    machine = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
+        name="review-not-run",
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/review",
+    )
+    monkeypatch.setenv("REVIEW_STATE_MACHINE_ARN", machine["stateMachineArn"])
+    settings.cache_clear()
+    return mailbox
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """A stored citizen account and a live session token for it."""
+
+    user_number: str
+    email: str
+    token: str
+
+
+CITIZEN_PASSWORD = "minato2024"
+_user_numbers = iter(range(200_001, 999_999))
+
+
+@pytest.fixture
+def make_citizen(aws: dict[str, str], clock: MovableClock) -> Callable[..., Citizen]:
+    """Writes a citizen account straight into the table and signs it in.
+
+    It stores what confirming a registration stores (the user, the claim on the e-mail
+    address and a confirmed registration) without the e-mail round trip, so booking
+    tests can ask for any status: `make_citizen(status="verified")`, or a worker
+    verified until some day: `make_citizen(status="verified", residency="worker",
+    verified_until=date(...))`. Its session lasts ten years, so tests may move the clock
+    by months. The password is CITIZEN_PASSWORD, hashed only when `with_password=True`
+    (argon2 is slow); otherwise signing in is impossible.
+    """
+    import hashlib
+    from datetime import date
+
+    from yoyaku.adapters import session_store
+    from yoyaku.adapters.table import EmailItem, RegistrationItem, UserItem
+    from yoyaku.domain.auth import Principal, PrincipalKind
+
+    def make(
+        *,
+        status: str = "provisional",
+        residency: str = "resident",
+        verified_until: date | None = None,
+        birthdate: str = "1990-04-01",
+        user_number: str | None = None,
+        language: str = "ja",
+        with_password: bool = False,
+    ) -> Citizen:
+        number = user_number or str(next(_user_numbers))
+        email = f"citizen{number}@example.jp"
+        profile: dict[str, Any] = {
+            "nameKana": "ミナト　タロウ",
+            "nameKanji": "港　太郎",
+            "phone": "0312345678",
+            "residency": residency,
+            "address": {
+                "postalCode": "105-8511",
+                "prefecture": "東京都",
+                "city": "港区",
+                "street": "芝公園1-5-25",
+            },
+            "birthdate": birthdate,
+            "email": email,
+            "lotteryResultEmail": True,
+            "workplace": None,
+        }
+        password_hash = _password_hash(CITIZEN_PASSWORD) if with_password else "!"
+        registration_id = f"reg_{number}"
+        RegistrationItem(
+            f"REGISTRATION#{registration_id}",
+            "REGISTRATION",
+            form=profile,
+            password_hash=password_hash,
+            language=language,
+            status="confirmed",
+            user_number=number,
+            created_at=clock.now(),
+        ).save()
+        UserItem(
+            f"USER#{number}",
+            "PROFILE",
+            profile=profile,
+            email=email,
+            language=language,
+            residency=residency,
+            status=status,
+            verified_until=verified_until.isoformat() if verified_until else None,
+            lottery_result_email=True,
+            password_hash=password_hash,
+            registration_id=registration_id,
+        ).save()
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        EmailItem(f"EMAIL#{digest}", "EMAIL", user_number=number).save()
+        # A session that outlives any clock move of a test (real ones last 12 hours).
+        token, _ = session_store.create(
+            Principal(PrincipalKind.CITIZEN, number), clock.now(), timedelta(days=3650)
+        )
+        return Citizen(number, email, token)
+
+    return make
