@@ -11,7 +11,7 @@ from yoyaku.settings import settings
 
 
 def draw_schedule_name(lottery_id: str) -> str:
-    return f"lottery-{lottery_id}".replace("_", "-")
+    return f"lottery-{lottery_id}"
 
 
 def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
