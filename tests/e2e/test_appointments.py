@@ -46,7 +46,7 @@ def test_party_of_two_books_consecutive_slots_then_looks_up_and_cancels(
     assert accepted.json()["people"] == 2
     token = link_token(wait_for_mail(service, email, "窓口予約"))
 
-    day = _weekday(service, 3)
+    day = _weekday(service, 25)
     late = service.call(
         "POST",
         "/v1/appointments/holds",
@@ -127,7 +127,7 @@ def test_fixed_counter_and_wrong_passwords_are_limited(service: LocalService) ->
     email = _email()
     _request(service, [{"noticeNumber": "XYZ654321", "birthdate": "1990-10-10"}], email)
     token = link_token(wait_for_mail(service, email, "窓口予約"))
-    day = _weekday(service, 4)
+    day = _weekday(service, 27)
     wrong_counter = service.call(
         "POST",
         "/v1/appointments/holds",

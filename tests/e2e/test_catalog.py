@@ -83,7 +83,8 @@ def test_counter_has_quarter_hour_slots_and_is_closed_on_weekends(service: Local
         if weekday >= 5:
             assert day["mark"] == "closed" and day["slots"] == []
         else:
-            assert day["mark"] == "free"
+            # Other tests may hold a slot or two of the shared service, never all of them.
+            assert day["mark"] in ("free", "partial") and day["capacity"] == 32
             assert len(day["slots"]) == 32
             assert day["slots"][0] == {
                 "start": "09:00",
