@@ -259,6 +259,7 @@ def test_timeslot_facilities_list_their_slots(client, staff_token, gym) -> None:
         "capacity": 4,
         "available": 3,
         "mark": "partial",
+        "lottery": False,
         "slots": [
             {"start": "09:00", "end": "12:00", "capacity": 2, "available": 1},
             {"start": "13:00", "end": "16:00", "capacity": 2, "available": 2},

@@ -200,6 +200,7 @@ def test_days_serialize_as_the_api_shows_them() -> None:
         "capacity": 3,
         "available": 2,
         "mark": "partial",
+        "lottery": False,
         "slots": None,
     }
 
