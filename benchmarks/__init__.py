@@ -1,7 +1,8 @@
 """Benchmarks: `make bench` (`python -m benchmarks`) measures the figures the design promises.
 
-- `dynamodb_requests`: DynamoDB requests per API call (availability, sign-in, inventory),
-  counted in-process against moto with the real handlers behind the local gateway.
+- `dynamodb_requests`: DynamoDB requests per API call (availability, staff sign-in,
+  opening inventory, a citizen's hold and its confirmation), counted in-process against
+  moto with the real handlers behind the local gateway.
 - `cold_start`: import-and-init time of every entrypoint in template.yaml, in fresh
   interpreters, next to `import boto3` and to what Powertools' Tracer would add.
 - `password_hash`: argon2id cost with the parameters of `yoyaku.adapters.passwords`.

@@ -5,13 +5,14 @@ duration of the benchmark. Every AWS API operation of every botocore client goes
 that one method exactly once, whichever botocore session created the client: pynamodb
 makes its own session (one per thread) and its own client per `Connection`, so a
 session-level `register(...)` would have to find each of those sessions, while the class
-method catches them all. Only clients whose service is `dynamodb` are counted, so the
-moto set-up calls of other services (and the idempotency table, were it used) stay apart
-by operation name and table. The wrapper also hooks `before-send.dynamodb` on each
-client it sees (`register_first`, so it runs before moto's stubber answers), which
-counts HTTP attempts: equal to the operations unless botocore retried.
+method catches them all. Only clients whose service is `dynamodb` are counted (both
+tables; calls to the idempotency table are named in the breakdown), and only inside a
+`measure()` window, so set-up writes stay out. The wrapper also hooks
+`before-send.dynamodb` on each client it sees (`register_first`, so it runs before
+moto's stubber answers), which counts HTTP attempts: equal to the operations unless
+botocore retried.
 
-The scenario goes through the real staff and catalog handlers behind the local
+The scenario goes through the real handlers (staff, catalog, bookings) behind the local
 runtime's gateway (routes and authorizers from template.yaml), with the tables created
 from the template's own definitions.
 """
@@ -66,12 +67,17 @@ class Window:
         return dict(Counter(c.operation for c in self.calls))
 
     def breakdown(self) -> str:
-        return ", ".join(f"{op} x{n}" for op, n in sorted(self.by_operation().items()))
+        text = ", ".join(f"{op} x{n}" for op, n in sorted(self.by_operation().items()))
+        other = [c for c in self.calls if "idempotency" in c.table]
+        if other:
+            text += f" ({len(other)} of them on the idempotency table)"
+        return text
 
     def details(self) -> dict[str, Any]:
         queries = [c for c in self.calls if c.operation == "Query"]
         return {
             "operations": self.by_operation(),
+            "tables": dict(Counter(c.table for c in self.calls)),
             "httpAttempts": self.sends,
             "queryPages": [
                 {"items": c.items, "bytes": c.bytes, "morePages": c.more_pages} for c in queries
@@ -167,8 +173,9 @@ class Stack:
         query: dict[str, str] | None = None,
         token: str | None = None,
         expect: int = 200,
+        extra_headers: dict[str, str] | None = None,
     ) -> Any:
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **(extra_headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         raw = json.dumps(body).encode() if body is not None else b""
@@ -261,6 +268,112 @@ def _book_everything(facility_id: str, start: date, end: date) -> int:
                     batch.save(ClaimItem(pk, sk, state=ClaimState.BOOKED.value, holder="benchmark"))
                     written += 1
     return written
+
+
+def _citizen(user_number: str) -> str:
+    """A verified resident and a session token for them (set-up, not counted).
+
+    Registration needs e-mailed links and the review workflow; the booking figures only
+    need a signed-in, verified user, so the account is written directly.
+    """
+    from datetime import UTC, datetime
+
+    import boto3
+
+    from yoyaku.adapters import passwords, session_store
+    from yoyaku.adapters.table import UserItem
+    from yoyaku.domain.auth import Principal, PrincipalKind
+    from yoyaku.settings import settings
+
+    UserItem(
+        f"USER#{user_number}",
+        "PROFILE",
+        profile={"nameKanji": "予約 太郎", "birthdate": "1980-01-01"},
+        email="bench@example.com",
+        language="ja",
+        residency="resident",
+        status="verified",
+        lottery_result_email=False,
+        password_hash=passwords.hash_password(STAFF_PASSWORD),
+        registration_id="bench",
+    ).save()
+    # SES sends only from verified identities (moto checks it too).
+    boto3.client("sesv2", region_name=REGION).create_email_identity(
+        EmailIdentity=settings().sender_email
+    )
+    token, _ = session_store.create(
+        Principal(PrincipalKind.CITIZEN, user_number), datetime.now(UTC), timedelta(hours=1)
+    )
+    return token
+
+
+def _booking_figures(stack: Stack, recorder: DynamoDBRecorder, today: date) -> list[Figure]:
+    """A two-night lodging hold, and its confirmation with and without Idempotency-Key."""
+    from yoyaku.domain.calendar import months_between
+
+    token = _citizen("900000001")
+    stay = today + timedelta(days=10)  # inside P1M and more than 5 days ahead (verified)
+    hold_body = {
+        "facilityId": LODGING,
+        "resourceTypeId": "room",
+        "date": stay.isoformat(),
+        "nights": 2,
+        "quantity": 1,
+    }
+    party = [{"night": 1, "adults": 2}, {"night": 2, "adults": 2}]
+    figures: list[Figure] = []
+    with recorder.measure() as window:
+        hold = stack.call("POST", "/v1/holds", hold_body, token=token, expect=201)
+    months = months_between(stay, stay + timedelta(days=1))
+    figures.append(
+        Figure(
+            "hold2Nights",
+            "citizen hold, 2 nights of lodging (POST /v1/holds)",
+            window.count,
+            "requests",
+            note=f"{window.breakdown()}; stay {stay}, {len(months)} month partition(s)",
+            details={**window.details(), "stay": str(stay)},
+        )
+    )
+    with recorder.measure() as window:
+        stack.call(
+            "POST",
+            "/v1/reservations",
+            {"holdId": hold["holdId"], "party": party},
+            token=token,
+            expect=201,
+        )
+    figures.append(
+        Figure(
+            "confirmHold",
+            "confirm a hold (POST /v1/reservations)",
+            window.count,
+            "requests",
+            note=window.breakdown(),
+            details=window.details(),
+        )
+    )
+    second = stack.call("POST", "/v1/holds", hold_body, token=token, expect=201)
+    with recorder.measure() as window:
+        stack.call(
+            "POST",
+            "/v1/reservations",
+            {"holdId": second["holdId"], "party": party},
+            token=token,
+            expect=201,
+            extra_headers={"Idempotency-Key": "bench-key-1"},
+        )
+    figures.append(
+        Figure(
+            "confirmHoldIdempotent",
+            "confirm a hold with Idempotency-Key",
+            window.count,
+            "requests",
+            note=window.breakdown(),
+            details=window.details(),
+        )
+    )
+    return figures
 
 
 def _marks(body: dict[str, Any]) -> dict[str, int]:
@@ -433,6 +546,9 @@ def _scenario() -> tuple[list[Figure], list[str]]:
                 details=window.details(),
             )
         )
+
+        # A citizen's booking: hold two nights, then confirm (with and without a key).
+        figures.extend(_booking_figures(stack, recorder, today))
 
         # Worst case for page size: every unit of the busiest facility booked.
         booked = _book_everything(BUSIEST, first, last)
