@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Annotated, Literal
 
@@ -190,10 +190,6 @@ def ensure_before_deadline(stay: date, days_before: int, today: date, code: Erro
 
 def hold_expiry(now: datetime, minutes: int) -> datetime:
     return now + timedelta(minutes=minutes)
-
-
-def slot_start(cell: str) -> time | None:
-    return None if cell == WHOLE_DAY else time(int(cell[:2]), int(cell[2:]))
 
 
 RoomStyle = Literal["japanese", "western", "no_preference"]
