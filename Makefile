@@ -60,8 +60,10 @@ bench: $(BIN)/.installed ## measure request counts and cold start (see benchmark
 openapi: $(BIN)/.installed ## regenerate docs/openapi.json from the Powertools resolvers
 	$(BIN)/python -m yoyaku.api.openapi > docs/openapi.json
 
-build: $(SAM_VENV)/.installed ## sam build (no Docker needed)
+build: $(BIN)/.installed $(SAM_VENV)/.installed ## sam build (no Docker needed)
 	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam build
+	# Lambda cannot write bytecode: ship it compiled, or every cold start compiles.
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build
 
 clean: ## remove virtual environments and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -11,13 +11,14 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import cold_start, dynamodb_requests, password_hash
+from benchmarks import cold_start, dynamodb_requests, lottery_scale, password_hash
 from benchmarks.report import ROOT, Section, machine, render, write_json
 
 BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "requests": lambda runs: dynamodb_requests.run(),
     "cold-start": lambda runs: cold_start.run(runs),
     "argon2": lambda runs: password_hash.run(runs * 2),
+    "lottery": lambda runs: lottery_scale.run(),
 }
 
 

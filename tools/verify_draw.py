@@ -33,7 +33,7 @@ def parse_entry(line: str) -> rules.Entry:
                 int(rank), date.fromisoformat(day), int(nights), resource_type_id, int(quantity)
             )
         )
-    return rules.Entry(entry_id, tuple(preferences))
+    return rules.entry(entry_id, preferences)
 
 
 def verify(audit: dict[str, Any]) -> list[str]:

@@ -46,7 +46,7 @@ def _entry(item: EntryItem) -> rules.Entry:
         )
         for p in item.preferences
     )
-    return rules.Entry(item.entry_id, prefs)
+    return rules.entry(item.entry_id, prefs)
 
 
 def close(lottery_id: str) -> dict[str, Any]:
