@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -53,12 +54,21 @@ class LocalService:
         return state
 
 
-def _pump(process: subprocess.Popen[str], lines: list[str], ready: threading.Event) -> None:
+LOG_DIR = Path(tempfile.gettempdir())
+
+
+def _pump(
+    process: subprocess.Popen[str], lines: list[str], ready: threading.Event, log: Path
+) -> None:
+    """Collects the service's output (and keeps it in a file for post-mortems)."""
     assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        if line.startswith("Yoyaku is running"):
-            ready.set()
+    with log.open("w", encoding="utf-8") as copy:
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            copy.write(line)
+            copy.flush()
+            if line.startswith("Yoyaku is running"):
+                ready.set()
 
 
 def start_service() -> LocalService:
@@ -77,7 +87,8 @@ def start_service() -> LocalService:
     )
     lines: list[str] = []
     ready = threading.Event()
-    threading.Thread(target=_pump, args=(process, lines, ready), daemon=True).start()
+    log = LOG_DIR / f"yoyaku-e2e-{port}.log"
+    threading.Thread(target=_pump, args=(process, lines, ready, log), daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
     while not ready.wait(0.2):
         if process.poll() is not None or time.monotonic() > deadline:
