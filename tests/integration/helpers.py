@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from yoyaku.adapters import inventory_store
@@ -87,3 +89,147 @@ def table_snapshot() -> list[dict[str, Any]]:
             break
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     return sorted(items, key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
+
+
+# ------------------------------------------------------------------ lotteries
+
+TOKYO_OFFSET = "+09:00"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A stored citizen account with a live session (lottery tests)."""
+
+    user_number: str
+    email: str
+    token: str
+
+
+_account_numbers = itertools.count(700_001)
+
+
+def account(
+    now: datetime,
+    *,
+    status: str = "verified",
+    residency: str = "resident",
+    lottery_result_email: bool = True,
+    verified_until: date | None = None,
+    language: str = "ja",
+) -> Account:
+    """Writes a citizen straight into the table (what approving a registration leaves
+    behind) and opens a ten-year session for it, so tests may move the clock freely."""
+    from yoyaku.adapters import session_store
+    from yoyaku.adapters.table import UserItem
+    from yoyaku.domain.auth import Principal, PrincipalKind
+
+    number = str(next(_account_numbers))
+    email = f"lottery{number}@example.jp"
+    UserItem(
+        f"USER#{number}",
+        "PROFILE",
+        profile={
+            "nameKana": "ミナト　ハナコ",
+            "nameKanji": "港　花子",
+            "residency": residency,
+            "birthdate": "1985-10-01",
+            "email": email,
+            "lotteryResultEmail": lottery_result_email,
+        },
+        email=email,
+        language=language,
+        residency=residency,
+        status=status,
+        verified_until=verified_until.isoformat() if verified_until else None,
+        lottery_result_email=lottery_result_email,
+        password_hash="!",
+        registration_id=f"reg_{number}",
+    ).save()
+    token, _ = session_store.create(
+        Principal(PrincipalKind.CITIZEN, number), now, timedelta(days=3650)
+    )
+    return Account(number, email, token)
+
+
+def open_rooms(
+    client: Any,
+    token: str,
+    facility_id: str,
+    start: date,
+    end: date,
+    capacity: int,
+    resource_type_id: str = "room",
+) -> None:
+    body = {
+        "resourceTypeId": resource_type_id,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "capacity": capacity,
+    }
+    reply = client.put(f"/v1/staff/facilities/{facility_id}/inventory", json_body=body, token=token)
+    assert reply.status == 200, reply.body
+
+
+def lottery_body(
+    facility_id: str, stay_from: date, stay_to: date, **changes: Any
+) -> dict[str, Any]:
+    """A lottery definition for the clock of tests/conftest.py (2030-05-15 10:00 Tokyo):
+    entries from 09:00 that day until 2030-05-20 17:00, drawn on 2030-05-21 10:00."""
+    return {
+        "facilityId": facility_id,
+        "stayFrom": stay_from.isoformat(),
+        "stayTo": stay_to.isoformat(),
+        "applyFrom": f"2030-05-15T09:00:00{TOKYO_OFFSET}",
+        "applyUntil": f"2030-05-20T17:00:00{TOKYO_OFFSET}",
+        "drawAt": f"2030-05-21T10:00:00{TOKYO_OFFSET}",
+        "maxPreferences": 3,
+        **changes,
+    }
+
+
+def preference(
+    rank: int,
+    day: date,
+    *,
+    nights: int = 1,
+    quantity: int = 1,
+    resource_type_id: str = "room",
+    adults: int = 2,
+) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "date": day.isoformat(),
+        "nights": nights,
+        "resourceTypeId": resource_type_id,
+        "quantity": quantity,
+        "party": [{"night": n + 1, "adults": adults, "children": 0} for n in range(nights)],
+    }
+
+
+def enter(client: Any, who: Account, lottery_id: str, *preferences: dict[str, Any]) -> Any:
+    return client.post(
+        f"/v1/lotteries/{lottery_id}/entries",
+        json_body={"preferences": list(preferences)},
+        token=who.token,
+    )
+
+
+def demand_of(client: Any, lottery_id: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(date, resourceTypeId) -> (applications, winnable)."""
+    reply = client.get(f"/v1/lotteries/{lottery_id}/demand")
+    assert reply.status == 200, reply.body
+    return {
+        (d["date"], d["resourceTypeId"]): (d["applications"], d["winnable"])
+        for d in reply.json["days"]
+    }
+
+
+def staff_session(now: datetime, staff_id: str = "staff-1") -> str:
+    """A fresh staff session (staff sessions last hours; tests move the clock by days)."""
+    from yoyaku.adapters import session_store
+    from yoyaku.domain.auth import Principal, PrincipalKind
+
+    token, _ = session_store.create(
+        Principal(PrincipalKind.STAFF, staff_id), now, timedelta(hours=1)
+    )
+    return token
