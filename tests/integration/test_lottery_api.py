@@ -362,7 +362,7 @@ def test_the_whole_stay_and_every_preference_are_kept(client, clock, lottery) ->
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: api/lotteries.py _check_preferences() (lines ~245-246) calls "
+    reason="BUG: api/lotteries.py _check_preferences() calls "
     "booking.check_party() and booking.check_room_style(), whose errors name 'party', "
     "'party[i]', 'party[i].adults' or 'roomStyle': fields an entry request does not "
     "have, and not which preference is wrong; they should be prefixed with "
