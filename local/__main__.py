@@ -9,6 +9,7 @@ import time
 import warnings
 
 from local import aws, demo, template
+from local.concurrency import isolate_requests_per_thread
 from local.gateway import Gateway
 from local.scheduler import LocalScheduler
 from local.server import LocalRoutes, record_sent_mail, serve
@@ -32,6 +33,7 @@ def main() -> int:
     port = int(os.environ.get("PORT", "3000"))
     document = template.load()
     aws.serialize_dynamodb_writes()
+    isolate_requests_per_thread()
     local = aws.start_moto()
     names = aws.create_resources(local, document)
     functions = template.functions(document)

@@ -244,15 +244,25 @@ def dispatch_lambda_in_process(
     LambdaFunction.invoke = invoke_function  # type: ignore[method-assign]
 
 
-_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+# Reads too: a Query iterating a table while another thread writes to it fails with
+# "dictionary changed size during iteration" in moto.
+_WRITES = (
+    "put_item",
+    "update_item",
+    "delete_item",
+    "transact_write_items",
+    "get_item",
+    "query",
+    "scan",
+)
 
 
 def serialize_dynamodb_writes() -> None:
-    """Makes moto's writes atomic, as DynamoDB's are.
+    """Makes moto's DynamoDB operations atomic, as DynamoDB's are.
 
     moto serves requests on many threads and checks a condition and writes the item in
     two separate steps, so two racing conditional writes could both succeed. One lock
-    around every write restores DynamoDB's guarantee (the holds depend on it).
+    around every operation restores DynamoDB's guarantee (the holds depend on it).
     """
     import threading
 

@@ -438,26 +438,6 @@ def test_demand_shows_the_units_kept_for_the_lottery(client, clock, staff_token,
 # ------------------------------------------------------------------ concurrency
 
 
-class _PerThread:
-    """A class attribute whose value belongs to the thread that set it."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def __get__(self, instance: Any, owner: Any = None) -> Any:
-        return getattr(self._local, "value", None)
-
-    def __set__(self, instance: Any, value: Any) -> None:
-        self._local.value = value
-
-
-class _PerThreadDict(_PerThread):
-    def __get__(self, instance: Any, owner: Any = None) -> Any:
-        if not hasattr(self._local, "value"):
-            self._local.value = {}
-        return self._local.value
-
-
 @pytest.fixture
 def parallel_lambdas(monkeypatch) -> None:
     """Lets the threads of this process stand for separate Lambda environments.
@@ -473,21 +453,11 @@ def parallel_lambdas(monkeypatch) -> None:
       in the resolver: shared by every thread here, so one request could read another's
       caller or body. They become per thread for the test.
     """
-    from aws_lambda_powertools.event_handler import api_gateway
-
     from local.aws import serialize_dynamodb_writes
-    from yoyaku.api.app import YoyakuResolver
+    from local.concurrency import isolate_requests_per_thread
 
     serialize_dynamodb_writes()
-    base = api_gateway.BaseRouter
-    event, context = _PerThread(), _PerThread()
-    monkeypatch.setattr(base, "current_event", event, raising=False)
-    monkeypatch.setattr(base, "lambda_context", context, raising=False)
-    # resolve() assigns `BaseRouter.current_event = ...` by name: give it an object whose
-    # attributes are the same per-thread slots.
-    writes = type("PerThreadRouterState", (), {"current_event": event, "lambda_context": context})
-    monkeypatch.setattr(api_gateway, "BaseRouter", writes())
-    monkeypatch.setattr(YoyakuResolver, "context", _PerThreadDict(), raising=False)
+    isolate_requests_per_thread()
 
 
 def test_demand_counts_are_exact_under_concurrent_entries_and_withdrawals(
@@ -557,18 +527,8 @@ def test_demand_counts_are_exact_under_concurrent_entries_and_withdrawals(
     assert expected[room(D2)] == len(newcomers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: local/server.py serves requests on threads (ThreadingHTTPServer) and "
-    "local/gateway.py Gateway.invoke() runs them all through the one in-process handler "
-    "of each function, but Powertools keeps the current event in the class attribute "
-    "BaseRouter.current_event (and the routing context on the resolver), as a Lambda "
-    "environment serves one request at a time: a request that reads its caller after "
-    "another request to the same function started acts as that other caller "
-    "(make run, e2e). Fix: a lock per function in Gateway.invoke()",
-)
 def test_requests_in_parallel_to_one_function_keep_their_own_caller(
-    client, clock, lottery, monkeypatch
+    client, clock, lottery, monkeypatch, parallel_lambdas
 ) -> None:
     from yoyaku.api import auth
 

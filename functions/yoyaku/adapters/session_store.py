@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from yoyaku.adapters.table import SessionItem
+from yoyaku.adapters.table import SessionItem, TableItem, UserItem
 from yoyaku.domain.auth import Principal, PrincipalKind
 
 _PARTITION = {PrincipalKind.CITIZEN: "USER#", PrincipalKind.STAFF: "STAFF#"}
@@ -63,6 +63,31 @@ def resolve(token: str, now: datetime) -> Principal | None:
     if item.expires_at is None or item.expires_at <= now:
         return None
     return principal
+
+
+def resolve_citizen(token: str, now: datetime) -> tuple[Principal, dict[str, str]] | None:
+    """A citizen's live session and the profile fields handlers need, in one
+    BatchGetItem (the session and the account share a partition)."""
+    parsed = _parse(token)
+    if parsed is None or parsed[0].kind is not PrincipalKind.CITIZEN:
+        return None
+    principal, secret = parsed
+    pk, sk = _keys(principal, secret)
+    items = list(TableItem.batch_get([(pk, sk), (pk, "PROFILE")]))
+    session = next((i for i in items if isinstance(i, SessionItem)), None)
+    user = next((i for i in items if isinstance(i, UserItem)), None)
+    if session is None or user is None or session.expires_at is None:
+        return None
+    if session.expires_at <= now:
+        return None
+    return principal, {
+        "status": user.status,
+        "residency": user.residency,
+        "verifiedUntil": user.verified_until or "",
+        "email": user.email,
+        "language": user.language,
+        "lotteryResultEmail": "true" if user.lottery_result_email else "false",
+    }
 
 
 def end(token: str) -> None:

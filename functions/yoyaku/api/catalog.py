@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Annotated
 
@@ -35,10 +36,26 @@ class Availability(CamelModel):
     days: list[DayAvailability]
 
 
-def load_facility(facility_id: str) -> Facility:
+# Facilities change rarely: a warm container reuses one for a minute, which saves a read
+# on every availability call and hold. Staff changes show everywhere within that minute.
+FACILITY_CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, Facility]] = {}
+
+
+def forget_facilities() -> None:
+    """Empties this container's facility cache (tests, and staff after a change)."""
+    _cache.clear()
+
+
+def load_facility(facility_id: str, *, fresh: bool = False) -> Facility:
+    cached = _cache.get(facility_id)
+    if cached is not None and not fresh and cached[0] > time.monotonic():
+        return cached[1]
     facility = catalog_store.get(facility_id)
     if facility is None:
+        _cache.pop(facility_id, None)
         raise DomainError(ErrorCode.NOT_FOUND, what=FACILITY)
+    _cache[facility_id] = (time.monotonic() + FACILITY_CACHE_SECONDS, facility)
     return facility
 
 

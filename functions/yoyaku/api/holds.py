@@ -15,7 +15,6 @@ from yoyaku.adapters.booking_store import Hold, Unit
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.catalog import load_facility
-from yoyaku.api.me import current_user
 from yoyaku.domain import booking
 from yoyaku.domain.booking import HoldRequest
 from yoyaku.domain.catalog import Facility
@@ -120,7 +119,7 @@ def _created(hold: Hold) -> HoldCreated:
     tags=["bookings"],
 )
 def create_hold(request: HoldRequest) -> tuple[HoldCreated, int]:
-    user, _ = current_user(router)
+    user = auth.citizen_profile(router)
     facility = load_facility(request.facility_id)
     status = user.status_on(runtime.current().today())
     contact = {"email": user.email, "language": user.language}

@@ -17,10 +17,8 @@ from yoyaku.adapters.lottery_store import LotteryRecord
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.catalog import load_facility
-from yoyaku.api.me import current_user
 from yoyaku.domain import booking
 from yoyaku.domain import lottery as rules
-from yoyaku.domain.accounts import User
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.lottery import (
@@ -192,7 +190,7 @@ def _round(definition: LotteryDefinition) -> str:
     return definition.stay_from.isoformat()[:7]
 
 
-def _ensure_eligible(user: User, facility: Facility) -> None:
+def _ensure_eligible(user: auth.CitizenProfile, facility: Facility) -> None:
     status = user.status_on(runtime.current().today())
     if status is not AccountStatus.VERIFIED:
         raise DomainError(
@@ -282,7 +280,7 @@ def enter(
     lottery_id: Annotated[str, Path(alias="lotteryId")], request: EntryRequest
 ) -> tuple[EntryOut, int]:
     rt = runtime.current()
-    user, _ = current_user(citizen)
+    user = auth.citizen_profile(citizen)
     record = load_lottery(lottery_id)
     definition = _ensure_open(record)
     facility = load_facility(definition.facility_id)

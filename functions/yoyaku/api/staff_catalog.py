@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from yoyaku import runtime
 from yoyaku.adapters import catalog_store, inventory_store
 from yoyaku.api import auth
-from yoyaku.api.catalog import load_facility
+from yoyaku.api.catalog import forget_facilities, load_facility
 from yoyaku.domain.catalog import Facility, FacilityDefinition, FacilityId
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import InventoryChange, plan_inventory
@@ -38,6 +38,7 @@ def put_facility(
     auth.staff(router)
     facility = Facility(facility_id=facility_id, **definition.model_dump())
     catalog_store.save(facility)
+    forget_facilities()
     return facility
 
 
@@ -53,7 +54,7 @@ def put_inventory(
     facility_id: Annotated[str, Path(alias="facilityId")], change: InventoryChange
 ) -> InventoryResult:
     auth.staff(router)
-    facility = load_facility(facility_id)
+    facility = load_facility(facility_id, fresh=True)
     for _ in range(INVENTORY_ATTEMPTS):
         rt = runtime.current()
         now, today = rt.now(), rt.today()

@@ -6,7 +6,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -16,6 +15,10 @@ from yoyaku.domain.model import CamelModel
 
 
 def _email(value: str) -> str:
+    # Imported here: email_validator compiles many regexes at import, which only the
+    # functions that take addresses should pay for.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:

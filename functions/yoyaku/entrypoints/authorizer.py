@@ -25,8 +25,16 @@ def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind)
     header = event.get_header_value("authorization") or ""
     scheme, _, token = header.partition(" ")
     principal = None
-    if scheme.lower() == "bearer":
-        principal = session_store.resolve(token.strip(), runtime.current().now())
+    profile: dict[str, str] = {}
+    now = runtime.current().now()
+    if scheme.lower() == "bearer" and audience is PrincipalKind.CITIZEN:
+        resolved = session_store.resolve_citizen(token.strip(), now)
+        if resolved is not None:
+            principal, profile = resolved
+        else:  # perhaps a valid token of another kind: refuse it with 403, not 401
+            principal = session_store.resolve(token.strip(), now)
+    elif scheme.lower() == "bearer":
+        principal = session_store.resolve(token.strip(), now)
     if principal is None:
         raise Exception("Unauthorized")
     arn = event.parsed_arn
@@ -36,7 +44,8 @@ def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind)
         aws_account_id=arn.aws_account_id,
         api_id=arn.api_id,
         stage=arn.stage,
-        context={"principalKind": principal.kind.value, "principalId": principal.id},
+        # The citizen's profile rides along, so handlers need not read the account again.
+        context={"principalKind": principal.kind.value, "principalId": principal.id, **profile},
     )
     if principal.kind is audience:
         policy.allow_route(http_method=str(arn.http_method), resource=arn.resource)
