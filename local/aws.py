@@ -7,6 +7,7 @@ import json
 import os
 import re
 import socket
+import traceback
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,6 +228,8 @@ def dispatch_lambda_in_process(
         try:
             result = invoke(logical.get(name, name), event)
         except Exception as error:  # report it as a function error so Retry/Catch see it
+            print(f"function {name} failed: {type(error).__name__}: {error}", flush=True)
+            traceback.print_exc()
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(
                 {"errorType": type(error).__name__, "errorMessage": str(error)}

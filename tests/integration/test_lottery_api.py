@@ -360,14 +360,6 @@ def test_the_whole_stay_and_every_preference_are_kept(client, clock, lottery) ->
     assert client.get("/v1/me/lottery-results", token=resident.token).json == {"items": []}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/lotteries.py _check_preferences() calls "
-    "booking.check_party() and booking.check_room_style(), whose errors name 'party', "
-    "'party[i]', 'party[i].adults' or 'roomStyle': fields an entry request does not "
-    "have, and not which preference is wrong; they should be prefixed with "
-    "'preferences[i].' like the other preference checks",
-)
 def test_a_party_that_does_not_fit_names_the_preference(client, clock, lottery) -> None:
     resident = account(clock.now())
     crowded = preference(2, D1, adults=6)  # rooms take 5
@@ -709,13 +701,6 @@ def test_creation_returns_the_lottery_with_its_commitment(client, staff_token, i
     assert lottery_store.get(created["lotteryId"]).seed_commitment == created["seedCommitment"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: domain/lottery.py LotteryDefinition._order() (and api/lotteries.py "
-    "create_lottery) accept a stay period that starts before the draw: the draw then "
-    "turns wins into reservations for nights that are already over; stayFrom should "
-    "be after drawAt's date in Tokyo",
-)
 def test_the_stay_must_begin_after_the_draw(client, staff_token, inn) -> None:
     reply = create(client, staff_token, drawAt="2030-07-02T10:00:00+09:00")
     body = assert_problem(reply, 422, "VALIDATION_FAILED")

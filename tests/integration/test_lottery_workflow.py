@@ -507,13 +507,6 @@ class _SameNumber:
         return 1_234_567_890
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: workflows/lottery.py draw() makes one reservation number per win and "
-    "never retries when it is taken: record_win returns False, the winner silently gets "
-    "no result and no reservation, and release() then frees the units the audit says "
-    "they won (api/reservations.py confirm() retries NUMBER_ATTEMPTS times instead)",
-)
 def test_a_reservation_number_already_taken_does_not_cost_a_winner_the_win(
     client, clock, staff_token, inn, machine
 ):
@@ -533,13 +526,6 @@ def test_a_reservation_number_already_taken_does_not_cost_a_winner_the_win(
     assert availability(client)[(D1, "room")]["available"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: adapters/lottery_store.py add_entry() does not check in its transaction "
-    "that the lottery is still open, so an entry whose request passed _ensure_open just "
-    "before the close lands after the entries digest was fixed; the draw then orders "
-    "and allocates it anyway and the published audit fails verify_draw",
-)
 def test_an_entry_that_races_the_close_is_refused_or_drawn_verifiably(
     client, clock, staff_token, inn, machine, monkeypatch
 ):
@@ -572,15 +558,6 @@ class _Paused(Exception):
     """Stands for an execution whose Lambda is still busy (or timed out) mid-draw."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: workflows/lottery.py draw() reads the recorded results before it reads "
-    "the kept units; when two executions overlap (schedule and 'draw now', or two "
-    "clicks), the second hands each winner a slice of a pool the first already "
-    "shrank, and lottery_store.record_win() accepts a win with fewer claims than "
-    "nights x quantity: a reservation without its units, whose units release() then "
-    "gives to direct booking (overbooking)",
-)
 def test_overlapping_executions_never_book_a_win_without_its_units(
     client, clock, staff_token, inn, machine, monkeypatch
 ):

@@ -133,6 +133,26 @@ class AlreadyApplied(Exception):
     """The user already has an entry in this lottery or in its round."""
 
 
+class EntriesClosed(Exception):
+    """The entries were closed (their digest fixed) before this change could commit."""
+
+
+def _still_open(tx: TransactWrite, lottery_id: str) -> None:
+    # Entries are fixed when their digest is: nothing may change them after that, or the
+    # published digest would not match the entries that were drawn.
+    tx.condition_check(
+        LotteryItem,
+        _pk(lottery_id),
+        "LOTTERY",
+        condition=LotteryItem.entries_digest.does_not_exist(),
+    )
+
+
+def _closed_first(error: TransactWriteError) -> bool:
+    reasons = error.cancellation_reasons
+    return bool(reasons) and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"
+
+
 def _demand_update(lottery_id: str, key: tuple[date, str]) -> DemandItem:
     return DemandItem(_pk(lottery_id), f"DEMAND#{key[0].isoformat()}#{key[1]}")
 
@@ -163,13 +183,14 @@ def add_entry(
     )
     try:
         with TransactWrite(connection=connection()) as tx:
+            _still_open(tx, lottery_id)
             tx.save(entry, condition=EntryItem.pk.does_not_exist())
             tx.save(guard, condition=RoundGuardItem.pk.does_not_exist())
             for key in sorted(demand_keys):
                 tx.update(_demand_update(lottery_id, key), actions=[DemandItem.applications.add(1)])
     except TransactWriteError as error:
         if condition_failed(error):
-            raise AlreadyApplied from error
+            raise EntriesClosed if _closed_first(error) else AlreadyApplied from error
         raise
 
 
@@ -183,6 +204,7 @@ def withdraw(
 ) -> bool:
     try:
         with TransactWrite(connection=connection()) as tx:
+            _still_open(tx, lottery_id)
             tx.delete(
                 EntryItem(_pk(lottery_id), f"ENTRY#{user_number}"),
                 condition=EntryItem.pk.exists(),
@@ -194,8 +216,18 @@ def withdraw(
                 )
     except TransactWriteError as error:
         if condition_failed(error):
+            if _closed_first(error):
+                raise EntriesClosed from error
             return False
         raise
+    return True
+
+
+def has_result(lottery_id: str, user_number: str) -> bool:
+    try:
+        ResultItem.get(_pk(lottery_id), f"RESULT#{user_number}")
+    except ResultItem.DoesNotExist:
+        return False
     return True
 
 

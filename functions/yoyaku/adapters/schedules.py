@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime
 
@@ -34,12 +35,16 @@ def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
 
 
 def start_draw_now(lottery_id: str, now: datetime) -> str:
-    """Starts the draw at once (staff). Running it twice is harmless: every step is
-    idempotent."""
-    execution = client("stepfunctions").start_execution(
-        stateMachineArn=settings().draw_state_machine_arn,
-        name=f"draw-{lottery_id}-{now.strftime('%Y%m%dT%H%M%S%f')}",
-        input=json.dumps({"lotteryId": lottery_id}),
-    )
-    arn: str = execution["executionArn"]
+    """Starts the draw at once (staff). The execution is named per minute, so a double
+    click starts one run; a later retry starts another, which is harmless because every
+    step is idempotent."""
+    sfn = client("stepfunctions")
+    name = f"draw-{lottery_id}-{now.strftime('%Y%m%dT%H%M')}"
+    arn = f"{settings().draw_state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+    with contextlib.suppress(sfn.exceptions.ExecutionAlreadyExists):
+        arn = sfn.start_execution(
+            stateMachineArn=settings().draw_state_machine_arn,
+            name=name,
+            input=json.dumps({"lotteryId": lottery_id}),
+        )["executionArn"]
     return arn

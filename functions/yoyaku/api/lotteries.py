@@ -3,6 +3,7 @@ creation and the draw."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import date, timedelta
 from typing import Annotated, Any
@@ -39,6 +40,7 @@ staff = Router()
 
 LOTTERY = Bilingual("抽選", "lottery")
 ENTRY = Bilingual("抽選の申込み", "lottery entry")
+CLOSED_NOW = Bilingual("申込みは締め切られました。", "Entries have just closed.")
 
 
 class LotteryList(CamelModel):
@@ -265,8 +267,14 @@ def _check_preferences(
             raise DomainError.invalid(
                 f"{field}.quantity", "less_than_equal", le=facility.rules.max_units_per_booking
             )
-        booking.check_party(p.party, p.nights, p.quantity, resource.capacity_persons)
-        booking.check_room_style(facility, p.room_style)
+        try:
+            booking.check_party(p.party, p.nights, p.quantity, resource.capacity_persons)
+            booking.check_room_style(facility, p.room_style)
+        except DomainError as error:  # name the preference the field belongs to
+            error.field_errors = [
+                dataclasses.replace(e, field=f"{field}.{e.field}") for e in error.field_errors
+            ]
+            raise
         demand_keys.add((p.date, p.resource_type_id))
     return demand_keys
 
@@ -310,6 +318,9 @@ def enter(
         )
     except lottery_store.AlreadyApplied:
         raise DomainError(ErrorCode.ALREADY_APPLIED) from None
+    except lottery_store.EntriesClosed:
+        _ensure_open(load_lottery(lottery_id))  # says when entries closed
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=CLOSED_NOW) from None
     return entry, 201
 
 
@@ -351,7 +362,11 @@ def withdraw(entry_id: Annotated[str, Path(alias="entryId")]) -> Response[None]:
     lottery_id, entry = found
     definition = _ensure_open(load_lottery(lottery_id))
     keys = {(p.date, p.resource_type_id) for p in entry.preferences}
-    if not lottery_store.withdraw(lottery_id, _round(definition), caller.id, keys):
+    try:
+        withdrawn = lottery_store.withdraw(lottery_id, _round(definition), caller.id, keys)
+    except lottery_store.EntriesClosed:
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=CLOSED_NOW) from None
+    if not withdrawn:
         raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
     return NO_CONTENT
 

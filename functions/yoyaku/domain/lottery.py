@@ -36,6 +36,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.booking import PartyNight, RoomStyle
+from yoyaku.domain.calendar import tokyo_date
 from yoyaku.domain.catalog import ResourceTypeId
 from yoyaku.domain.model import CamelModel
 
@@ -195,6 +196,9 @@ class LotteryDefinition(CamelModel):
             )
         if self.draw_at < self.apply_until:
             raise PydanticCustomError("date_order", "", {"other": "applyUntil", "field": "drawAt"})
+        if self.stay_from <= tokyo_date(self.draw_at):
+            # The draw books the stay: its first night must come after the draw day.
+            raise PydanticCustomError("stay_after_draw", "", {"field": "stayFrom"})
         return self
 
 

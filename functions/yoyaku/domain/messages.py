@@ -487,6 +487,10 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "この抽選で申し込める希望は{max}件までです。",
         Language.EN: "This lottery takes at most {max} preferences.",
     },
+    "stay_after_draw": {
+        Language.JA: "宿泊期間は抽選日の翌日以降にしてください。",
+        Language.EN: "The stay period must begin after the draw day.",
+    },
     "lottery_not_offered": {
         Language.JA: "この施設では抽選を行いません（宿泊施設で抽選が有効な施設のみ）。",
         Language.EN: "This facility runs no lotteries (lodging facilities with lotteries enabled only).",

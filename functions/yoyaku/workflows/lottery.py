@@ -26,6 +26,7 @@ from yoyaku.entrypoints.observability import logger
 from yoyaku.settings import settings
 
 NOTIFY_SECONDS = 60  # then the state machine calls notify again for the rest
+NUMBER_ATTEMPTS = 3  # a random reservation number is rarely taken; then draw another
 
 
 def _lottery(lottery_id: str) -> LotteryRecord:
@@ -122,28 +123,38 @@ def draw(lottery_id: str) -> dict[str, Any]:
             continue
         preference = next(p for p in item.preferences if int(p["rank"]) == rank)
         first = date.fromisoformat(preference["date"])
+        quantity = int(preference["quantity"])
         claims = []
         for night in range(int(preference["nights"])):
             key = (first + timedelta(days=night), preference["resourceTypeId"])
-            claims += pools[key][: int(preference["quantity"])]
-            pools[key] = pools[key][int(preference["quantity"]) :]
-        number = str(rt.rng.randrange(10**9, 10**10))
-        reservation = _reservation(facility, preference, number, rt.now())
-        recorded = lottery_store.record_win(
-            lottery_id,
-            user_number,
-            entry_id,
-            claims,
-            number,
-            reservation.model_dump(mode="json"),
-            rank,
-            dict(item.contact),
-            first,
-        )
-        if recorded:
-            wins += 1
+            claims += pools[key][:quantity]
+            pools[key] = pools[key][quantity:]
+        if len(claims) != quantity * int(preference["nights"]):
+            # Another run of the draw has taken these units (and records this win).
+            logger.warning("units already allocated", extra={"entryId": entry_id})
+            continue
+        number = rt.rng.randrange(10**9, 10**10)
+        for _ in range(NUMBER_ATTEMPTS):
+            number = number + 1 if number < 10**10 - 1 else 10**9  # a fresh one on a retry
+            reservation = _reservation(facility, preference, str(number), rt.now())
+            if lottery_store.record_win(
+                lottery_id,
+                user_number,
+                entry_id,
+                claims,
+                str(number),
+                reservation.model_dump(mode="json"),
+                rank,
+                dict(item.contact),
+                first,
+            ):
+                wins += 1
+                break
+            if lottery_store.has_result(lottery_id, user_number):
+                break  # another run recorded it
+            # Otherwise the number was taken (or a unit changed): try a fresh number.
         else:
-            logger.warning("win not recorded (already drawn?)", extra={"entryId": entry_id})
+            logger.error("win could not be recorded", extra={"entryId": entry_id})
     lottery_store.record_losses(lottery_id, losers)
     return {"won": wins, "lost": len(losers), "alreadyRecorded": len(done)}
 
