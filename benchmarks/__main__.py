@@ -1,7 +1,8 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
-Options: `--only requests cold-start argon2` runs a subset, `--runs N` sets the cold-start
-repetitions (argon2 uses twice as many), `--strict` exits 1 when a target is missed.
+Options: `--only requests cold-start argon2 lottery contention` runs a subset, `--runs N`
+sets the cold-start repetitions (argon2 uses twice as many), `--strict` exits 1 when a
+target is missed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import cold_start, dynamodb_requests, lottery_scale, password_hash
+from benchmarks import cold_start, contention, dynamodb_requests, lottery_scale, password_hash
 from benchmarks.report import ROOT, Section, machine, render, write_json
 
 BENCHMARKS: dict[str, Callable[[int], Section]] = {
@@ -19,6 +20,7 @@ BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "cold-start": lambda runs: cold_start.run(runs),
     "argon2": lambda runs: password_hash.run(runs * 2),
     "lottery": lambda runs: lottery_scale.run(),
+    "contention": lambda runs: contention.run(),
 }
 
 
