@@ -338,12 +338,6 @@ def test_the_inn_takes_a_room_style_wish(client, inn, make_citizen) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PATCH /v1/reservations/{n} checks the room-style wish of the reservation "
-    "as it was (api.reservations._capacity_persons(current)), not the new one, so a "
-    "roomStyle is stored on a facility that offers no room-style wish",
-)
 def test_a_room_style_wish_cannot_be_added_later_where_the_facility_takes_none(
     client, staff_token, inn, make_citizen
 ) -> None:
@@ -570,13 +564,6 @@ def test_no_bad_hold_or_reservation_gives_a_server_error(client, inn, make_citiz
     json.loads(reply.body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the REQUEST authorizer (entrypoints/authorizer.py) builds its policy from "
-    "the request path; Powertools' allow_route refuses a resource with characters outside "
-    "[/.a-zA-Z0-9-_*{}+] (ValueError), so a signed-in call to a path such as "
-    "/v1/reservations/予約 crashes the authorizer, which API Gateway answers with a 500",
-)
 @pytest.mark.parametrize(
     "path", ["/v1/reservations/予約", "/v1/reservations/12%2034", "/v1/holds/hld~1"]
 )
@@ -586,12 +573,6 @@ def test_an_odd_path_with_a_valid_token_is_a_client_error(client, inn, make_citi
     assert 400 <= reply.status < 500, reply.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a hold date at the ends of the calendar crashes the window arithmetic "
-    "(api.holds.hold_units: date + timedelta overflows for 9999-12-31 with 2 nights; "
-    "calendar.add_months builds year 0 for 0001-01-01): 500 instead of a 4xx",
-)
 @pytest.mark.parametrize(("day", "nights"), [("9999-12-31", 2), ("0001-01-01", 1)])
 def test_a_date_at_the_end_of_the_calendar_is_a_client_error(
     client, inn, make_citizen, day, nights
@@ -610,12 +591,6 @@ def _one_room_on(client, staff_token, day: date) -> None:
     assert put.status == 200, put.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: releasing an expired hold whose unit someone else has held since fails "
-    "the conditional delete in booking_store.release_hold (TransactionCanceled) and "
-    "answers 500 instead of 204",
-)
 def test_releasing_an_expired_hold_after_someone_else_took_the_unit(
     client, staff_token, inn, make_citizen, clock
 ) -> None:
@@ -632,13 +607,6 @@ def test_releasing_an_expired_hold_after_someone_else_took_the_unit(
     assert released.status == 204, released.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: from the instant a hold expires until the next whole second, availability "
-    "shows its unit free (domain Claim.is_live: expiresAt > now) but a new hold on it "
-    "answers NOT_AVAILABLE, because the claim condition (inventory_store.claim_is_free) "
-    "needs expiresAt < now and the TTL attribute keeps whole seconds only",
-)
 @pytest.mark.parametrize("late", [0.0, 0.4], ids=["at-expiry", "0.4s-after"])
 def test_a_unit_shown_free_after_its_hold_expired_can_be_held(
     client, staff_token, inn, make_citizen, clock, late
@@ -657,13 +625,6 @@ def test_a_unit_shown_free_after_its_hold_expired_can_be_held(
     assert taken.status == 201, taken.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in the last fraction of a second before a hold expires, confirming it "
-    "answers 409 CONFLICT: the claims' expiresAt is stored in whole seconds (TTL "
-    "attribute), so booking_store.confirm_hold's condition expiresAt > now already fails "
-    "while the hold record (validUntil, microseconds) is still valid",
-)
 def test_a_hold_can_be_confirmed_until_its_last_moment(
     client, staff_token, inn, make_citizen, clock
 ) -> None:

@@ -489,14 +489,6 @@ def test_the_applicant_resubmits_through_the_api(workflow, client, mailbox, staf
     assert history(applicant) == ["received", "returned", "received", "rejected"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a resubmission that lands after Decide has returned the application but "
-    "before AwaitResubmission has stored its token (e.g. a valid proof upload, which calls "
-    "workflows.review.resume_after_return) turns the application back to `received` with "
-    "no token to resume; await_decision('applicant') does not look at the status, so the "
-    "workflow waits for the applicant forever and staff decisions are refused (CONFLICT)",
-)
 def test_a_resubmission_just_after_the_return_is_not_lost(
     workflow, client, mailbox, staff_token
 ) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_sk, partition
@@ -113,14 +113,28 @@ def get_hold(hold_id: str) -> Hold | None:
 
 
 def release_hold(hold: Hold) -> None:
-    """Frees the hold's units at once (only claims still held by this hold are deleted)."""
-    with TransactWrite(connection=connection()) as tx:
-        for unit in hold.units:
-            tx.delete(
-                _claim(hold.facility_id, hold.resource_type_id, unit),
-                condition=(ClaimItem.holder == hold.hold_id) | ClaimItem.pk.does_not_exist(),
-            )
-        tx.delete(HoldItem(f"HOLD#{hold.hold_id}", "HOLD"))
+    """Frees the hold's units at once. A unit someone else holds by now (this hold had
+    expired) is left to them: only claims still held by this hold are deleted."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for unit in hold.units:
+                tx.delete(
+                    _claim(hold.facility_id, hold.resource_type_id, unit),
+                    condition=(ClaimItem.holder == hold.hold_id) | ClaimItem.pk.does_not_exist(),
+                )
+            tx.delete(HoldItem(f"HOLD#{hold.hold_id}", "HOLD"))
+    except TransactWriteError as error:
+        if not condition_failed(error):
+            raise
+        for unit in hold.units:  # one by one, skipping the units taken by others
+            try:
+                _claim(hold.facility_id, hold.resource_type_id, unit).delete(
+                    condition=ClaimItem.holder == hold.hold_id
+                )
+            except DeleteError as single:
+                if not condition_failed(single):
+                    raise
+        HoldItem(f"HOLD#{hold.hold_id}", "HOLD").delete()
 
 
 def _reservation_item(

@@ -168,8 +168,9 @@ def _version_is(version: int | None) -> Condition:
 
 def claim_is_free(now: datetime) -> Condition:
     """The claim condition of DESIGN.md: absent, or a hold whose expiry has passed."""
+    # `<=`: a hold is over at its expiry instant, as Claim.is_live (expires_at > now) says.
     condition = ClaimItem.pk.does_not_exist() | (
-        (ClaimItem.state == ClaimState.HOLD.value) & (ClaimItem.expires_at < now)
+        (ClaimItem.state == ClaimState.HOLD.value) & (ClaimItem.expires_at <= now)
     )
     return cast(Condition, condition)
 

@@ -14,7 +14,7 @@ from yoyaku import runtime
 from yoyaku.adapters import catalog_store, inventory_store
 from yoyaku.domain import availability as rules
 from yoyaku.domain.availability import DayAvailability
-from yoyaku.domain.calendar import end_of_next_month
+from yoyaku.domain.calendar import FIRST_DAY, LAST_DAY, end_of_next_month
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
@@ -78,8 +78,8 @@ def get_facility(facility_id: Annotated[str, Path(alias="facilityId")]) -> Facil
 )
 def get_availability(
     facility_id: Annotated[str, Path(alias="facilityId")],
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
+    from_: Annotated[date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    to: Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
 ) -> Availability:
     facility = load_facility(facility_id)
     now = runtime.current().now()

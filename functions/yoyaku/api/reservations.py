@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 from yoyaku import runtime
-from yoyaku.adapters import booking_store, catalog_store, inventory_store, mailer, user_store
+from yoyaku.adapters import booking_store, catalog_store, inventory_store, mailer
 from yoyaku.adapters.booking_store import Hold, StoredReservation
 from yoyaku.api import auth
 from yoyaku.api.holds import own_hold, owner_of_citizen
@@ -111,14 +111,19 @@ def confirm(owner: str, request: ReservationRequest) -> Reservation:
 
 
 @cache
-def _idempotent_confirm() -> Callable[..., dict[str, Any]]:
-    """Powertools idempotency on the Idempotency-Key (per caller), built on first use."""
-    persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name)
-    config = IdempotencyConfig(
+def _idempotency_config() -> IdempotencyConfig:
+    return IdempotencyConfig(
         event_key_jmespath="[key, owner]",
         payload_validation_jmespath="body",
         expires_after_seconds=24 * 3600,
     )
+
+
+@cache
+def _idempotent_confirm() -> Callable[..., dict[str, Any]]:
+    """Powertools idempotency on the Idempotency-Key (per caller), built on first use."""
+    persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name)
+    config = _idempotency_config()
 
     @idempotent_function(data_keyword_argument="data", persistence_store=persistence, config=config)
     def run(data: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +148,10 @@ def create_reservation(
     if not idempotency_key:
         return confirm(owner, request), 201
     data = {"key": idempotency_key, "owner": owner, "body": request.model_dump(mode="json")}
+    if router.lambda_context is not None:
+        # Lets Powertools expire an in-progress record when this invocation times out,
+        # so a retry after a killed Lambda is not refused for the record's lifetime.
+        _idempotency_config().register_lambda_context(router.lambda_context)
     try:
         result = _idempotent_confirm()(data=data)
     except IdempotencyValidationError:
@@ -229,7 +238,7 @@ def change_reservation(
             for i, n in enumerate(kept)
             if n in old
         ]
-    capacity = _capacity_persons(current)
+    capacity = _capacity_persons(current, change.room_style)
     party = booking.check_party(party, len(kept), current.quantity, capacity)
     updated = current.model_copy(
         update={
@@ -245,11 +254,13 @@ def change_reservation(
     return updated
 
 
-def _capacity_persons(reservation: Reservation) -> int | None:
+def _capacity_persons(reservation: Reservation, room_style: str | None) -> int | None:
+    """The room capacity for the party check; also refuses a room-style wish the
+    facility does not take."""
     facility = catalog_store.get(reservation.facility_id)
     resource = facility.resource_type(reservation.resource_type_id) if facility else None
     if facility is not None:
-        booking.check_room_style(facility, reservation.room_style)
+        booking.check_room_style(facility, room_style)
     return resource.capacity_persons if resource else None
 
 
@@ -283,8 +294,8 @@ def cancel_reservation(
     number: Annotated[str, Path(alias="reservationNumber")],
 ) -> Reservation:
     rt = runtime.current()
-    caller = auth.citizen(router)
-    stored = own_reservation(number, owner_of_citizen(caller.id))
+    caller = auth.citizen_profile(router)
+    stored = own_reservation(number, owner_of_citizen(caller.user_number))
     current = _confirmed(stored)
     booking.ensure_before_deadline(
         current.date,
@@ -294,8 +305,5 @@ def cancel_reservation(
     )
     cancelled = current.model_copy(update={"status": "cancelled"})
     _save(stored, cancelled, [], current)
-    found = user_store.get(caller.id)
-    if found:
-        user = found[0]
-        mailer.send(user.email, emails.reservation_cancelled(Language(user.language), cancelled))
+    mailer.send(caller.email, emails.reservation_cancelled(Language(caller.language), cancelled))
     return cancelled

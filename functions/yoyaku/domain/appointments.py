@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.model import BookingDate, CamelModel
 from yoyaku.domain.registration import Email, Phone
 
 MAX_PARTY = 6
@@ -134,7 +134,7 @@ class Contact(CamelModel):
 class AppointmentHoldRequest(CamelModel):
     token: str = Field(min_length=1, max_length=100)
     resource_type_id: str = Field(min_length=1, max_length=40)
-    date: date
+    date: BookingDate
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 

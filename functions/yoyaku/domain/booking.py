@@ -13,7 +13,7 @@ from yoyaku.domain.catalog import BookingRules, Facility, ResourceTypeId
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import WHOLE_DAY, DayInventory
 from yoyaku.domain.messages import Bilingual
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.model import BookingDate, CamelModel
 from yoyaku.domain.registration import AccountStatus
 
 Day = date  # for fields declared after a field that is itself named `date`
@@ -24,7 +24,7 @@ HhMm = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:
 class HoldRequest(CamelModel):
     facility_id: str = Field(min_length=1, max_length=40)
     resource_type_id: ResourceTypeId
-    date: date
+    date: BookingDate
     nights: int | None = Field(default=None, ge=1, le=14)
     start: HhMm | None = None
     slots: int | None = Field(default=None, ge=1, le=96)
@@ -189,7 +189,9 @@ def ensure_before_deadline(stay: date, days_before: int, today: date, code: Erro
 
 
 def hold_expiry(now: datetime, minutes: int) -> datetime:
-    return now + timedelta(minutes=minutes)
+    """Whole seconds: the claim's TTL attribute stores seconds, and the hold and its
+    claims must end at the same instant."""
+    return (now + timedelta(minutes=minutes)).replace(microsecond=0)
 
 
 RoomStyle = Literal["japanese", "western", "no_preference"]

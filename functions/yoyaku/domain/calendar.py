@@ -9,6 +9,11 @@ from zoneinfo import ZoneInfo
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
+# Dates a request may name: wide enough for any booking, narrow enough that date
+# arithmetic (a month back, nights ahead) never leaves the calendar.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
 
 def tokyo_date(instant: datetime) -> date:
     """The calendar date in Tokyo at `instant` (which must carry its offset)."""

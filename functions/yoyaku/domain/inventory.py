@@ -23,7 +23,7 @@ from yoyaku.domain.calendar import days
 from yoyaku.domain.catalog import Facility, ResourceTypeId
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.model import BookingDate, CamelModel
 
 WHOLE_DAY = "-"
 MAX_INVENTORY_DAYS = 366
@@ -45,11 +45,11 @@ class InventoryChange(CamelModel):
     """Staff: open or change inventory of one resource type over a date range."""
 
     resource_type_id: ResourceTypeId
-    from_: date = Field(alias="from")
-    to: date
+    from_: BookingDate = Field(alias="from")
+    to: BookingDate
     capacity: int = Field(ge=0, le=MAX_UNITS, description="Units per day (lodging) or per slot.")
     slots: list[SlotSpec] | None = Field(default=None, max_length=96)
-    closed_dates: list[date] = Field(default_factory=list, max_length=MAX_INVENTORY_DAYS)
+    closed_dates: list[BookingDate] = Field(default_factory=list, max_length=MAX_INVENTORY_DAYS)
 
     @model_validator(mode="after")
     def _shape(self) -> InventoryChange:

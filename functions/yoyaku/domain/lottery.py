@@ -38,7 +38,7 @@ from pydantic_core import PydanticCustomError
 from yoyaku.domain.booking import PartyNight, RoomStyle
 from yoyaku.domain.calendar import tokyo_date
 from yoyaku.domain.catalog import ResourceTypeId
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.model import BookingDate, CamelModel
 
 Day = date
 
@@ -176,8 +176,8 @@ class LotteryDefinition(CamelModel):
     """What staff send to create a lottery."""
 
     facility_id: str = Field(min_length=1, max_length=40)
-    stay_from: Day
-    stay_to: Day
+    stay_from: BookingDate
+    stay_to: BookingDate
     apply_from: AwareDatetime
     apply_until: AwareDatetime
     draw_at: AwareDatetime
@@ -218,7 +218,7 @@ class Lottery(CamelModel):
 
 class PreferenceIn(CamelModel):
     rank: int = Field(ge=1, le=5)
-    date: Day
+    date: BookingDate
     nights: int = Field(default=1, ge=1, le=2)
     resource_type_id: ResourceTypeId
     quantity: int = Field(default=1, ge=1, le=10)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import types
-from typing import Any, Union, get_args, get_origin
+from datetime import date
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+
+from yoyaku.domain.calendar import FIRST_DAY, LAST_DAY
+
+BookingDate = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+"""A date in a request: bounded, so date arithmetic on it cannot overflow."""
 
 
 def _is_number(annotation: Any) -> bool:

@@ -73,6 +73,9 @@ def await_decision(application_id: str, token: str, waiting_for: str) -> dict[st
     item = application_store.store_task_token(application_id, token, waiting_for)
     if waiting_for == "staff" and item.decision:
         workflow.resume(token, {"decision": item.decision, "reason": item.reason})
+    elif waiting_for == "applicant" and item.status != ApplicationStatus.RETURNED.value:
+        # The applicant resubmitted before this wait began: go on at once.
+        workflow.resume(token, {"resubmitted": True})
     return {"waitingFor": waiting_for}
 
 
