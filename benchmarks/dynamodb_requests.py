@@ -252,29 +252,9 @@ def _create_tables(document: dict[str, Any]) -> dict[str, str]:
     """The template's DynamoDB tables, with the local runtime's physical names."""
     import boto3
 
-    from local.aws import physical_name
-    from local.template import resources
+    from local.aws import create_tables
 
-    names: dict[str, str] = {}
-    client = boto3.client("dynamodb", region_name=REGION)
-    for logical_id, body in resources(document, "AWS::DynamoDB::Table").items():
-        props = body["Properties"]
-        name = physical_name(logical_id)
-        args: dict[str, Any] = {
-            "TableName": name,
-            "AttributeDefinitions": props["AttributeDefinitions"],
-            "KeySchema": props["KeySchema"],
-            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
-        }
-        if props.get("GlobalSecondaryIndexes"):
-            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        client.create_table(**args)
-        if props.get("TimeToLiveSpecification"):
-            client.update_time_to_live(
-                TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"]
-            )
-        names[logical_id] = name
-    return names
+    return create_tables(document, client=boto3.client("dynamodb", region_name=REGION))
 
 
 def _environment() -> dict[str, str]:

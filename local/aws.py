@@ -95,25 +95,36 @@ def resolve(value: Any, names: dict[str, str], params: dict[str, str] | None = N
     return value
 
 
-def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str]:
-    """Creates tables, buckets and (dummy-code) functions named after the template."""
+def create_tables(
+    document: dict[str, Any], client: Any, name: Callable[[str], str] = physical_name
+) -> dict[str, str]:
+    """Creates the template's DynamoDB tables (keys, indexes, TTL) with `client`; returns
+    logical id → table name. The local runtime, the tests and the benchmarks share it."""
     names: dict[str, str] = {}
-    dynamodb = boto3.client("dynamodb")
     for logical_id, body in resources(document, "AWS::DynamoDB::Table").items():
         props = body["Properties"]
-        name = physical_name(logical_id)
+        table = name(logical_id)
         args: dict[str, Any] = {
-            "TableName": name,
+            "TableName": table,
             "AttributeDefinitions": props["AttributeDefinitions"],
             "KeySchema": props["KeySchema"],
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
         }
         if props.get("GlobalSecondaryIndexes"):
             args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        dynamodb.create_table(**args)
-        ttl = props.get("TimeToLiveSpecification")
-        if ttl:
-            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        client.create_table(**args)
+        if props.get("TimeToLiveSpecification"):
+            client.update_time_to_live(
+                TableName=table, TimeToLiveSpecification=props["TimeToLiveSpecification"]
+            )
+        names[logical_id] = table
+    return names
+
+
+def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str]:
+    """Creates tables, buckets and (dummy-code) functions named after the template."""
+    names: dict[str, str] = {}
+    for logical_id, name in create_tables(document, client=boto3.client("dynamodb")).items():
         names[logical_id] = name
         names[f"{logical_id}.Arn"] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
 

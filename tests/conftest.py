@@ -130,7 +130,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """moto in-process with every DynamoDB table of template.yaml; yields env var -> name."""
     from moto import mock_aws
 
-    from local import template
+    from local.aws import create_tables
     from yoyaku.settings import settings
 
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
@@ -151,23 +151,10 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     forget_facilities()  # a warm container's cache must not outlive the test's tables
     created: dict[str, str] = {}
     with mock_aws():
-        client = _dynamodb()
-        for logical_id, body in template.resources(document, "AWS::DynamoDB::Table").items():
-            props = body["Properties"]
-            name = f"test-{logical_id}".lower()
-            args: dict[str, Any] = {
-                "TableName": name,
-                "AttributeDefinitions": props["AttributeDefinitions"],
-                "KeySchema": props["KeySchema"],
-                "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
-            }
-            if props.get("GlobalSecondaryIndexes"):
-                args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-            client.create_table(**args)
-            if props.get("TimeToLiveSpecification"):
-                client.update_time_to_live(
-                    TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"]
-                )
+        tables = create_tables(
+            document, client=_dynamodb(), name=lambda logical_id: f"test-{logical_id}".lower()
+        )
+        for logical_id, name in tables.items():
             variable = env_names.get(logical_id)
             if variable is not None:
                 monkeypatch.setenv(variable, name)
