@@ -516,8 +516,8 @@ def _booking_figures(
             "cancelReservation",
             "cancel a reservation (DELETE /v1/reservations/{n})",
             cancel,
-            note="the reservation, one transaction (claims freed, status saved), and the "
-            "account again (GetItem) for the cancellation e-mail's address and language",
+            note="the reservation and one transaction (claims freed, status saved); the "
+            "e-mail address and language come from the authorizer's profile",
         )
     )
     return figures, [cold, warm, confirm, keyed, cancel]
