@@ -31,22 +31,19 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import requests
-
-from benchmarks.report import ROOT, Figure, Section
+from benchmarks.report import Figure, Section
+from local import process
+from local.process import RunningService
 
 CLIENTS = 50
 UNITS = 5
@@ -75,15 +72,10 @@ RETREAT = {
 
 
 @dataclass
-class Service:
-    """The local runtime in a subprocess, and what it printed."""
+class Service(RunningService):
+    """The local runtime in a subprocess (local.process), with the benchmark's shortcuts."""
 
-    url: str
-    process: subprocess.Popen[str]
-    output: list[str] = field(default_factory=list)
-
-    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return requests.request(method, self.url + path, timeout=REQUEST_SECONDS, **kwargs)
+    timeout: float = REQUEST_SECONDS
 
     def expect(self, status: int, method: str, path: str, **kwargs: Any) -> Any:
         response = self.call(method, path, **kwargs)
@@ -93,54 +85,6 @@ class Service:
 
     def tail(self, lines: int = 30) -> str:
         return "\n".join(self.output[-lines:])
-
-
-def _pump(process: subprocess.Popen[str], lines: list[str], ready: threading.Event) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        if line.startswith("Yoyaku is running"):
-            ready.set()
-
-
-def start() -> Service:
-    """`python -m local` on a free loopback port; returns once it says it is ready."""
-    from local.aws import free_port
-
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "PYTHONPATH": f"{ROOT / 'functions'}:{ROOT}"}
-    for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-    threading.Thread(target=_pump, args=(process, lines, ready), daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not ready.wait(0.2):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
-            raise RuntimeError("local runtime did not start:\n" + "\n".join(lines[-40:]))
-    return Service(f"http://127.0.0.1:{port}", process, lines)
-
-
-def stop(service: Service) -> int:
-    """SIGINT (Ctrl-C), then a kill if it has not exited within 20 s."""
-    if service.process.poll() is None:
-        service.process.send_signal(signal.SIGINT)
-        try:
-            return service.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
-            service.process.wait()
-    return service.process.returncode
 
 
 # ------------------------------------------------------------------ set-up
@@ -336,13 +280,13 @@ def sequential(service: Service, token: str, day: date, count: int) -> Run:
 def run() -> Section:
     started = time.perf_counter()
     load = os.getloadavg()[0]
-    service = start()
+    service = process.start(Service)
     try:
         races, singles, setup_seconds = _scenario(service)
     except Exception as error:
         raise RuntimeError(f"{error}\n--- service output:\n{service.tail()}") from error
     finally:
-        exit_code = stop(service)
+        exit_code = service.stop()
     figures = _figures(races, singles)
     figures.append(
         Figure(
