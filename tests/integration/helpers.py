@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import copy
+import io
 import itertools
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from yoyaku.adapters import inventory_store
@@ -233,3 +239,66 @@ def staff_session(now: datetime, staff_id: str = "staff-1") -> str:
         Principal(PrincipalKind.STAFF, staff_id), now, timedelta(hours=1)
     )
     return token
+
+
+REGION = "ap-northeast-1"
+STATEMACHINES = Path(__file__).resolve().parents[2] / "statemachines"
+
+
+@contextmanager
+def state_machine_in_moto(
+    monkeypatch: Any, asl: str, substitution: str, task: Callable[[dict[str, Any]], Any]
+) -> Iterator[tuple[Any, str, str]]:
+    """moto runs `statemachines/{asl}` for real (inside the `aws` fixture's mock); its
+    Docker-less Lambda answers every task with `task(event)` in-process, and a raised
+    exception becomes a function error so the ASL's Retry and Catch see it.
+
+    `substitution` is the DefinitionSubstitutions key that names the task function.
+    Yields (Step Functions client, state machine ARN, role ARN).
+    """
+    import boto3
+    from moto import mock_aws
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    def invoke(
+        self: Any,
+        function_name: str,
+        qualifier: Any,
+        body: Any,
+        headers: Any,
+        response_headers: Any,
+    ) -> bytes:
+        event = json.loads(body) if body else {}
+        try:
+            result = task(event)
+        except Exception as error:
+            response_headers["x-amz-function-error"] = "Unhandled"
+            failure = {"errorType": type(error).__name__, "errorMessage": str(error)}
+            return json.dumps(failure).encode()
+        return json.dumps(result).encode()
+
+    monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
+    name = asl.removesuffix(".asl.json").replace("_", "-")
+    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+    with mock_aws(config=config):  # nested in the `aws` fixture's mock: same backends
+        role = boto3.client("iam", region_name=REGION).create_role(
+            RoleName=name, AssumeRolePolicyDocument="{}"
+        )["Role"]["Arn"]
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as archive:
+            archive.writestr("placeholder.py", "# the test answers in-process\n")
+        function_arn = boto3.client("lambda", region_name=REGION).create_function(
+            FunctionName=f"{name}-tasks",
+            Runtime="python3.13",
+            Role=role,
+            Handler="placeholder.handler",
+            Code={"ZipFile": code.getvalue()},
+        )["FunctionArn"]
+        definition = (STATEMACHINES / asl).read_text(encoding="utf-8")
+        definition = definition.replace("${" + substitution + "}", function_arn)
+        assert "${" not in definition
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        arn = sfn.create_state_machine(name=name, definition=definition, roleArn=role)[
+            "stateMachineArn"
+        ]
+        yield sfn, arn, role

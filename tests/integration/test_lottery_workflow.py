@@ -9,10 +9,8 @@ audit reveals and from the entries as the test itself sent them.
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +19,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from tools.verify_draw import verify
 from yoyaku import runtime
@@ -40,6 +37,7 @@ from .helpers import (
     open_rooms,
     preference,
     staff_session,
+    state_machine_in_moto,
     table_snapshot,
 )
 
@@ -77,48 +75,19 @@ class DrawMachine:
 @pytest.fixture
 def machine(aws, clock, mailbox, monkeypatch) -> Any:
     """moto runs the ASL for real; its Docker-less Lambda calls the real task handler."""
-    from moto.awslambda_simple.models import LambdaSimpleBackend
-
     from local.gateway import LambdaContext
     from yoyaku.entrypoints import lottery_tasks
     from yoyaku.settings import settings
 
     calls: list[dict[str, Any]] = []
 
-    def invoke(self, function_name, qualifier, body, headers, response_headers) -> bytes:
-        event = json.loads(body) if body else {}
+    def task(event: dict[str, Any]) -> Any:
         calls.append(event)
-        try:
-            result = lottery_tasks.handler(event, LambdaContext(function_name=function_name))
-        except Exception as error:  # a function error, so that Retry and Catch see it
-            response_headers["x-amz-function-error"] = "Unhandled"
-            failure = {"errorType": type(error).__name__, "errorMessage": str(error)}
-            return json.dumps(failure).encode()
-        return json.dumps(result).encode()
+        return lottery_tasks.handler(event, LambdaContext(function_name="lottery-tasks"))
 
-    monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
-    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-    with mock_aws(config=config):  # nested in the `aws` fixture's mock: same backends
-        role = boto3.client("iam", region_name=REGION).create_role(
-            RoleName="lottery-draw", AssumeRolePolicyDocument="{}"
-        )["Role"]["Arn"]
-        code = io.BytesIO()
-        with zipfile.ZipFile(code, "w") as archive:
-            archive.writestr("placeholder.py", "# the test calls the real handler in-process\n")
-        function_arn = boto3.client("lambda", region_name=REGION).create_function(
-            FunctionName="lottery-tasks",
-            Runtime="python3.13",
-            Role=role,
-            Handler="placeholder.handler",
-            Code={"ZipFile": code.getvalue()},
-        )["FunctionArn"]
-        definition = (ROOT / "statemachines/lottery_draw.asl.json").read_text(encoding="utf-8")
-        definition = definition.replace("${LotteryTasksFunctionArn}", function_arn)
-        assert "${" not in definition
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        arn = sfn.create_state_machine(name="lottery-draw", definition=definition, roleArn=role)[
-            "stateMachineArn"
-        ]
+    with state_machine_in_moto(
+        monkeypatch, "lottery_draw.asl.json", "LotteryTasksFunctionArn", task
+    ) as (sfn, arn, role):
         monkeypatch.setenv("DRAW_STATE_MACHINE_ARN", arn)
         monkeypatch.setenv("SCHEDULER_ROLE_ARN", role)
         settings.cache_clear()

@@ -12,20 +12,16 @@ through the staff API, so each test follows the path a real application takes.
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from yoyaku import runtime
 from yoyaku.adapters import application_store, booking_store, session_store, user_store
@@ -36,7 +32,7 @@ from yoyaku.domain.registration import AccountStatus
 from yoyaku.settings import settings
 from yoyaku.workflows import review
 
-from .helpers import INN
+from .helpers import INN, state_machine_in_moto
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-northeast-1"
@@ -129,45 +125,11 @@ def wait_until(check: Callable[[], Any], what: str, seconds: float = POLL_SECOND
 @pytest.fixture
 def workflow(aws, clock, mailbox, monkeypatch) -> Iterator[Workflow]:
     """The review state machine in moto, running for real, with its tasks in-process."""
-    from moto.awslambda_simple.models import LambdaSimpleBackend
-
     tasks = Tasks()
-
-    def invoke(self, function_name, qualifier, body, headers, response_headers) -> bytes:
-        event = json.loads(body) if body else {}
-        try:
-            result = tasks.run(event)
-        except Exception as error:  # a function error, so the ASL's Retry/Catch see it
-            response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps(
-                {"errorType": type(error).__name__, "errorMessage": str(error)}
-            ).encode()
-        return json.dumps(result).encode()
-
-    monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
     monkeypatch.setenv("STAFF_NOTIFY_EMAIL", STAFF_MAIL)
-    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-    with mock_aws(config=config):  # nested in the `aws` fixture's mock: same backends
-        role = boto3.client("iam", region_name=REGION).create_role(
-            RoleName="review-tasks", AssumeRolePolicyDocument="{}"
-        )["Role"]["Arn"]
-        code = io.BytesIO()
-        with zipfile.ZipFile(code, "w") as archive:
-            archive.writestr("placeholder.py", "# answered in-process by the test\n")
-        function_arn = boto3.client("lambda", region_name=REGION).create_function(
-            FunctionName="review-tasks",
-            Runtime="python3.13",
-            Role=role,
-            Handler="placeholder.handler",
-            Code={"ZipFile": code.getvalue()},
-        )["FunctionArn"]
-        definition = (ROOT / "statemachines/registration_review.asl.json").read_text("utf-8")
-        definition = definition.replace("${ReviewTasksFunctionArn}", function_arn)
-        assert "${" not in definition
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        machine_arn = sfn.create_state_machine(
-            name="registration-review", definition=definition, roleArn=role
-        )["stateMachineArn"]
+    with state_machine_in_moto(
+        monkeypatch, "registration_review.asl.json", "ReviewTasksFunctionArn", tasks.run
+    ) as (sfn, machine_arn, _role):
         monkeypatch.setenv("REVIEW_STATE_MACHINE_ARN", machine_arn)
         settings.cache_clear()
         try:
