@@ -21,7 +21,7 @@ requests: the gateway's authorizer call is wrapped, so the authorizer's reads (o
 BatchGetItem of session + profile for citizens, one GetItem for staff) are reported apart,
 as are the Powertools idempotency records (calls to the idempotency table).
 
-The per-container facility cache (`yoyaku.api.catalog`, 60 s) is set explicitly: a *cold*
+The per-container facility cache (`yoyaku.services.catalog`, 60 s) is set explicitly: a *cold*
 figure empties it first (`forget_facilities()`, a fresh Lambda container), the *warm*
 figure is the next call. All functions share one process here, so a staff `PUT` of a
 facility empties the cache the catalog and bookings handlers would see too; in AWS it
@@ -423,7 +423,7 @@ def _booking_figures(
     """Two-night lodging holds (cold and warm container), confirmations with and without
     Idempotency-Key, and a cancellation. Also returns the windows of citizen calls (for
     the authorizer's own figure)."""
-    from yoyaku.api.catalog import forget_facilities
+    from yoyaku.services.catalog import forget_facilities
 
     token = _citizen("900000001")
     stay = today + timedelta(days=10)  # inside P1M and more than 5 days ahead (verified)
@@ -553,7 +553,7 @@ def _availability_figures(
     stack: Stack, recorder: DynamoDBRecorder, first: date, last: date
 ) -> list[Figure]:
     """The two-month calendar, in a cold container and then a warm one."""
-    from yoyaku.api.catalog import forget_facilities
+    from yoyaku.services.catalog import forget_facilities
 
     query = {"from": first.isoformat(), "to": last.isoformat()}
     figures: list[Figure] = []
@@ -601,8 +601,8 @@ def _scenario() -> tuple[list[Figure], list[str]]:
     from local.aws import parameters, resolve
     from yoyaku import runtime
     from yoyaku.adapters import passwords, staff_store
-    from yoyaku.api.catalog import load_facility
     from yoyaku.domain.calendar import add_months, end_of_next_month, months_between
+    from yoyaku.services.catalog import load_facility
 
     document = template.load()
     names = _create_tables(document)

@@ -14,7 +14,7 @@ from local.gateway import Gateway
 from local.scheduler import LocalScheduler
 from local.server import LocalRoutes, record_sent_mail, serve
 from yoyaku import runtime
-from yoyaku.adapters.clock import OffsetClock
+from yoyaku.runtime import OffsetClock
 
 RESOURCE_VARIABLES = {
     "TABLE_NAME",

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
 from local.scheduler import LocalScheduler, UnknownSchedule
 from local.template import ROOT
-from yoyaku.adapters.clock import OffsetClock
+from yoyaku.runtime import OffsetClock
 
 OPENAPI = ROOT / "docs" / "openapi.json"
 _RUN_SCHEDULE = re.compile(r"^/_local/schedules/(?P<name>[^/]+)/run$")

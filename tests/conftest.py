@@ -146,7 +146,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     env_names = _table_env_names(document)
     settings.cache_clear()
     _forget_connections_once()
-    from yoyaku.api.catalog import forget_facilities
+    from yoyaku.services.catalog import forget_facilities
 
     forget_facilities()  # a warm container's cache must not outlive the test's tables
     created: dict[str, str] = {}

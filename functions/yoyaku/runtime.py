@@ -2,25 +2,54 @@
 
 Lambda uses the system clock. The local runtime and tests swap in their own with
 `use(...)`, and because every time read goes through `current().now()`, moving that
-clock moves hold expiry, booking windows and draws alike.
+clock moves hold expiry, booking windows and draws alike. Only the use cases
+(`services`) read it; rules receive `now` and `today` as arguments, and adapters never
+read a clock.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
-from yoyaku.adapters.clock import SystemClock
 from yoyaku.domain.calendar import tokyo_date
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class OffsetClock:
+    """The system clock moved by an adjustable offset (the local runtime's `/_local/clock`)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            offset = self._offset
+        return datetime.now(UTC) + offset
+
+    @property
+    def offset(self) -> timedelta:
+        with self._lock:
+            return self._offset
+
+    def set_offset(self, offset: timedelta) -> None:
+        with self._lock:
+            self._offset = offset
 
 
 def random_id(prefix: str) -> str:

@@ -18,8 +18,8 @@ import pytest
 from yoyaku.adapters import proofs, registration_store
 from yoyaku.adapters.proofs import StoredObject
 from yoyaku.domain.calendar import TOKYO
+from yoyaku.services import proofs as proof_check
 from yoyaku.settings import settings
-from yoyaku.workflows import proof_check
 
 from .helpers import table_snapshot
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from yoyaku.adapters import booking_store
+from yoyaku.domain.booking import Owner
 from yoyaku.domain.calendar import TOKYO
 
 from .helpers import INN, definition, table_snapshot
@@ -376,9 +377,9 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_same_reservation(
     assert again.json == first.json
     assert len(stored_reservations()) == 1
     number = first.json["reservationNumber"]
-    assert [r.number for r in booking_store.reservations_of(f"USER#{citizen.user_number}")] == [
-        number
-    ]
+    assert [
+        r.number for r in booking_store.reservations_of(Owner.citizen(citizen.user_number))
+    ] == [number]
     assert len([m for m in mailbox.to(citizen.email) if number in m.subject]) == 1
 
 

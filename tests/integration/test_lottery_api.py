@@ -177,12 +177,12 @@ def test_entries_close_at_apply_until(client, clock, lottery) -> None:
 
 def test_entries_are_closed_once_the_draw_has_closed_them(client, clock, lottery) -> None:
     """Staff may draw before applyUntil: the close ends the entries at once."""
-    from yoyaku.workflows import lottery as tasks
+    from yoyaku.services import lottery_draw
 
     lottery_id = lottery["lotteryId"]
     first, second = account(clock.now()), account(clock.now())
     entry = enter(client, first, lottery_id, preference(1, D1)).json
-    tasks.close(lottery_id)
+    lottery_draw.close(lottery_id)
     assert client.get(f"/v1/lotteries/{lottery_id}").json["status"] == "closed"
     assert_problem(enter(client, second, lottery_id, preference(1, D1)), 422, "LOTTERY_CLOSED")
     withdrawn = client.delete(f"/v1/me/lottery-entries/{entry['entryId']}", token=first.token)

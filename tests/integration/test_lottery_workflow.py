@@ -26,6 +26,7 @@ from yoyaku.adapters import inventory_store, lottery_store, schedules
 from yoyaku.adapters.table import ClaimItem, ReservationItem
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.inventory import ClaimState
+from yoyaku.services import lottery_draw
 from yoyaku.workflows import lottery as tasks
 
 from .helpers import (
@@ -505,7 +506,7 @@ def test_an_entry_that_races_the_close_is_refused_or_drawn_verifiably(
     add_entry = lottery_store.add_entry
 
     def close_first(*args: Any, **kwargs: Any) -> None:
-        tasks.close(lottery_id)  # the draw's close lands between the check and the write
+        lottery_draw.close(lottery_id)  # the draw's close lands between the check and the write
         add_entry(*args, **kwargs)
 
     monkeypatch.setattr(lottery_store, "add_entry", close_first)
@@ -533,7 +534,7 @@ def test_overlapping_executions_never_book_a_win_without_its_units(
     lottery_id = create_lottery(client, staff_token)["lotteryId"]
     for _ in range(3):  # three want one of the two rooms on D1
         assert enter(client, account(clock.now()), lottery_id, preference(1, D1)).status == 201
-    tasks.close(lottery_id)
+    lottery_draw.close(lottery_id)
 
     # Execution A records its first win and is then held up.
     record_win = lottery_store.record_win
@@ -544,19 +545,19 @@ def test_overlapping_executions_never_book_a_win_without_its_units(
 
     monkeypatch.setattr(lottery_store, "record_win", first_then_pause)
     with pytest.raises(_Paused):
-        tasks.draw(lottery_id)
+        lottery_draw.draw(lottery_id)
     monkeypatch.setattr(lottery_store, "record_win", record_win)
 
     # Execution B read the results before A's first write, and the kept units after it.
     results = lottery_store.results
     monkeypatch.setattr(lottery_store, "results", lambda _lottery_id: {})
-    tasks.draw(lottery_id)
+    lottery_draw.draw(lottery_id)
     monkeypatch.setattr(lottery_store, "results", results)
 
     # A goes on; then the rest of the workflow.
-    tasks.draw(lottery_id)
-    tasks.publish(lottery_id)
-    tasks.release(lottery_id)
+    lottery_draw.draw(lottery_id)
+    lottery_draw.publish(lottery_id)
+    lottery_draw.release(lottery_id)
     assert verify(client.get(f"/v1/lotteries/{lottery_id}/audit").json) == []
     assert_units_match_reservations()
     booked = sum(i.document["quantity"] for i in reservation_items())

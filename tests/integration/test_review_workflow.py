@@ -29,8 +29,9 @@ from yoyaku.adapters import workflow as sfn_adapter
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.registration import AccountStatus
+from yoyaku.domain.review import ApplicationRecord
+from yoyaku.services import reviews
 from yoyaku.settings import settings
-from yoyaku.workflows import review
 
 from .helpers import INN, state_machine_in_moto
 
@@ -187,18 +188,16 @@ def apply(client, mailbox, residency: str = "resident") -> Applicant:
     return Applicant(user_number, email, record.application.application_id)
 
 
-def waiting_for(
-    applicant: Applicant, who: str, seconds: float = POLL_SECONDS
-) -> application_store.ApplicationRecord:
+def waiting_for(applicant: Applicant, who: str, seconds: float = POLL_SECONDS) -> ApplicationRecord:
     """Waits until the workflow has stored its task token, waiting for `who`."""
 
-    def check() -> application_store.ApplicationRecord | None:
+    def check() -> ApplicationRecord | None:
         record = application_store.get(applicant.application_id)
         if record and record.task_token and record.waiting_for == who:
             return record
         return None
 
-    found: application_store.ApplicationRecord = wait_until(check, f"a wait for {who}", seconds)
+    found: ApplicationRecord = wait_until(check, f"a wait for {who}", seconds)
     return found
 
 
@@ -379,7 +378,7 @@ def test_rejection_cancels_the_accounts_reservations(
     assert decide(client, staff_token, applicant, "reject", "在住を確認できません").status == 200
     assert finished(workflow, applicant)["status"] == "SUCCEEDED"
     stored = booking_store.get_reservation(made.json["reservationNumber"])
-    assert stored is not None and stored.document["status"] == "cancelled"
+    assert stored is not None and stored.document.status == "cancelled"
     # The room is free again at once (seed 004: the bookings are cancelled too).
     days = client.get("/v1/facilities/inn/availability?from=2030-06-10&to=2030-06-10").json
     assert [d["available"] for d in days["days"] if d["resourceTypeId"] == "room"] == [3]
@@ -407,7 +406,7 @@ def test_a_returned_application_waits_for_the_applicant_then_is_reviewed_again(
     early = decide(client, staff_token, applicant, "approve")
     assert early.status == 409 and early.json["code"] == "CONFLICT"
 
-    review.resume_after_return(record)
+    reviews.resume_after_return(record)
     waiting_for(applicant, "staff")
     assert history(applicant) == ["received", "returned", "received"]
     assert decide(client, staff_token, applicant, "approve").status == 200
@@ -461,7 +460,7 @@ def test_a_resubmission_just_after_the_return_is_not_lost(
     assert workflow.tasks.entered("await_resubmission")
     record = application_store.get(applicant.application_id)
     assert record is not None and record.application.status.value == "returned"
-    review.resume_after_return(record)  # what a valid proof upload does
+    reviews.resume_after_return(record)  # what a valid proof upload does
     workflow.tasks.release("await_resubmission")
     waiting_for(applicant, "staff", seconds=3)  # it takes well under a second when it works
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,19 +9,13 @@ from pynamodb.exceptions import UpdateError
 
 from yoyaku.adapters.table import ApplicationItem
 from yoyaku.adapters.transactions import condition_failed
-from yoyaku.domain.review import OPEN_STATUSES, Application, ApplicationStatus, HistoryEntry
-
-
-@dataclass(frozen=True)
-class ApplicationRecord:
-    application: Application
-    user_number: str
-    registration_id: str
-    submitted_at: datetime
-    task_token: str | None
-    waiting_for: str | None
-    decision: str | None
-    reason: str | None
+from yoyaku.domain.review import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationRecord,
+    ApplicationStatus,
+    HistoryEntry,
+)
 
 
 def _pk(application_id: str) -> str:
@@ -95,7 +88,8 @@ def by_status(status: ApplicationStatus, limit: int = 100) -> list[ApplicationRe
     return [_record(i) for i in items if isinstance(i, ApplicationItem)]
 
 
-def _update(application_id: str, actions: list[Any], condition: Any) -> ApplicationItem | None:
+def _update(application_id: str, actions: list[Any], condition: Any) -> ApplicationRecord | None:
+    """The application as updated, or None when the condition failed."""
     item = ApplicationItem(_pk(application_id), "APPLICATION")
     try:
         item.update(actions=actions, condition=condition)
@@ -103,7 +97,7 @@ def _update(application_id: str, actions: list[Any], condition: Any) -> Applicat
         if condition_failed(error):
             return None
         raise
-    return item
+    return _record(item)  # the update returns every attribute as it is now
 
 
 def _status_actions(
@@ -133,7 +127,7 @@ def mark_accepted(record: ApplicationRecord, now: datetime) -> bool:
 
 def record_decision(
     application_id: str, decision: str, reason: str | None
-) -> ApplicationItem | None:
+) -> ApplicationRecord | None:
     """Claims the one decision of an open application; None if it is closed or decided."""
     actions = [ApplicationItem.decision.set(decision)]
     if reason:
@@ -146,7 +140,7 @@ def record_decision(
     return _update(application_id, actions, condition)
 
 
-def store_task_token(application_id: str, token: str, waiting_for: str) -> ApplicationItem:
+def store_task_token(application_id: str, token: str, waiting_for: str) -> ApplicationRecord:
     """Keeps the workflow's task token (never sent to any client)."""
     item = _update(
         application_id,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from yoyaku.adapters.table import AppointmentRequestItem, EligibilityItem
-from yoyaku.domain.appointments import Eligible
+from yoyaku.domain.appointments import Eligible, PartyRequest
+from yoyaku.domain.messages import Language
 
 REQUEST_LIFETIME = timedelta(days=2)
 
@@ -38,23 +38,13 @@ def candidates(facility_id: str, notice_number: str) -> list[Eligible]:
     return result
 
 
-@dataclass(frozen=True)
-class PartyRequest:
-    request_id: str
-    facility_id: str
-    email: str
-    language: str
-    people: int
-    counter: str | None
-
-
 def save_request(request: PartyRequest, now: datetime) -> None:
     AppointmentRequestItem(
         f"APPTREQ#{request.request_id}",
         "APPTREQ",
         facility_id=request.facility_id,
         email=request.email,
-        language=request.language,
+        language=request.language.value,
         people=request.people,
         counter=request.counter,
         expires_at=now + REQUEST_LIFETIME,
@@ -67,5 +57,10 @@ def get_request(request_id: str) -> PartyRequest | None:
     except AppointmentRequestItem.DoesNotExist:
         return None
     return PartyRequest(
-        request_id, item.facility_id, item.email, item.language, int(item.people), item.counter
+        request_id,
+        item.facility_id,
+        item.email,
+        Language(item.language),
+        int(item.people),
+        item.counter,
     )

@@ -1,4 +1,4 @@
-"""Holds and reservations: conditional claim writes, all or nothing (DESIGN.md).
+"""Holds and reservations: conditional claim writes, all or nothing (docs/design.md).
 
 A hold writes one claim item per unit with the condition "absent, or a hold already
 expired", plus the hold record, in one transaction. Confirming turns the caller's
@@ -7,72 +7,74 @@ own unexpired claims into bookings in one transaction; cancelling deletes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_sk, partition
+from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_item
 from yoyaku.adapters.table import AttemptsItem, ClaimItem, HoldItem, ReservationItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.appointments import Appointment
+from yoyaku.domain.booking import Hold, Owner, OwnerKind, Reservation, StoredReservation, Unit
+from yoyaku.domain.catalog import Facility
+from yoyaku.domain.emails import Recipient
 from yoyaku.domain.inventory import ClaimState
+from yoyaku.domain.messages import Language
 
 # Booked claims are kept a year past their day, then DynamoDB collects them.
 BOOKED_RETENTION = timedelta(days=400)
 
-
-@dataclass(frozen=True)
-class Unit:
-    day: date
-    cell: str
-    unit: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {"day": self.day.isoformat(), "cell": self.cell, "unit": self.unit}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Unit:
-        return cls(date.fromisoformat(data["day"]), data["cell"], int(data["unit"]))
+_OWNER_PREFIX = {OwnerKind.CITIZEN: "USER#", OwnerKind.APPOINTMENT_REQUEST: "APPTREQ#"}
 
 
-@dataclass(frozen=True)
-class Hold:
-    hold_id: str
-    owner: str
-    facility_id: str
-    resource_type_id: str
-    units: list[Unit]
-    quantity: int
-    valid_until: datetime
-    facility: dict[str, Any] | None = None  # the facility as it was when held
-    contact: dict[str, str] | None = None  # where the confirmation goes: email, language
-    start: str | None = None  # time-slot holds: from the first slot's start …
-    end: str | None = None  # … to the last slot's end
+def owner_key(owner: Owner) -> str:
+    """How an owner is stored: `USER#{userNumber}` or `APPTREQ#{requestId}`."""
+    return _OWNER_PREFIX[owner.kind] + owner.id
+
+
+def _owner(key: str) -> Owner:
+    for kind, prefix in _OWNER_PREFIX.items():
+        if key.startswith(prefix):
+            return Owner(kind, key.removeprefix(prefix))
+    raise ValueError(f"unknown owner {key!r}")
+
+
+def _unit_json(unit: Unit) -> dict[str, Any]:
+    return {"day": unit.day.isoformat(), "cell": unit.cell, "unit": unit.unit}
+
+
+def _unit(data: dict[str, Any]) -> Unit:
+    return Unit(date.fromisoformat(data["day"]), data["cell"], int(data["unit"]))
+
+
+def booked_until(day: date) -> datetime:
+    """When a booked claim may be collected (only garbage collection: the TTL)."""
+    return datetime.combine(day, datetime.min.time(), UTC) + BOOKED_RETENTION
 
 
 def _claim(facility_id: str, resource_type_id: str, unit: Unit) -> ClaimItem:
-    return ClaimItem(
-        partition(facility_id, unit.day.isoformat()[:7]),
-        claim_sk(unit.day, resource_type_id, unit.cell, unit.unit),
-    )
+    return claim_item(facility_id, unit.day, resource_type_id, unit.cell, unit.unit)
 
 
 def place_hold(hold: Hold, now: datetime) -> None:
     """Claims every unit of the hold at once; LostRace when any unit was taken meanwhile."""
+    contact = hold.contact
     record = HoldItem(
         f"HOLD#{hold.hold_id}",
         "HOLD",
-        owner=hold.owner,
+        owner=owner_key(hold.owner),
         facility_id=hold.facility_id,
         resource_type_id=hold.resource_type_id,
-        units=[u.as_json() for u in hold.units],
+        units=[_unit_json(u) for u in hold.units],
         quantity=hold.quantity,
         valid_until=hold.valid_until,
         details={
-            "facility": hold.facility,
-            "contact": hold.contact,
+            "facility": hold.facility.model_dump(mode="json") if hold.facility else None,
+            "contact": {"email": contact.address, "language": contact.language.value}
+            if contact
+            else None,
             "start": hold.start,
             "end": hold.end,
         },
@@ -100,15 +102,20 @@ def get_hold(hold_id: str) -> Hold | None:
         item = HoldItem.get(f"HOLD#{hold_id}", "HOLD")
     except HoldItem.DoesNotExist:
         return None
+    details = dict(item.details or {})
+    facility, contact = details.get("facility"), details.get("contact")
     return Hold(
         hold_id,
-        item.owner,
+        _owner(item.owner),
         item.facility_id,
         item.resource_type_id,
-        [Unit.from_json(u) for u in item.units],
+        [_unit(u) for u in item.units],
         int(item.quantity),
         item.valid_until,
-        **dict(item.details or {}),
+        facility=Facility.model_validate(facility) if facility else None,
+        contact=Recipient(contact["email"], Language(contact["language"])) if contact else None,
+        start=details.get("start"),
+        end=details.get("end"),
     )
 
 
@@ -137,17 +144,20 @@ def release_hold(hold: Hold) -> None:
         HoldItem(f"HOLD#{hold.hold_id}", "HOLD").delete()
 
 
-def _reservation_item(
-    number: str, owner: str, document: dict[str, Any], units: list[Unit], stay: date
+def reservation_item(
+    number: str, owner: Owner, document: Reservation | Appointment, units: list[Unit]
 ) -> ReservationItem:
+    """The stored reservation, listed under its owner by stay date (gsi1)."""
+    stay = units[0].day
+    key = owner_key(owner)
     return ReservationItem(  # secret fields are set by the callers that need them
         f"RESERVATION#{number}",
         "RESERVATION",
-        owner=owner,
-        document=document,
-        units=[u.as_json() for u in units],
-        status=document["status"],
-        gsi1pk=f"OWNER#{owner}#RESERVATIONS",
+        owner=key,
+        document=document.model_dump(mode="json"),
+        units=[_unit_json(u) for u in units],
+        status=document.status,
+        gsi1pk=f"OWNER#{key}#RESERVATIONS",
         gsi1sk=f"{stay.isoformat()}#{number}",
     )
 
@@ -155,13 +165,13 @@ def _reservation_item(
 def confirm_hold(
     hold: Hold,
     number: str,
-    document: dict[str, Any],
+    document: Reservation | Appointment,
     now: datetime,
     secret_hash: str | None = None,
 ) -> None:
     """Turns the hold's own unexpired claims into bookings and records the reservation;
     LostRace when the hold expired (or the number was taken) before this committed."""
-    item = _reservation_item(number, hold.owner, document, hold.units, hold.units[0].day)
+    item = reservation_item(number, hold.owner, document, hold.units)
     item.secret_hash = secret_hash
     try:
         with TransactWrite(connection=connection()) as tx:
@@ -171,10 +181,7 @@ def confirm_hold(
                     actions=[
                         ClaimItem.state.set(ClaimState.BOOKED.value),
                         ClaimItem.holder.set(number),
-                        ClaimItem.expires_at.set(
-                            datetime.combine(unit.day, datetime.min.time(), now.tzinfo)
-                            + BOOKED_RETENTION
-                        ),
+                        ClaimItem.expires_at.set(booked_until(unit.day)),
                     ],
                     condition=(ClaimItem.holder == hold.hold_id)
                     & (ClaimItem.state == ClaimState.HOLD.value)
@@ -188,24 +195,14 @@ def confirm_hold(
         raise
 
 
-@dataclass(frozen=True)
-class StoredReservation:
-    number: str
-    owner: str
-    document: dict[str, Any]
-    units: list[Unit]
-    version: int
-    secret_hash: str | None = None
-    failed_attempts: int = 0
-    locked_until: datetime | None = None
-
-
 def _stored(item: ReservationItem, attempts: AttemptsItem | None = None) -> StoredReservation:
+    owner = _owner(item.owner)
+    kind = Appointment if owner.kind is OwnerKind.APPOINTMENT_REQUEST else Reservation
     return StoredReservation(
         item.pk.removeprefix("RESERVATION#"),
-        item.owner,
-        dict(item.document),
-        [Unit.from_json(u) for u in item.units],
+        owner,
+        kind.model_validate(dict(item.document)),
+        [_unit(u) for u in item.units],
         int(item.version or 0),
         item.secret_hash,
         int(attempts.failures or 0) if attempts else 0,
@@ -239,29 +236,23 @@ def get_reservation(number: str) -> StoredReservation | None:
         return None
 
 
-def reservations_of(owner: str) -> list[StoredReservation]:
-    items = ReservationItem.by_owner.query(f"OWNER#{owner}#RESERVATIONS")
+def reservations_of(owner: Owner) -> list[StoredReservation]:
+    items = ReservationItem.by_owner.query(f"OWNER#{owner_key(owner)}#RESERVATIONS")
     return [_stored(i) for i in items if isinstance(i, ReservationItem)]
 
 
 def update_reservation(
-    stored: StoredReservation,
-    document: dict[str, Any],
-    keep: list[Unit],
-    facility_id: str,
-    resource_type_id: str,
+    stored: StoredReservation, document: Reservation | Appointment, keep: list[Unit]
 ) -> None:
     """Saves the changed reservation and frees the units it no longer uses, together."""
     released = [u for u in stored.units if u not in keep]
-    item = _reservation_item(
-        stored.number, stored.owner, document, keep or stored.units, (keep or stored.units)[0].day
-    )
+    item = reservation_item(stored.number, stored.owner, document, keep or stored.units)
     item.version = stored.version
     try:
         with TransactWrite(connection=connection()) as tx:
             for unit in released:
                 tx.delete(
-                    _claim(facility_id, resource_type_id, unit),
+                    _claim(document.facility_id, document.resource_type_id, unit),
                     condition=ClaimItem.holder == stored.number,
                 )
             tx.save(item)

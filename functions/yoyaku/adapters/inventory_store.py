@@ -17,7 +17,7 @@ from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters.table import CapacityItem, ClaimItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
-from yoyaku.domain.calendar import months_between
+from yoyaku.domain.calendar import month_key, months_between
 from yoyaku.domain.inventory import Cell, Claim, ClaimState, DayInventory, DayPlan
 
 MAX_TRANSACTION_ITEMS = 100
@@ -39,6 +39,15 @@ def claim_sk(day: date, resource_type_id: str, cell: str, unit: int) -> str:
     return f"{day.isoformat()}#CLAIM#{resource_type_id}#{cell}#{unit:03d}"
 
 
+def claim_item(
+    facility_id: str, day: date, resource_type_id: str, cell: str, unit: int
+) -> ClaimItem:
+    """The (unsaved) claim item of one unit, keyed in its month partition."""
+    return ClaimItem(
+        partition(facility_id, month_key(day)), claim_sk(day, resource_type_id, cell, unit)
+    )
+
+
 def read_range(facility_id: str, start: date, end: date) -> tuple[list[DayInventory], list[Claim]]:
     """Every capacity record and claim from `start` to `end`: one Query per month."""
     inventory: list[DayInventory] = []
@@ -52,7 +61,7 @@ def read_range(facility_id: str, start: date, end: date) -> tuple[list[DayInvent
             if isinstance(item, CapacityItem):
                 inventory.append(_day_inventory(item))
             elif isinstance(item, ClaimItem):
-                claims.append(_claim(item))
+                claims.append(claim_of(item))
     return inventory, claims
 
 
@@ -67,7 +76,8 @@ def _day_inventory(item: CapacityItem) -> DayInventory:
     )
 
 
-def _claim(item: ClaimItem) -> Claim:
+def claim_of(item: ClaimItem) -> Claim:
+    """The domain claim of a stored claim item (its sort key names the unit)."""
     day, _, resource_type_id, cell, unit = item.sk.split("#")
     return Claim(
         day=date.fromisoformat(day),
@@ -83,7 +93,7 @@ def _claim(item: ClaimItem) -> Claim:
 def _capacity_item(facility_id: str, plan: DayPlan) -> CapacityItem:
     day = plan.new.day
     item = CapacityItem(
-        partition(facility_id, day.isoformat()[:7]),
+        partition(facility_id, month_key(day)),
         capacity_sk(day, plan.new.resource_type_id),
         cells=[
             {"key": c.key, "units": c.units, "start": c.start, "end": c.end, "active": c.active}
@@ -167,7 +177,7 @@ def _version_is(version: int | None) -> Condition:
 
 
 def claim_is_free(now: datetime) -> Condition:
-    """The claim condition of DESIGN.md: absent, or a hold whose expiry has passed."""
+    """The hold condition (docs/design.md): absent, or a hold whose expiry has passed."""
     # `<=`: a hold is over at its expiry instant, as Claim.is_live (expires_at > now) says.
     condition = ClaimItem.pk.does_not_exist() | (
         (ClaimItem.state == ClaimState.HOLD.value) & (ClaimItem.expires_at <= now)
@@ -192,7 +202,7 @@ class _Write:
 
 def _closure_operations(facility_id: str, plan: DayPlan, now: datetime) -> list[_Write]:
     day = plan.new.day
-    pk = partition(facility_id, day.isoformat()[:7])
+    pk = partition(facility_id, month_key(day))
     rt = plan.new.resource_type_id
     writes: list[_Write] = []
     for cell in plan.cells:

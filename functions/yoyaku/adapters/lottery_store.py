@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,7 +9,7 @@ from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, Updat
 from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters import inventory_store
-from yoyaku.adapters.booking_store import BOOKED_RETENTION, Unit, _claim, _reservation_item
+from yoyaku.adapters.booking_store import booked_until, reservation_item
 from yoyaku.adapters.table import (
     ClaimItem,
     DemandItem,
@@ -21,21 +20,19 @@ from yoyaku.adapters.table import (
     TableItem,
 )
 from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.booking import Owner, Reservation, Unit
 from yoyaku.domain.calendar import months_between
-from yoyaku.domain.inventory import WHOLE_DAY, ClaimState, free_units
-
-
-@dataclass(frozen=True)
-class LotteryRecord:
-    lottery_id: str
-    definition: dict[str, Any]
-    seed: str
-    seed_commitment: str
-    closed: bool
-    drawn: bool
-    entries_digest: str | None
-    result_digest: str | None
-    audit: dict[str, Any] | None
+from yoyaku.domain.inventory import WHOLE_DAY, Claim, ClaimState, free_units
+from yoyaku.domain.lottery import (
+    DemandDay,
+    EntryContact,
+    LotteryDefinition,
+    LotteryRecord,
+    PreferenceIn,
+    StoredEntry,
+    StoredResult,
+)
+from yoyaku.domain.messages import Language
 
 
 def _pk(lottery_id: str) -> str:
@@ -43,28 +40,39 @@ def _pk(lottery_id: str) -> str:
 
 
 def _record(item: LotteryItem) -> LotteryRecord:
+    # The stored definition also keeps the facility's name, for the result e-mails.
+    stored = dict(item.definition)
+    facility_name = stored.pop("facilityName", stored["facilityId"])
     return LotteryRecord(
-        item.pk.removeprefix("LOTTERY#"),
-        dict(item.definition),
-        item.seed,
-        item.seed_commitment,
-        bool(item.closed),
-        bool(item.drawn),
-        item.entries_digest,
-        item.result_digest,
-        dict(item.audit) if item.audit else None,
+        lottery_id=item.pk.removeprefix("LOTTERY#"),
+        definition=LotteryDefinition.model_validate(stored),
+        facility_name=facility_name,
+        seed=item.seed,
+        seed_commitment=item.seed_commitment,
+        closed=bool(item.closed),
+        drawn=bool(item.drawn),
+        entries_digest=item.entries_digest,
+        result_digest=item.result_digest,
+        audit=dict(item.audit) if item.audit else None,
     )
 
 
-def create(lottery_id: str, definition: dict[str, Any], seed: str, commitment: str) -> None:
+def create(
+    lottery_id: str,
+    definition: LotteryDefinition,
+    facility_name: str,
+    seed: str,
+    commitment: str,
+) -> None:
+    stored = definition.model_dump(mode="json") | {"facilityName": facility_name}
     LotteryItem(
         _pk(lottery_id),
         "LOTTERY",
-        definition=definition,
+        definition=stored,
         seed=seed,
         seed_commitment=commitment,
         gsi1pk="LOTTERIES",
-        gsi1sk=f"{definition['drawAt']}#{lottery_id}",
+        gsi1sk=f"{stored['drawAt']}#{lottery_id}",
     ).save(condition=LotteryItem.pk.does_not_exist())
 
 
@@ -90,41 +98,51 @@ def keep_inventory(
     cannot take it before the draw. Returns the units kept per day and resource type."""
     inventory, claims = inventory_store.read_range(facility_id, stay_from, stay_to)
     kept: dict[tuple[date, str], int] = {}
-    writes: list[ClaimItem] = []
+    writes: list[tuple[tuple[date, str], ClaimItem]] = []
     for day in inventory:
-        kept[(day.day, day.resource_type_id)] = 0
+        key = (day.day, day.resource_type_id)
+        kept[key] = 0
         for number in free_units(day, WHOLE_DAY, claims, now):
-            item = _claim(facility_id, day.resource_type_id, Unit(day.day, WHOLE_DAY, number))
+            item = inventory_store.claim_item(
+                facility_id, day.day, day.resource_type_id, WHOLE_DAY, number
+            )
             item.state = ClaimState.LOTTERY.value
             item.holder = lottery_id
-            writes.append(item)
+            writes.append((key, item))
     # One conditional put per unit: a unit someone holds meanwhile is simply not kept.
-    for item in writes:
+    for key, item in writes:
         try:
             item.save(condition=inventory_store.claim_is_free(now))
         except PutError as error:
             if not condition_failed(error):
                 raise
             continue
-        kept[(_unit_of(item).day, item.sk.split("#")[2])] += 1
+        kept[key] += 1
     return kept
+
+
+def _demand_sk(day: date, resource_type_id: str) -> str:
+    return f"DEMAND#{day.isoformat()}#{resource_type_id}"
 
 
 def save_winnable(lottery_id: str, kept: dict[tuple[date, str], int]) -> None:
     with DemandItem.batch_write() as batch:
         for (day, rt), units in kept.items():
-            batch.save(
-                DemandItem(_pk(lottery_id), f"DEMAND#{day.isoformat()}#{rt}", winnable=units)
-            )
+            batch.save(DemandItem(_pk(lottery_id), _demand_sk(day, rt), winnable=units))
 
 
-def demand(lottery_id: str) -> list[tuple[date, str, int, int]]:
+def demand(lottery_id: str) -> list[DemandDay]:
     items = DemandItem.query(_pk(lottery_id), DemandItem.sk.startswith("DEMAND#"))
     result = []
     for item in items:
         _, day, rt = item.sk.split("#", 2)
         result.append(
-            (date.fromisoformat(day), rt, int(item.applications or 0), int(item.winnable or 0))
+            DemandDay(
+                date=date.fromisoformat(day),
+                resource_type_id=rt,
+                applications=int(item.applications or 0),
+                winnable=int(item.winnable or 0),
+            )
         )
     return result
 
@@ -154,29 +172,37 @@ def _closed_first(error: TransactWriteError) -> bool:
 
 
 def _demand_update(lottery_id: str, key: tuple[date, str]) -> DemandItem:
-    return DemandItem(_pk(lottery_id), f"DEMAND#{key[0].isoformat()}#{key[1]}")
+    return DemandItem(_pk(lottery_id), _demand_sk(*key))
 
 
-def add_entry(
-    lottery_id: str,
-    round_key: str,
-    user_number: str,
-    entry_id: str,
-    preferences: list[dict[str, Any]],
-    contact: dict[str, Any],
-    demand_keys: set[tuple[date, str]],
-    now: datetime,
-) -> None:
+def _contact_json(contact: EntryContact) -> dict[str, Any]:
+    return {
+        "email": contact.email,
+        "language": contact.language.value,
+        "lotteryResultEmail": contact.lottery_result_email,
+    }
+
+
+def _contact(data: dict[str, Any] | None) -> EntryContact | None:
+    if not data:
+        return None
+    return EntryContact(
+        data["email"], Language(data.get("language", "ja")), bool(data.get("lotteryResultEmail"))
+    )
+
+
+def add_entry(entry: StoredEntry, round_key: str, demand_keys: set[tuple[date, str]]) -> None:
     """The entry, the one-facility-per-round guard and the demand counters, together."""
-    entry = EntryItem(
+    lottery_id, user_number = entry.lottery_id, entry.user_number
+    item = EntryItem(
         _pk(lottery_id),
         f"ENTRY#{user_number}",
-        entry_id=entry_id,
-        preferences=preferences,
-        contact=contact,
-        created_at=now,
+        entry_id=entry.entry_id,
+        preferences=[p.model_dump(mode="json") for p in entry.preferences],
+        contact=_contact_json(entry.contact),
+        created_at=entry.created_at,
         gsi1pk=f"USER#{user_number}#ENTRIES",
-        gsi1sk=f"{now.astimezone(UTC).isoformat()}#{lottery_id}",
+        gsi1sk=f"{entry.created_at.astimezone(UTC).isoformat()}#{lottery_id}",
     )
     guard = RoundGuardItem(
         f"LOTTERYROUND#{round_key}", f"USER#{user_number}", lottery_id=lottery_id
@@ -184,7 +210,7 @@ def add_entry(
     try:
         with TransactWrite(connection=connection()) as tx:
             _still_open(tx, lottery_id)
-            tx.save(entry, condition=EntryItem.pk.does_not_exist())
+            tx.save(item, condition=EntryItem.pk.does_not_exist())
             tx.save(guard, condition=RoundGuardItem.pk.does_not_exist())
             for key in sorted(demand_keys):
                 tx.update(_demand_update(lottery_id, key), actions=[DemandItem.applications.add(1)])
@@ -194,9 +220,23 @@ def add_entry(
         raise
 
 
-def entries_of_user(user_number: str) -> list[tuple[str, EntryItem]]:
+def _entry(item: EntryItem) -> StoredEntry:
+    contact = _contact(item.contact)
+    if contact is None:
+        raise ValueError(f"entry {item.entry_id} has no contact")
+    return StoredEntry(
+        lottery_id=item.pk.removeprefix("LOTTERY#"),
+        user_number=item.sk.removeprefix("ENTRY#"),
+        entry_id=item.entry_id,
+        preferences=[PreferenceIn.model_validate(p) for p in item.preferences],
+        contact=contact,
+        created_at=item.created_at,
+    )
+
+
+def entries_of_user(user_number: str) -> list[StoredEntry]:
     items = EntryItem.by_owner.query(f"USER#{user_number}#ENTRIES")
-    return [(i.pk.removeprefix("LOTTERY#"), i) for i in items if isinstance(i, EntryItem)]
+    return [_entry(i) for i in items if isinstance(i, EntryItem)]
 
 
 def withdraw(
@@ -231,10 +271,9 @@ def has_result(lottery_id: str, user_number: str) -> bool:
     return True
 
 
-def entries(lottery_id: str) -> list[tuple[str, EntryItem]]:
-    """Every entry as (userNumber, item)."""
+def entries(lottery_id: str) -> list[StoredEntry]:
     items = EntryItem.query(_pk(lottery_id), EntryItem.sk.startswith("ENTRY#"))
-    return [(i.sk.removeprefix("ENTRY#"), i) for i in items]
+    return [_entry(i) for i in items]
 
 
 def close(lottery_id: str, digest: str) -> str:
@@ -254,18 +293,29 @@ def close(lottery_id: str, digest: str) -> str:
 
 
 def winnable(lottery_id: str) -> dict[tuple[date, str], int]:
-    return {(day, rt): w for day, rt, _, w in demand(lottery_id)}
+    return {(d.date, d.resource_type_id): d.winnable for d in demand(lottery_id)}
 
 
-def results(lottery_id: str) -> dict[str, ResultItem]:
+def _result(item: ResultItem) -> StoredResult:
+    return StoredResult(
+        lottery_id=item.pk.removeprefix("LOTTERY#"),
+        user_number=item.sk.removeprefix("RESULT#"),
+        entry_id=item.entry_id,
+        won_rank=int(item.won_rank or 0),
+        reservation_number=item.reservation_number,
+        contact=_contact(item.contact),
+        notified=bool(item.notified),
+    )
+
+
+def results(lottery_id: str) -> dict[str, StoredResult]:
+    """Every recorded result, by user number."""
     items = ResultItem.query(_pk(lottery_id), ResultItem.sk.startswith("RESULT#"))
-    return {i.sk.removeprefix("RESULT#"): i for i in items}
+    return {r.user_number: r for r in map(_result, items)}
 
 
-def kept_units(
-    facility_id: str, lottery_id: str, stay_from: date, stay_to: date
-) -> list[ClaimItem]:
-    """The units still kept for this lottery (not yet won, not yet released)."""
+def kept_units(facility_id: str, lottery_id: str, stay_from: date, stay_to: date) -> list[Claim]:
+    """The units still kept for this lottery (not yet won, not yet released), in key order."""
     start, end = stay_from.isoformat(), f"{stay_to.isoformat()}#~"
     kept = []
     for month in months_between(stay_from, stay_to):
@@ -275,61 +325,55 @@ def kept_units(
             filter_condition=(ClaimItem.holder == lottery_id)
             & (ClaimItem.state == ClaimState.LOTTERY.value),
         ):
-            kept.append(item)
+            kept.append(inventory_store.claim_of(item))
     return kept
 
 
-def _unit_of(claim: ClaimItem) -> Unit:
-    day, _, _, cell, unit = claim.sk.split("#")
-    return Unit(date.fromisoformat(day), cell, int(unit))
+def _claim_item(facility_id: str, claim: Claim) -> ClaimItem:
+    return inventory_store.claim_item(
+        facility_id, claim.day, claim.resource_type_id, claim.cell, claim.unit
+    )
 
 
 def record_win(
     lottery_id: str,
-    user_number: str,
-    entry_id: str,
-    claims: list[ClaimItem],
-    number: str,
-    document: dict[str, Any],
+    entry: StoredEntry,
     won_rank: int,
-    contact: dict[str, Any],
-    stay: date,
+    claims: list[Claim],
+    reservation: Reservation,
 ) -> bool:
     """Turns kept units into a reservation and records the win, all or nothing.
 
     False when this entry already has a result (a second run of the draw) or a unit was
     no longer kept for the lottery."""
-    reservation = _reservation_item(
+    number = reservation.reservation_number
+    stored = reservation_item(
         number,
-        f"USER#{user_number}",
-        document,
-        [_unit_of(claim) for claim in claims],
-        stay,
+        Owner.citizen(entry.user_number),
+        reservation,
+        [Unit(c.day, c.cell, c.unit) for c in claims],
     )
     result = ResultItem(
         _pk(lottery_id),
-        f"RESULT#{user_number}",
-        entry_id=entry_id,
+        f"RESULT#{entry.user_number}",
+        entry_id=entry.entry_id,
         won_rank=won_rank,
         reservation_number=number,
-        contact=contact,
-        gsi1pk=f"USER#{user_number}#RESULTS",
+        contact=_contact_json(entry.contact),
+        gsi1pk=f"USER#{entry.user_number}#RESULTS",
         gsi1sk=lottery_id,
     )
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(result, condition=ResultItem.pk.does_not_exist())
-            tx.save(reservation, condition=TableItem.pk.does_not_exist())
+            tx.save(stored, condition=TableItem.pk.does_not_exist())
             for claim in claims:
-                day = date.fromisoformat(claim.sk.split("#")[0])
                 tx.update(
-                    claim,
+                    _claim_item(reservation.facility_id, claim),
                     actions=[
                         ClaimItem.state.set(ClaimState.BOOKED.value),
                         ClaimItem.holder.set(number),
-                        ClaimItem.expires_at.set(
-                            datetime.combine(day, datetime.min.time(), UTC) + BOOKED_RETENTION
-                        ),
+                        ClaimItem.expires_at.set(booked_until(claim.day)),
                     ],
                     condition=(ClaimItem.holder == lottery_id)
                     & (ClaimItem.state == ClaimState.LOTTERY.value),
@@ -341,19 +385,19 @@ def record_win(
     return True
 
 
-def record_losses(lottery_id: str, losers: list[tuple[str, str, dict[str, Any]]]) -> None:
-    """(userNumber, entryId, contact) of entries that won nothing. A loss is the same in
-    every run of a deterministic draw, so writing it twice changes nothing."""
+def record_losses(lottery_id: str, losers: list[StoredEntry]) -> None:
+    """Entries that won nothing. A loss is the same in every run of a deterministic
+    draw, so writing it twice changes nothing."""
     with ResultItem.batch_write() as batch:
-        for user_number, entry_id, contact in losers:
+        for entry in losers:
             batch.save(
                 ResultItem(
                     _pk(lottery_id),
-                    f"RESULT#{user_number}",
-                    entry_id=entry_id,
+                    f"RESULT#{entry.user_number}",
+                    entry_id=entry.entry_id,
                     won_rank=0,
-                    contact=contact,
-                    gsi1pk=f"USER#{user_number}#RESULTS",
+                    contact=_contact_json(entry.contact),
+                    gsi1pk=f"USER#{entry.user_number}#RESULTS",
                     gsi1sk=lottery_id,
                 )
             )
@@ -365,9 +409,9 @@ def mark_notified(lottery_id: str, user_number: str) -> None:
     )
 
 
-def results_of_user(user_number: str) -> list[tuple[str, ResultItem]]:
+def results_of_user(user_number: str) -> list[StoredResult]:
     items = ResultItem.by_owner.query(f"USER#{user_number}#RESULTS")
-    return [(i.pk.removeprefix("LOTTERY#"), i) for i in items if isinstance(i, ResultItem)]
+    return [_result(i) for i in items if isinstance(i, ResultItem)]
 
 
 def publish(lottery_id: str, result_digest: str, audit: dict[str, Any]) -> None:
@@ -380,12 +424,12 @@ def publish(lottery_id: str, result_digest: str, audit: dict[str, Any]) -> None:
     )
 
 
-def release(claims: list[ClaimItem], lottery_id: str) -> int:
+def release(facility_id: str, lottery_id: str, claims: list[Claim]) -> int:
     """Gives the units nobody won back to direct booking."""
     released = 0
     for claim in claims:
         try:
-            claim.delete(
+            _claim_item(facility_id, claim).delete(
                 condition=(ClaimItem.holder == lottery_id)
                 & (ClaimItem.state == ClaimState.LOTTERY.value)
             )

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from yoyaku.adapters.table import SessionItem, TableItem, UserItem
+from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.auth import Principal, PrincipalKind
+from yoyaku.domain.messages import Language
+from yoyaku.domain.registration import AccountStatus, Residency
 
 _PARTITION = {PrincipalKind.CITIZEN: "USER#", PrincipalKind.STAFF: "STAFF#"}
 
@@ -65,9 +68,9 @@ def resolve(token: str, now: datetime) -> Principal | None:
     return principal
 
 
-def resolve_citizen(token: str, now: datetime) -> tuple[Principal, dict[str, str]] | None:
-    """A citizen's live session and the profile fields handlers need, in one
-    BatchGetItem (the session and the account share a partition)."""
+def resolve_citizen(token: str, now: datetime) -> CitizenProfile | None:
+    """A citizen's live session and the profile handlers need, in one BatchGetItem (the
+    session and the account share a partition)."""
     parsed = _parse(token)
     if parsed is None or parsed[0].kind is not PrincipalKind.CITIZEN:
         return None
@@ -80,14 +83,15 @@ def resolve_citizen(token: str, now: datetime) -> tuple[Principal, dict[str, str
         return None
     if session.expires_at <= now:
         return None
-    return principal, {
-        "status": user.status,
-        "residency": user.residency,
-        "verifiedUntil": user.verified_until or "",
-        "email": user.email,
-        "language": user.language,
-        "lotteryResultEmail": "true" if user.lottery_result_email else "false",
-    }
+    return CitizenProfile(
+        user_number=principal.id,
+        status=AccountStatus(user.status),
+        residency=Residency(user.residency),
+        verified_until=date.fromisoformat(user.verified_until) if user.verified_until else None,
+        email=user.email,
+        language=Language(user.language),
+        lottery_result_email=bool(user.lottery_result_email),
+    )
 
 
 def end(token: str) -> None:

@@ -10,10 +10,11 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import link_store
+from yoyaku.adapters import application_store, link_store
 from yoyaku.adapters.table import ApplicationItem, EmailItem, LinkItem, RegistrationItem, UserItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.accounts import User
+from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import AccountStatus, Residency
 
 
@@ -30,7 +31,7 @@ def _user(item: UserItem) -> User:
         user_number=item.pk.removeprefix("USER#"),
         name_kanji=item.profile["nameKanji"],
         email=item.email,
-        language=item.language,
+        language=Language(item.language),
         residency=Residency(item.residency),
         status=AccountStatus(item.status),
         verified_until=date.fromisoformat(item.verified_until) if item.verified_until else None,
@@ -80,19 +81,22 @@ def create_account(
     profile: dict[str, Any],
     password_hash: str,
     registration_id: str,
-    application: ApplicationItem,
+    application_id: str,
     link_token: str,
     now: datetime,
 ) -> None:
     """Creates the account, claims its e-mail address, files the review application,
     marks the registration confirmed and uses up the link: all or nothing, so a retry
     or a second click can never create a second account."""
+    application = application_store.new_item(
+        application_id, user.user_number, registration_id, "registration", now
+    )
     item = UserItem(
         _pk(user.user_number),
         "PROFILE",
         profile=profile,
         email=user.email,
-        language=user.language,
+        language=user.language.value,
         residency=user.residency.value,
         status=user.status.value,
         lottery_result_email=user.lottery_result_email,

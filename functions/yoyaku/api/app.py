@@ -28,7 +28,7 @@ NO_CONTENT: Response[None] = Response(status_code=204)
 
 
 def request_language(app: APIGatewayRestResolver) -> Language:
-    return negotiate_language(app.current_event.get_header_value("accept-language"))
+    return negotiate_language(app.current_event.headers.get("accept-language"))
 
 
 def _json(value: object) -> str:

@@ -9,4 +9,4 @@ from yoyaku.domain.messages import Language
 
 
 def caller_language(router: Router) -> Language:
-    return negotiate_language(router.current_event.get_header_value("accept-language"))
+    return negotiate_language(router.current_event.headers.get("accept-language"))

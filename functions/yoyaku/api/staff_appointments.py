@@ -7,12 +7,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from yoyaku.adapters import appointment_store
 from yoyaku.api import auth
-from yoyaku.api.catalog import load_facility
-from yoyaku.domain.appointments import parse_eligibility_csv
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.model import CamelModel
+from yoyaku.services import appointments, catalog
 
 router = Router()
 
@@ -36,21 +34,13 @@ def import_eligibility(
     facility_id: Annotated[str, Query(alias="facilityId", min_length=1, max_length=40)],
 ) -> ImportResult:
     auth.staff(router)
-    facility = load_facility(facility_id)
+    catalog.load_facility(facility_id)  # an unknown facility is 404 whatever the body
     event = router.current_event
-    content_type = (event.get_header_value("content-type") or "").lower()
+    content_type = (event.headers.get("content-type") or "").lower()
     if not content_type.startswith("text/csv"):
         raise DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     text = event.decoded_body or ""
     if len(text.encode()) > MAX_CSV_BYTES:
         raise DomainError.invalid("body", "string_too_long", max_length=MAX_CSV_BYTES)
-    people = parse_eligibility_csv(text)
-    known = {r.resource_type_id for r in facility.resource_types}
-    for index, person in enumerate(people, start=2):
-        if person.counter and person.counter not in known:
-            raise DomainError.invalid(
-                f"line {index}", "unknown_resource_type", known=", ".join(known)
-            )
-    return ImportResult(
-        facility_id=facility_id, imported=appointment_store.import_eligible(facility_id, people)
-    )
+    imported = appointments.import_eligible(facility_id, text)
+    return ImportResult(facility_id=facility_id, imported=imported)

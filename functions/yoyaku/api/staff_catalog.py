@@ -7,20 +7,13 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from yoyaku import runtime
-from yoyaku.adapters import catalog_store, inventory_store
 from yoyaku.api import auth
-from yoyaku.api.catalog import forget_facilities, load_facility
 from yoyaku.domain.catalog import Facility, FacilityDefinition, FacilityId
-from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.inventory import InventoryChange, plan_inventory
-from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.inventory import InventoryChange
 from yoyaku.domain.model import CamelModel
+from yoyaku.services import catalog, inventory
 
 router = Router()
-
-# A change that keeps losing races against bookings is re-read and re-planned this often.
-INVENTORY_ATTEMPTS = 3
 
 
 class InventoryResult(CamelModel):
@@ -36,10 +29,7 @@ def put_facility(
     facility_id: Annotated[FacilityId, Path(alias="facilityId")], definition: FacilityDefinition
 ) -> Facility:
     auth.staff(router)
-    facility = Facility(facility_id=facility_id, **definition.model_dump())
-    catalog_store.save(facility)
-    forget_facilities()
-    return facility
+    return catalog.save_facility(facility_id, definition)
 
 
 @router.put(
@@ -54,26 +44,9 @@ def put_inventory(
     facility_id: Annotated[str, Path(alias="facilityId")], change: InventoryChange
 ) -> InventoryResult:
     auth.staff(router)
-    facility = load_facility(facility_id, fresh=True)
-    for _ in range(INVENTORY_ATTEMPTS):
-        rt = runtime.current()
-        now, today = rt.now(), rt.today()
-        inventory, claims = inventory_store.read_range(facility_id, change.from_, change.to)
-        existing = {d.day: d for d in inventory if d.resource_type_id == change.resource_type_id}
-        plans = plan_inventory(change, facility, existing, claims, now, today)
-        try:
-            inventory_store.apply(facility_id, plans, now)
-        except inventory_store.LostRace:
-            continue
-        return InventoryResult(
-            facility_id=facility_id,
-            resource_type_id=change.resource_type_id,
-            days_changed=len(plans),
-        )
-    raise DomainError(
-        ErrorCode.CONFLICT,
-        reason=Bilingual(
-            "予約の受付が続いているため変更できませんでした。少し待ってからもう一度お試しください。",
-            "Bookings kept arriving while the change was made. Wait a moment and retry.",
-        ),
+    days_changed = inventory.change(facility_id, change)
+    return InventoryResult(
+        facility_id=facility_id,
+        resource_type_id=change.resource_type_id,
+        days_changed=days_changed,
     )

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pydantic import Field
+
 from yoyaku.domain.calendar import add_months
+from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.messages import Language
+from yoyaku.domain.model import CamelModel
 from yoyaku.domain.registration import AccountStatus, Residency
 
 MAX_FAILED_SIGN_INS = 5
@@ -14,29 +19,43 @@ LOCK_DURATION = timedelta(minutes=15)
 WORKER_VERIFICATION_MONTHS = 24
 
 
+def status_on(status: AccountStatus, verified_until: date | None, today: date) -> AccountStatus:
+    """The status that counts on `today`: verified workers lapse to `expired` after
+    their verification period."""
+    if status is AccountStatus.VERIFIED and verified_until is not None and verified_until < today:
+        return AccountStatus.EXPIRED
+    return status
+
+
 @dataclass(frozen=True)
-class User:
+class CitizenProfile:
+    """What booking rules need to know about a citizen. The citizen authorizer reads it
+    with the session, so handlers need no second read of the account."""
+
     user_number: str
-    name_kanji: str
     email: str
-    language: str
+    language: Language
     residency: Residency
     status: AccountStatus
     verified_until: date | None
     lottery_result_email: bool
+
+    def status_on(self, today: date) -> AccountStatus:
+        return status_on(self.status, self.verified_until, today)
+
+    @property
+    def recipient(self) -> Recipient:
+        return Recipient(self.email, self.language)
+
+
+@dataclass(frozen=True)
+class User(CitizenProfile):
+    """The whole account: the profile, and what sign-in needs."""
+
+    name_kanji: str
     birthdate: date
     failed_sign_ins: int = 0
     locked_until: datetime | None = None
-
-    def status_on(self, today: date) -> AccountStatus:
-        """Verified workers lapse to `expired` after their verification period."""
-        if (
-            self.status is AccountStatus.VERIFIED
-            and self.verified_until is not None
-            and self.verified_until < today
-        ):
-            return AccountStatus.EXPIRED
-        return self.status
 
 
 def verified_until(residency: Residency, approved_on: date) -> date | None:
@@ -57,3 +76,17 @@ def after_failed_sign_in(failures_before: int, now: datetime) -> tuple[int, date
     if failures >= MAX_FAILED_SIGN_INS:
         return 0, now + LOCK_DURATION
     return failures, None
+
+
+class Me(CamelModel):
+    user_number: str
+    name_kanji: str
+    residency: Residency
+    status: AccountStatus
+    verified_until: date | None = None
+    lottery_result_email: bool
+
+
+class PasswordChange(CamelModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(max_length=200)

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
+from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
 from yoyaku.domain.registration import Email, Phone
 
@@ -59,6 +60,18 @@ class Eligible:
     notice_number: str
     notice_number2: str
     birthdate: date
+    counter: str | None
+
+
+@dataclass(frozen=True)
+class PartyRequest:
+    """An identified party that asked to book, and where its e-mail goes."""
+
+    request_id: str
+    facility_id: str
+    email: str
+    language: Language
+    people: int
     counter: str | None
 
 
@@ -164,6 +177,11 @@ class Appointment(CamelModel):
     contact: Contact
     status: str
     cancel_deadline: Day
+
+    @property
+    def resource_type_id(self) -> str:
+        """The counter is the resource type its slots were booked on."""
+        return self.counter
 
 
 class AppointmentCreated(Appointment):

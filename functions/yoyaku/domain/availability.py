@@ -120,3 +120,10 @@ def availability(
                 )
             )
     return result
+
+
+class Availability(CamelModel):
+    facility_id: str
+    from_: date = Field(alias="from")
+    to: date
+    days: list[DayAvailability]

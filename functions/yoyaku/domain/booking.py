@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import Field
 
+from yoyaku.domain.appointments import Appointment
 from yoyaku.domain.catalog import BookingRules, Facility, ResourceTypeId
+from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import WHOLE_DAY, DayInventory
 from yoyaku.domain.messages import Bilingual
@@ -172,12 +177,14 @@ def check_party(
 
 
 def deadline(stay: date, days_before: int) -> date:
+    """The last day on which something about a stay may still be done."""
     return stay - timedelta(days=days_before)
 
 
-def ensure_before_deadline(stay: date, days_before: int, today: date, code: ErrorCode) -> None:
-    last = deadline(stay, days_before)
+def ensure_before_deadline(stay: date, last: date, today: date, code: ErrorCode) -> None:
+    """Refuses with `code` once `today` is past `last`, the deadline stored with a booking."""
     if today > last:
+        days_before = (stay - last).days
         raise DomainError(
             code,
             closedOn=last.isoformat(),
@@ -245,3 +252,140 @@ def remaining_nights(nights: int, remove: list[int]) -> list[int]:
     if not kept or kept != list(range(kept[0], kept[-1] + 1)):
         raise DomainError.invalid("removeNights", "nights_remaining")
     return kept
+
+
+class OwnerKind(StrEnum):
+    CITIZEN = "citizen"  # a signed-in citizen, by user number
+    APPOINTMENT_REQUEST = "appointment_request"  # a counter party, by its e-mailed request
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a hold or reservation belongs to."""
+
+    kind: OwnerKind
+    id: str
+
+    @classmethod
+    def citizen(cls, user_number: str) -> Owner:
+        return cls(OwnerKind.CITIZEN, user_number)
+
+    @classmethod
+    def appointment_request(cls, request_id: str) -> Owner:
+        return cls(OwnerKind.APPOINTMENT_REQUEST, request_id)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One numbered unit of one cell (a night of lodging or a time slot)."""
+
+    day: date
+    cell: str
+    unit: int
+
+
+@dataclass(frozen=True)
+class Hold:
+    hold_id: str
+    owner: Owner
+    facility_id: str
+    resource_type_id: str
+    units: list[Unit]
+    quantity: int
+    valid_until: datetime
+    facility: Facility | None = None  # the facility as it was when held
+    contact: Recipient | None = None  # where the confirmation goes
+    start: str | None = None  # time-slot holds: from the first slot's start …
+    end: str | None = None  # … to the last slot's end
+
+    @property
+    def first_day(self) -> date:
+        return min(u.day for u in self.units)
+
+    @property
+    def nights(self) -> int:
+        return len({u.day for u in self.units})
+
+
+class HoldCreated(CamelModel):
+    hold_id: str
+    expires_at: datetime
+    facility_id: str
+    resource_type_id: str
+    units: int
+
+    @classmethod
+    def of(cls, hold: Hold) -> HoldCreated:
+        return cls(
+            hold_id=hold.hold_id,
+            expires_at=hold.valid_until,
+            facility_id=hold.facility_id,
+            resource_type_id=hold.resource_type_id,
+            units=len(hold.units),
+        )
+
+
+NUMBER_ATTEMPTS = 3  # a random 10-digit number is taken again only by a rare collision
+_FIRST_NUMBER, _END_NUMBER = 10**9, 10**10
+
+
+def reservation_numbers(rng: random.Random, attempts: int = NUMBER_ATTEMPTS) -> Iterator[str]:
+    """Reservation (and receipt) numbers to try in turn: 10 digits, the first one random.
+
+    A number already taken is a rare collision; the next one after it is as good as a
+    fresh random draw, and it keeps a retried draw's choices reproducible.
+    """
+    number = rng.randrange(_FIRST_NUMBER, _END_NUMBER)
+    for _ in range(attempts):
+        yield str(number)
+        number = number + 1 if number < _END_NUMBER - 1 else _FIRST_NUMBER
+
+
+def new_reservation(
+    *,
+    number: str,
+    facility: Facility,
+    resource_type_id: str,
+    first: date,
+    nights: int | None,
+    quantity: int,
+    party: list[PartyNight],
+    room_style: RoomStyle | None,
+    source: Literal["direct", "lottery"],
+    created_at: datetime,
+    start: str | None = None,
+    end: str | None = None,
+) -> Reservation:
+    """A confirmed reservation, its deadlines fixed from the facility's rules."""
+    return Reservation(
+        reservation_number=number,
+        facility_id=facility.facility_id,
+        facility_name=facility.name,
+        resource_type_id=resource_type_id,
+        date=first,
+        nights=nights,
+        start=start,
+        end=end,
+        quantity=quantity,
+        party=party,
+        room_style=room_style,
+        status="confirmed",
+        source=source,
+        created_at=created_at,
+        change_deadline=deadline(first, facility.rules.change_deadline_days),
+        cancel_deadline=deadline(first, facility.rules.cancel_deadline_days),
+    )
+
+
+@dataclass(frozen=True)
+class StoredReservation:
+    """A reservation (or counter appointment) as stored, with what guards changes to it."""
+
+    number: str
+    owner: Owner
+    document: Reservation | Appointment
+    units: list[Unit]
+    version: int
+    secret_hash: str | None = None  # counter appointments: the receipt password's hash
+    failed_attempts: int = 0  # wrong receipt passwords in a row
+    locked_until: datetime | None = None

@@ -26,6 +26,14 @@ class Email:
     body: str
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Where a message goes, in the language its reader chose when they started."""
+
+    address: str
+    language: Language
+
+
 def _when(instant: datetime) -> str:
     return instant.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
 

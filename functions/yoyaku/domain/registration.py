@@ -102,3 +102,21 @@ class AccountStatus(StrEnum):
 
 
 RegistrationStatus = Literal["awaiting_email_confirmation", "confirmed"]
+
+
+class ProofUpload(CamelModel):
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    content_types: list[str]
+
+
+class RegistrationAccepted(CamelModel):
+    registration_id: str
+    status: str = "awaiting_email_confirmation"
+    proof_upload: ProofUpload | None = None
+
+
+class Confirmed(CamelModel):
+    user_number: str
+    status: AccountStatus

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -58,3 +59,44 @@ class Application(CamelModel):
     type: Literal["registration", "renewal"]
     status: ApplicationStatus
     history: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    """A stored application and where its review workflow stands."""
+
+    application: Application
+    user_number: str
+    registration_id: str
+    submitted_at: datetime
+    task_token: str | None  # the workflow's wait; never leaves the backend
+    waiting_for: str | None  # "staff" or "applicant"
+    decision: str | None  # made by staff, not yet applied by the workflow
+    reason: str | None
+
+
+class ReviewSummary(CamelModel):
+    application_id: str
+    user_number: str
+    type: str
+    status: ApplicationStatus
+    submitted_at: datetime
+
+
+class ProofCheck(CamelModel):
+    required: bool
+    present: bool
+    problem: str | None = None
+
+
+class ReviewDetail(CamelModel):
+    application_id: str
+    user_number: str
+    type: str
+    status: ApplicationStatus
+    submitted_at: datetime
+    history: list[HistoryEntry]
+    applicant: dict[str, Any]
+    proof: ProofCheck
+    proof_document_url: str | None = None
+    decision_pending: str | None = None

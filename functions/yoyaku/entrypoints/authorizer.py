@@ -14,28 +14,18 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from yoyaku import runtime
-from yoyaku.adapters import session_store
 from yoyaku.domain.auth import PrincipalKind
 from yoyaku.entrypoints.observability import logger
+from yoyaku.services import sessions
 
 
 def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind) -> dict[str, Any]:
-    header = event.get_header_value("authorization") or ""
+    header = event.headers.get("authorization") or ""
     scheme, _, token = header.partition(" ")
-    principal = None
-    profile: dict[str, str] = {}
-    now = runtime.current().now()
-    if scheme.lower() == "bearer" and audience is PrincipalKind.CITIZEN:
-        resolved = session_store.resolve_citizen(token.strip(), now)
-        if resolved is not None:
-            principal, profile = resolved
-        else:  # perhaps a valid token of another kind: refuse it with 403, not 401
-            principal = session_store.resolve(token.strip(), now)
-    elif scheme.lower() == "bearer":
-        principal = session_store.resolve(token.strip(), now)
-    if principal is None:
+    caller = sessions.caller(token.strip(), audience) if scheme.lower() == "bearer" else None
+    if caller is None:
         raise Exception("Unauthorized")
+    principal = caller.principal
     # The policy names the exact method ARN API Gateway sent (caching is off), so no
     # path, however odd its characters, has to be parsed or rebuilt here.
     effect = "Allow" if principal.kind is audience else "Deny"
@@ -49,8 +39,7 @@ def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind)
                 {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event.method_arn}
             ],
         },
-        # The citizen's profile rides along, so handlers need not read the account again.
-        "context": {"principalKind": principal.kind.value, "principalId": principal.id, **profile},
+        "context": caller.to_context(),
     }
 
 

@@ -1,0 +1,209 @@
+"""Counter appointments without an account (seed 002).
+
+Identify every person of the party, confirm the e-mail address by an expiring link,
+hold one slot per person (consecutive, one counter) for 10 minutes, then confirm; the
+receipt number and a password shown once give later lookup and cancellation.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import datetime, timedelta
+
+from yoyaku import runtime
+from yoyaku.adapters import (
+    appointment_store,
+    booking_store,
+    inventory_store,
+    link_store,
+    mailer,
+    passwords,
+)
+from yoyaku.domain import appointments as rules
+from yoyaku.domain import booking, emails
+from yoyaku.domain.accounts import LOCK_DURATION, MAX_FAILED_SIGN_INS
+from yoyaku.domain.appointments import (
+    Appointment,
+    AppointmentConfirm,
+    AppointmentCreated,
+    AppointmentHoldRequest,
+    AppointmentRequest,
+    PartyRequest,
+    ReceiptCredentials,
+)
+from yoyaku.domain.booking import Hold, HoldRequest, Owner, StoredReservation
+from yoyaku.domain.emails import Recipient
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.links import LinkPurpose, check_link
+from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.registration import AccountStatus
+from yoyaku.services import holds
+from yoyaku.services.catalog import load_facility
+from yoyaku.settings import settings
+
+LINK_LIFETIME = timedelta(hours=24)
+ALPHABET = string.ascii_letters + string.digits
+RETRY = Bilingual("もう一度お試しください。", "Please retry.")
+
+
+def request(request: AppointmentRequest, lang: Language) -> tuple[int, datetime]:
+    """Identifies every person and e-mails the link to book; returns the party size and
+    when the link expires."""
+    rt = runtime.current()
+    facility = load_facility(request.facility_id)
+    people = [
+        rules.identify(
+            person, appointment_store.candidates(facility.facility_id, person.notice_number), i
+        )
+        for i, person in enumerate(request.people)
+    ]
+    if len({(p.notice_number, p.notice_number2) for p in people}) != len(people):
+        raise DomainError.invalid("people", "duplicate", value="")
+    counter = rules.fixed_counter(people)
+    party = PartyRequest(
+        rt.new_id("apr"), facility.facility_id, request.email, lang, len(people), counter
+    )
+    appointment_store.save_request(party, rt.now())
+    token = link_store.issue(LinkPurpose.APPOINTMENT, party.request_id, rt.now(), LINK_LIFETIME)
+    link = f"{settings().site_url}/appointments/new?token={token}"
+    expires_at = rt.now() + LINK_LIFETIME
+    mailer.send(
+        request.email, emails.appointment_link(lang, facility.name, len(people), link, expires_at)
+    )
+    return len(people), expires_at
+
+
+def _party(token: str) -> PartyRequest:
+    link = check_link(link_store.get(token), LinkPurpose.APPOINTMENT, runtime.current().now())
+    party = appointment_store.get_request(link.subject)
+    if party is None:
+        raise DomainError(ErrorCode.LINK_EXPIRED)
+    return party
+
+
+def hold(request: AppointmentHoldRequest) -> Hold:
+    """One slot per person, consecutive, on one counter."""
+    party = _party(request.token)
+    if party.counter and party.counter != request.resource_type_id:
+        raise DomainError.invalid("resourceTypeId", "counter_fixed", counter=party.counter)
+    facility = load_facility(party.facility_id)
+    return holds.place(
+        Owner.appointment_request(party.request_id),
+        HoldRequest(
+            facility_id=party.facility_id,
+            resource_type_id=request.resource_type_id,
+            date=request.date,
+            start=request.start,
+            slots=party.people,
+            quantity=1,
+        ),
+        facility,
+        AccountStatus.VERIFIED,
+        Recipient(party.email, party.language),
+    )
+
+
+def confirm(request: AppointmentConfirm) -> AppointmentCreated:
+    """The held slots become the appointment; its password is shown (and mailed) once."""
+    rt = runtime.current()
+    party = _party(request.token)
+    held = holds.own(request.hold_id, Owner.appointment_request(party.request_id))
+    if held.valid_until <= rt.now():
+        raise DomainError(ErrorCode.HOLD_EXPIRED)
+    facility = load_facility(party.facility_id)
+    password = "".join(secrets.choice(ALPHABET) for _ in range(rules.RECEIPT_PASSWORD_LENGTH))
+    secret_hash = passwords.hash_password(password)
+    first = held.first_day
+    for number in booking.reservation_numbers(rt.rng):
+        appointment = Appointment(
+            receipt_number=number,
+            facility_id=facility.facility_id,
+            facility_name=facility.name,
+            counter=held.resource_type_id,
+            date=first,
+            start=held.start or "",
+            end=held.end or "",
+            people=party.people,
+            contact=request.contact,
+            status="confirmed",
+            cancel_deadline=booking.deadline(first, facility.rules.cancel_deadline_days),
+        )
+        try:
+            booking_store.confirm_hold(held, number, appointment, rt.now(), secret_hash)
+        except inventory_store.LostRace:
+            current = booking_store.get_hold(held.hold_id)
+            if current is None or current.valid_until <= rt.now():
+                raise DomainError(ErrorCode.HOLD_EXPIRED) from None
+            continue
+        link_store.use(request.token, rt.now())
+        mailer.send(
+            party.email, emails.appointment_confirmed(party.language, appointment, password)
+        )
+        return AppointmentCreated(**appointment.model_dump(), password=password)
+    raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+
+
+def _unlocked(credentials: ReceiptCredentials) -> tuple[StoredReservation, Appointment]:
+    """The appointment if number and password match; wrong passwords are limited."""
+    now = runtime.current().now()
+    number = credentials.receipt_number.strip()
+    stored = booking_store.get_with_attempts(number)
+    if stored is None or stored.secret_hash is None or not isinstance(stored.document, Appointment):
+        passwords.verify_password(passwords.decoy_hash(), credentials.password)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
+    if stored.locked_until and stored.locked_until > now:
+        seconds = int((stored.locked_until - now).total_seconds()) + 1
+        raise DomainError(ErrorCode.RATE_LIMITED, retryAfterSeconds=seconds)
+    if not passwords.verify_password(stored.secret_hash, credentials.password):
+        failures = stored.failed_attempts + 1
+        if failures >= MAX_FAILED_SIGN_INS:
+            booking_store.record_failed_attempt(number, 0, now + LOCK_DURATION)
+            raise DomainError(
+                ErrorCode.RATE_LIMITED, retryAfterSeconds=int(LOCK_DURATION.total_seconds())
+            )
+        booking_store.record_failed_attempt(number, failures, None)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
+    if stored.failed_attempts or stored.locked_until:
+        booking_store.record_failed_attempt(number, 0, None)
+    return stored, stored.document
+
+
+def lookup(credentials: ReceiptCredentials) -> Appointment:
+    return _unlocked(credentials)[1]
+
+
+def cancel(credentials: ReceiptCredentials) -> Appointment:
+    """Cancels until the facility's deadline; the slots are free at once."""
+    rt = runtime.current()
+    stored, appointment = _unlocked(credentials)
+    if appointment.status != "confirmed":
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual("この予約は取り消されています。", "This appointment was cancelled."),
+        )
+    booking.ensure_before_deadline(
+        appointment.date, appointment.cancel_deadline, rt.today(), ErrorCode.OUTSIDE_CANCEL_PERIOD
+    )
+    cancelled = appointment.model_copy(update={"status": "cancelled"})
+    try:
+        booking_store.update_reservation(stored, cancelled, [])
+    except inventory_store.LostRace:
+        raise DomainError(ErrorCode.CONFLICT, reason=RETRY) from None
+    party = appointment_store.get_request(stored.owner.id)
+    if party:
+        mailer.send(party.email, emails.appointment_cancelled(party.language, cancelled))
+    return cancelled
+
+
+def import_eligible(facility_id: str, csv_text: str) -> int:
+    """Replaces the people who may book (CSV); nothing is imported when a line is wrong."""
+    facility = load_facility(facility_id)
+    people = rules.parse_eligibility_csv(csv_text)
+    known = {r.resource_type_id for r in facility.resource_types}
+    for index, person in enumerate(people, start=2):
+        if person.counter and person.counter not in known:
+            raise DomainError.invalid(
+                f"line {index}", "unknown_resource_type", known=", ".join(known)
+            )
+    return appointment_store.import_eligible(facility_id, people)

@@ -1,0 +1,36 @@
+"""Staff open or change a facility's inventory; racing bookings are never overbooked."""
+
+from __future__ import annotations
+
+from yoyaku import runtime
+from yoyaku.adapters import inventory_store
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.inventory import InventoryChange, plan_inventory
+from yoyaku.domain.messages import Bilingual
+from yoyaku.services.catalog import load_facility
+
+# A change that keeps losing races against bookings is re-read and re-planned this often.
+INVENTORY_ATTEMPTS = 3
+
+
+def change(facility_id: str, change: InventoryChange) -> int:
+    """Applies `change` day by day; returns how many days actually changed."""
+    facility = load_facility(facility_id, fresh=True)
+    for _ in range(INVENTORY_ATTEMPTS):
+        rt = runtime.current()
+        now, today = rt.now(), rt.today()
+        inventory, claims = inventory_store.read_range(facility_id, change.from_, change.to)
+        existing = {d.day: d for d in inventory if d.resource_type_id == change.resource_type_id}
+        plans = plan_inventory(change, facility, existing, claims, now, today)
+        try:
+            inventory_store.apply(facility_id, plans, now)
+        except inventory_store.LostRace:
+            continue
+        return len(plans)
+    raise DomainError(
+        ErrorCode.CONFLICT,
+        reason=Bilingual(
+            "予約の受付が続いているため変更できませんでした。少し待ってからもう一度お試しください。",
+            "Bookings kept arriving while the change was made. Wait a moment and retry.",
+        ),
+    )

@@ -1,0 +1,163 @@
+"""Lotteries: the public list, demand and audit; entries of verified residents; staff
+creation and the draw on demand. The draw itself is `lottery_draw`."""
+
+from __future__ import annotations
+
+import secrets
+
+from yoyaku import runtime
+from yoyaku.adapters import lottery_store, schedules
+from yoyaku.domain import lottery as rules
+from yoyaku.domain.accounts import CitizenProfile
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.lottery import (
+    Audit,
+    DemandDay,
+    EntryContact,
+    EntryOut,
+    EntryRequest,
+    Lottery,
+    LotteryDefinition,
+    LotteryRecord,
+    LotteryResult,
+    LotteryStatus,
+    StoredEntry,
+)
+from yoyaku.domain.messages import Bilingual
+from yoyaku.services.catalog import load_facility
+
+LOTTERY = Bilingual("抽選", "lottery")
+ENTRY = Bilingual("抽選の申込み", "lottery entry")
+
+
+def load(lottery_id: str) -> LotteryRecord:
+    record = lottery_store.get(lottery_id)
+    if record is None:
+        raise DomainError(ErrorCode.NOT_FOUND, what=LOTTERY)
+    return record
+
+
+def listed(facility_id: str | None, status: LotteryStatus | None) -> list[Lottery]:
+    now = runtime.current().now()
+    items = [r.view(now) for r in lottery_store.list_all()]
+    return [
+        i
+        for i in items
+        if (facility_id is None or i.facility_id == facility_id)
+        and (status is None or i.status is status)
+    ]
+
+
+def get(lottery_id: str) -> Lottery:
+    return load(lottery_id).view(runtime.current().now())
+
+
+def demand(lottery_id: str) -> list[DemandDay]:
+    """Applications and winnable units per date (申込総数/当選可能数)."""
+    load(lottery_id)
+    return lottery_store.demand(lottery_id)
+
+
+def audit(lottery_id: str) -> Audit:
+    return load(lottery_id).public_audit()
+
+
+# ---------------------------------------------------------------- citizens
+
+
+def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> EntryOut:
+    """Enters a verified citizen with ranked preferences, while entries are open."""
+    rt = runtime.current()
+    lottery = load(lottery_id)
+    rules.ensure_open(lottery, rt.now())
+    definition = lottery.definition
+    facility = load_facility(definition.facility_id)
+    rules.ensure_may_enter(user.status_on(rt.today()), user.residency, facility)
+    demand_keys = rules.check_preferences(request, definition, facility)
+    entry = StoredEntry(
+        lottery_id=lottery_id,
+        user_number=user.user_number,
+        entry_id=rt.new_id("ent"),
+        preferences=sorted(request.preferences, key=lambda p: p.rank),
+        contact=EntryContact(user.email, user.language, user.lottery_result_email),
+        created_at=rt.now(),
+    )
+    try:
+        lottery_store.add_entry(entry, rules.round_of(definition), demand_keys)
+    except lottery_store.AlreadyApplied:
+        raise DomainError(ErrorCode.ALREADY_APPLIED) from None
+    except lottery_store.EntriesClosed:
+        rules.ensure_open(load(lottery_id), rt.now())  # says when entries closed
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
+    return _view(entry, facility.facility_id)
+
+
+def _view(entry: StoredEntry, facility_id: str) -> EntryOut:
+    return EntryOut(
+        entry_id=entry.entry_id,
+        lottery_id=entry.lottery_id,
+        facility_id=facility_id,
+        preferences=entry.preferences,
+        created_at=entry.created_at,
+    )
+
+
+def entries_of(user_number: str) -> list[EntryOut]:
+    result = []
+    for entry in lottery_store.entries_of_user(user_number):
+        lottery = lottery_store.get(entry.lottery_id)
+        result.append(_view(entry, lottery.definition.facility_id if lottery else ""))
+    return result
+
+
+def withdraw(entry_id: str, user_number: str) -> None:
+    """Withdraws the caller's entry while its lottery is open."""
+    found = next(
+        (e for e in lottery_store.entries_of_user(user_number) if e.entry_id == entry_id), None
+    )
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
+    lottery = load(found.lottery_id)
+    rules.ensure_open(lottery, runtime.current().now())
+    keys = {(p.date, p.resource_type_id) for p in found.preferences}
+    try:
+        withdrawn = lottery_store.withdraw(
+            found.lottery_id, rules.round_of(lottery.definition), user_number, keys
+        )
+    except lottery_store.EntriesClosed:
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
+    if not withdrawn:
+        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
+
+
+def results_of(user_number: str) -> list[LotteryResult]:
+    return [r.view() for r in lottery_store.results_of_user(user_number)]
+
+
+# ---------------------------------------------------------------- staff
+
+
+def create(definition: LotteryDefinition) -> Lottery:
+    """Creates a lottery: commits to a secret seed, keeps the free inventory of the stay
+    period and schedules the draw at `drawAt`."""
+    rt = runtime.current()
+    facility = load_facility(definition.facility_id)
+    if not facility.lottery.enabled or facility.kind != "lodging":
+        raise DomainError.invalid("facilityId", "lottery_not_offered")
+    if definition.draw_at <= rt.now():
+        raise DomainError.invalid("drawAt", "date_in_past", today=rt.now().isoformat())
+    lottery_id = rt.new_id("lot")
+    seed = secrets.token_hex(32)
+    lottery_store.create(lottery_id, definition, facility.name, seed, rules.commitment(seed))
+    kept = lottery_store.keep_inventory(
+        facility.facility_id, lottery_id, definition.stay_from, definition.stay_to, rt.now()
+    )
+    lottery_store.save_winnable(lottery_id, kept)
+    schedules.schedule_draw(lottery_id, definition.draw_at)
+    return get(lottery_id)
+
+
+def draw_now(lottery_id: str) -> str:
+    """Starts the draw workflow now; returns its execution ARN."""
+    load(lottery_id)
+    return schedules.start_draw_now(lottery_id, runtime.current().now())

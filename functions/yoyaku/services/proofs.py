@@ -1,0 +1,94 @@
+"""Proof-of-employment documents: the presigned upload, and the check of every upload.
+
+Presigned-POST conditions are not enforced everywhere (moto ignores them), so the stored
+object itself is checked: its real size, and that its first bytes are really a JPEG or
+PNG as declared. A bad file is deleted and the registration records why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yoyaku import runtime
+from yoyaku.adapters import application_store, mailer, proofs, registration_store
+from yoyaku.adapters.proofs import StoredObject
+from yoyaku.domain import emails
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.registration import ProofUpload, Residency
+from yoyaku.domain.review import ApplicationStatus
+from yoyaku.services import reviews
+from yoyaku.services.accounts import account
+from yoyaku.settings import settings
+
+MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",)}
+
+
+def new_upload(registration_id: str) -> ProofUpload:
+    """A presigned POST for one proof document of this registration."""
+    key = proofs.key_for(registration_id, runtime.current().new_id("upl"))
+    return ProofUpload.model_validate(proofs.presigned_upload(key))
+
+
+def new_upload_after_return(user_number: str) -> ProofUpload:
+    """A worker's new upload for the application still under review or returned."""
+    user, _ = account(user_number)
+    if user.residency is not Residency.WORKER:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "在勤証明書類は区内在勤の方だけが提出します。",
+                "Only workers submit a proof of employment.",
+            ),
+        )
+    record = reviews.open_application(user.user_number)
+    return new_upload(record.registration_id)
+
+
+def problem_with(obj: StoredObject | None, max_bytes: int) -> tuple[str, str] | None:
+    """(Japanese, English) reason for refusing the object, or None when it is fine."""
+    if obj is None:
+        return ("ファイルが見つかりません。", "the file is missing.")
+    if obj.size > max_bytes:
+        return (
+            f"ファイルが大きすぎます（{obj.size:,}バイト、上限{max_bytes:,}バイト）。",
+            f"the file is too large ({obj.size:,} bytes; at most {max_bytes:,}).",
+        )
+    actual = next((t for t, sigs in MAGIC.items() if obj.head.startswith(sigs)), None)
+    declared = obj.content_type.lower()
+    if declared in MAGIC and actual != declared:
+        return (
+            "ファイルの中身が申告された画像形式と一致しません（拡張子や種類の偽装）。",
+            f"the content is not the {declared} it claims to be.",
+        )
+    if actual is None:
+        # S3 may store a presigned-POST upload without its declared type (moto does):
+        # then the content alone must be a JPEG or PNG.
+        return (
+            "JPEGまたはPNGの画像ではありません。",
+            "the file is not a JPEG or PNG image.",
+        )
+    return None
+
+
+def check_upload(key: str) -> dict[str, Any]:
+    """Keeps a good upload (and resumes a returned application); deletes a bad one and
+    tells the applicant why."""
+    registration_id = proofs.registration_of(key)
+    registration = registration_store.get(registration_id) if registration_id else None
+    if registration_id is None or registration is None:
+        proofs.delete(key)  # an upload bound to no registration is kept nowhere
+        return {"key": key, "accepted": False, "reason": "no such registration"}
+    problem = problem_with(proofs.inspect(key), settings().proof_max_bytes)
+    if problem is not None:
+        proofs.delete(key)
+        registration_store.record_proof(registration_id, None, problem[1])
+        lang = Language(registration.language)
+        mailer.send(registration.form["email"], emails.proof_refused(lang, *problem))
+        return {"key": key, "accepted": False, "reason": problem[1]}
+    registration_store.record_proof(registration_id, key, None)
+    if registration.user_number:
+        for record in application_store.for_user(registration.user_number):
+            if record.application.status is ApplicationStatus.RETURNED:
+                reviews.resume_after_return(record)
+    return {"key": key, "accepted": True}

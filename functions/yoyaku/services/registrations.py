@@ -1,0 +1,121 @@
+"""Online registration: the form, the e-mail confirmation, and the start of the review."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from yoyaku import runtime
+from yoyaku.adapters import (
+    counters,
+    link_store,
+    mailer,
+    passwords,
+    registration_store,
+    user_store,
+    workflow,
+)
+from yoyaku.domain import emails
+from yoyaku.domain.accounts import User
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.links import LinkPurpose, check_link
+from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.registration import (
+    AccountStatus,
+    Confirmed,
+    RegistrationAccepted,
+    RegistrationForm,
+    Residency,
+    check_registration,
+)
+from yoyaku.services import proofs
+from yoyaku.settings import settings
+
+USER_NUMBER_START = 100_000  # user numbers are 6 digits: 100001, 100002, …
+APPLICATION_NUMBER_START = 0  # application numbers: 000001, … (seed 000's 申請番号)
+
+
+def _link(path: str, token: str) -> str:
+    return f"{settings().site_url}{path}?token={token}"
+
+
+def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
+    """Stores the form and e-mails a confirmation link. The answer is the same whether or
+    not the address already has an account (the e-mail says which)."""
+    rt = runtime.current()
+    form = check_registration(form, rt.today())
+    registration_id = rt.new_id("reg")
+    upload = proofs.new_upload(registration_id) if form.residency is Residency.WORKER else None
+    if user_store.email_taken(form.email):
+        mailer.send(form.email, emails.already_registered(lang))
+    else:
+        stored = form.model_dump(mode="json", exclude={"password", "agree_to_terms"})
+        registration_store.save_new(
+            registration_id, stored, passwords.hash_password(form.password), lang.value, rt.now()
+        )
+        lifetime = timedelta(hours=settings().confirm_link_hours)
+        token = link_store.issue(
+            LinkPurpose.CONFIRM_REGISTRATION, registration_id, rt.now(), lifetime
+        )
+        mailer.send(
+            form.email,
+            emails.confirm_registration(
+                lang, _link("/registrations/confirm", token), rt.now() + lifetime
+            ),
+        )
+    return RegistrationAccepted(registration_id=registration_id, proof_upload=upload)
+
+
+def confirm(token: str) -> Confirmed:
+    """Confirms the address: issues the user number, files the review application and
+    starts the review workflow."""
+    rt = runtime.current()
+    link = check_link(link_store.get(token), LinkPurpose.CONFIRM_REGISTRATION, rt.now())
+    registration = registration_store.get(link.subject)
+    if registration is None:
+        raise DomainError(ErrorCode.LINK_EXPIRED)  # unconfirmed registrations expire
+    form: dict[str, Any] = registration.form
+    user_number = f"{counters.next_value('userNumber', USER_NUMBER_START):06d}"
+    application_id = f"{counters.next_value('application', APPLICATION_NUMBER_START):06d}"
+    lang = Language(registration.language)
+    user = User(
+        user_number=user_number,
+        name_kanji=form["nameKanji"],
+        email=form["email"],
+        language=lang,
+        residency=Residency(form["residency"]),
+        status=AccountStatus.PROVISIONAL,
+        verified_until=None,
+        lottery_result_email=bool(form["lotteryResultEmail"]),
+        birthdate=date.fromisoformat(form["birthdate"]),
+    )
+    try:
+        user_store.create_account(
+            user,
+            form,
+            registration.password_hash,
+            registration.registration_id,
+            application_id,
+            token,
+            rt.now(),
+        )
+    except user_store.AccountNotCreated as refused:
+        if refused.why == "link_used":
+            raise DomainError(ErrorCode.LINK_ALREADY_USED) from None
+        mailer.send(user.email, emails.already_registered(lang))
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "このメールアドレスはすでに登録されています。お持ちの利用者番号でログインしてください。",
+                "This e-mail address already has an account; sign in with your user number.",
+            ),
+        ) from None
+    workflow.start_review(
+        application_id,
+        {
+            "applicationId": application_id,
+            "reminderAfterSeconds": settings().review_reminder_seconds,
+        },
+    )
+    mailer.send(user.email, emails.user_number_issued(lang, user_number, application_id))
+    return Confirmed(user_number=user_number, status=AccountStatus.PROVISIONAL)

@@ -1,0 +1,277 @@
+"""Reservations: confirm a hold (idempotently), list, change and cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from yoyaku import runtime
+from yoyaku.adapters import booking_store, catalog_store, inventory_store, mailer
+from yoyaku.domain import booking, emails
+from yoyaku.domain.accounts import CitizenProfile
+from yoyaku.domain.booking import (
+    Hold,
+    Owner,
+    PartyNight,
+    Reservation,
+    ReservationChange,
+    ReservationRequest,
+    StoredReservation,
+)
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.messages import Bilingual
+from yoyaku.services import holds
+from yoyaku.services.catalog import load_facility
+from yoyaku.settings import settings
+
+RESERVATION = Bilingual("予約", "reservation")
+RETRY = Bilingual("もう一度お試しください。", "Please retry.")
+
+
+def _new(hold: Hold, request: ReservationRequest, number: str) -> Reservation:
+    facility = hold.facility or load_facility(hold.facility_id)
+    lodging = facility.kind == "lodging"
+    nights = hold.nights if lodging else 1
+    resource = facility.resource_type(hold.resource_type_id)
+    party = request.party
+    if not party and not lodging:
+        party = [PartyNight(night=1, adults=1)]
+    party = booking.check_party(
+        party, nights, hold.quantity, resource.capacity_persons if resource else None
+    )
+    booking.check_room_style(facility, request.room_style)
+    return booking.new_reservation(
+        number=number,
+        facility=facility,
+        resource_type_id=hold.resource_type_id,
+        first=hold.first_day,
+        nights=nights if lodging else None,
+        start=hold.start,
+        end=hold.end,
+        quantity=hold.quantity,
+        party=party,
+        room_style=request.room_style,
+        source="direct",
+        created_at=runtime.current().now(),
+    )
+
+
+def confirm(owner: Owner, request: ReservationRequest) -> Reservation:
+    """Turns the caller's own unexpired hold into a reservation (GetItem + one transaction)."""
+    rt = runtime.current()
+    hold = holds.own(request.hold_id, owner)
+    if hold.valid_until <= rt.now():
+        raise DomainError(ErrorCode.HOLD_EXPIRED)
+    for number in booking.reservation_numbers(rt.rng):
+        reservation = _new(hold, request, number)
+        try:
+            booking_store.confirm_hold(hold, number, reservation, rt.now())
+        except inventory_store.LostRace:
+            current = booking_store.get_hold(hold.hold_id)
+            if current is None:
+                raise DomainError(ErrorCode.HOLD_NOT_FOUND) from None
+            if current.valid_until <= rt.now():
+                raise DomainError(ErrorCode.HOLD_EXPIRED) from None
+            continue
+        if hold.contact:
+            mailer.send(
+                hold.contact.address,
+                emails.reservation_confirmed(hold.contact.language, reservation),
+            )
+        return reservation
+    raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+
+
+@cache
+def _idempotency_config() -> IdempotencyConfig:
+    return IdempotencyConfig(
+        event_key_jmespath="[key, owner]",
+        payload_validation_jmespath="body",
+        expires_after_seconds=24 * 3600,
+    )
+
+
+@cache
+def _idempotent_confirm() -> Callable[..., dict[str, Any]]:
+    """Powertools idempotency on the Idempotency-Key (per caller), built on first use."""
+    persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name)
+    config = _idempotency_config()
+
+    # Powertools' decorator is not annotated.
+    @idempotent_function(  # type: ignore[untyped-decorator]
+        data_keyword_argument="data", persistence_store=persistence, config=config
+    )
+    def run(data: dict[str, Any]) -> dict[str, Any]:
+        request = ReservationRequest.model_validate(data["body"])
+        return confirm(Owner.citizen(data["user"]), request).model_dump(mode="json")
+
+    return run  # type: ignore[no-any-return]
+
+
+def confirm_once(
+    owner: Owner, request: ReservationRequest, key: str, context: LambdaContext | None
+) -> Reservation:
+    """`confirm`, but a retry with the same Idempotency-Key returns the first answer."""
+    data = {
+        "key": key,
+        "owner": booking_store.owner_key(owner),
+        "user": owner.id,
+        "body": request.model_dump(mode="json"),
+    }
+    if context is not None:
+        # Lets Powertools expire an in-progress record when this invocation times out,
+        # so a retry after a killed Lambda is not refused for the record's lifetime.
+        _idempotency_config().register_lambda_context(context)
+    try:
+        result = _idempotent_confirm()(data=data)
+    except IdempotencyValidationError:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "同じIdempotency-Keyで別の内容が送られました。新しいキーを使ってください。",
+                "This Idempotency-Key was used for a different request; use a new key.",
+            ),
+        ) from None
+    except IdempotencyAlreadyInProgressError:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "同じ申込みを処理中です。少し待ってからもう一度お試しください。",
+                "The same request is still being processed; retry in a moment.",
+            ),
+        ) from None
+    return Reservation.model_validate(result)
+
+
+def _own(number: str, owner: Owner) -> tuple[StoredReservation, Reservation]:
+    """The caller's reservation; someone else's answers exactly like a missing one."""
+    stored = booking_store.get_reservation(number)
+    if stored is None or stored.owner != owner or not isinstance(stored.document, Reservation):
+        raise DomainError(ErrorCode.NOT_FOUND, what=RESERVATION)
+    return stored, stored.document
+
+
+def of_owner(owner: Owner) -> list[Reservation]:
+    """The owner's reservations by stay date (lottery wins included)."""
+    return [
+        s.document
+        for s in booking_store.reservations_of(owner)
+        if isinstance(s.document, Reservation)
+    ]
+
+
+def get(number: str, owner: Owner) -> Reservation:
+    return _own(number, owner)[1]
+
+
+def _confirmed(reservation: Reservation) -> Reservation:
+    if reservation.status != "confirmed":
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual("この予約は取り消されています。", "This reservation was cancelled."),
+        )
+    return reservation
+
+
+def change(number: str, owner: Owner, change: ReservationChange) -> Reservation:
+    """Fewer nights (freed at once), other party sizes or another room-style wish."""
+    rt = runtime.current()
+    stored, current = _own(number, owner)
+    _confirmed(current)
+    booking.ensure_before_deadline(
+        current.date, current.change_deadline, rt.today(), ErrorCode.OUTSIDE_CHANGE_PERIOD
+    )
+    nights = current.nights or 1
+    kept = booking.remaining_nights(nights, change.remove_nights)
+    kept_days = {current.date + timedelta(days=n - 1) for n in kept}
+    keep = [u for u in stored.units if u.day in kept_days]
+    party = change.party
+    if party is None:
+        old = {p.night: p for p in current.party}
+        party = [
+            PartyNight(night=i + 1, adults=old[n].adults, children=old[n].children)
+            for i, n in enumerate(kept)
+            if n in old
+        ]
+    capacity = _capacity_persons(current, change.room_style)
+    party = booking.check_party(party, len(kept), current.quantity, capacity)
+    updated = current.model_copy(
+        update={
+            "date": min(kept_days),
+            "nights": len(kept) if current.nights else None,
+            "party": party,
+            "room_style": change.room_style
+            if change.room_style is not None
+            else current.room_style,
+        }
+    )
+    save(stored, updated, keep)
+    return updated
+
+
+def _capacity_persons(reservation: Reservation, room_style: str | None) -> int | None:
+    """The room capacity for the party check; also refuses a room-style wish the
+    facility does not take."""
+    facility = catalog_store.get(reservation.facility_id)
+    resource = facility.resource_type(reservation.resource_type_id) if facility else None
+    if facility is not None:
+        booking.check_room_style(facility, room_style)
+    return resource.capacity_persons if resource else None
+
+
+def save(stored: StoredReservation, updated: Reservation, keep: list[booking.Unit]) -> None:
+    """Saves a changed reservation and frees the units it no longer keeps, or CONFLICT
+    when it changed meanwhile."""
+    try:
+        booking_store.update_reservation(stored, updated, keep)
+    except inventory_store.LostRace:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "予約が同時に変更されました。内容を確認してからもう一度お試しください。",
+                "The reservation changed meanwhile; check it and retry.",
+            ),
+        ) from None
+
+
+def cancel(number: str, user: CitizenProfile) -> Reservation:
+    """Cancels the caller's reservation until its deadline; its units are free at once."""
+    rt = runtime.current()
+    stored, current = _own(number, Owner.citizen(user.user_number))
+    _confirmed(current)
+    booking.ensure_before_deadline(
+        current.date, current.cancel_deadline, rt.today(), ErrorCode.OUTSIDE_CANCEL_PERIOD
+    )
+    cancelled = current.model_copy(update={"status": "cancelled"})
+    save(stored, cancelled, [])
+    mailer.send(user.email, emails.reservation_cancelled(user.language, cancelled))
+    return cancelled
+
+
+def cancel_future(owner: Owner) -> int:
+    """Cancels every confirmed reservation from today on (a rejected account keeps no
+    booking, seed 004: 予約申込みは取消し); returns how many."""
+    today = runtime.current().today()
+    cancelled = 0
+    for stored in booking_store.reservations_of(owner):
+        reservation = stored.document
+        if reservation.status != "confirmed" or reservation.date < today:
+            continue
+        booking_store.update_reservation(
+            stored, reservation.model_copy(update={"status": "cancelled"}), []
+        )
+        cancelled += 1
+    return cancelled

@@ -1,0 +1,266 @@
+"""The review of a registration: the staff queue and decision, the applicant's side, and
+the tasks of the review workflow (statemachines/registration_review.asl.json).
+
+The state machine decides the order; each task does one step and is safe to run twice
+(Step Functions retries), because each one writes with conditions or overwrites with
+the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yoyaku import runtime
+from yoyaku.adapters import (
+    application_store,
+    mailer,
+    proofs,
+    registration_store,
+    session_store,
+    user_store,
+    workflow,
+)
+from yoyaku.domain import emails
+from yoyaku.domain.accounts import User, verified_until
+from yoyaku.domain.auth import Principal, PrincipalKind
+from yoyaku.domain.booking import Owner
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.review import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationRecord,
+    ApplicationStatus,
+    Decision,
+    DecisionRequest,
+    ProofCheck,
+    ReviewDetail,
+    ReviewSummary,
+)
+from yoyaku.services import reservations
+from yoyaku.settings import settings
+
+APPLICATION = Bilingual("申請", "application")
+
+
+def _load(application_id: str) -> ApplicationRecord:
+    record = application_store.get(application_id)
+    if record is None:
+        raise DomainError(ErrorCode.NOT_FOUND, what=APPLICATION)
+    return record
+
+
+# ---------------------------------------------------------------- staff
+
+
+def queue(status: ApplicationStatus | None) -> list[ReviewSummary]:
+    """One status's applications (the open ones by default), oldest first."""
+    statuses = [status] if status else list(OPEN_STATUSES)
+    records = [r for s in statuses for r in application_store.by_status(s)]
+    records.sort(key=lambda r: r.submitted_at)
+    return [
+        ReviewSummary(
+            application_id=r.application.application_id,
+            user_number=r.user_number,
+            type=r.application.type,
+            status=r.application.status,
+            submitted_at=r.submitted_at,
+        )
+        for r in records
+    ]
+
+
+def open_for_staff(application_id: str) -> ReviewDetail:
+    """One application with a short-lived link to the proof document. Opening a
+    `received` application marks it `accepted`, and the applicant is told."""
+    record = _load(application_id)
+    if record.application.status is ApplicationStatus.RECEIVED and application_store.mark_accepted(
+        record, runtime.current().now()
+    ):
+        _notify_user(record, ApplicationStatus.ACCEPTED, None)
+        record = _load(application_id)
+    registration = registration_store.get(record.registration_id)
+    profile = user_store.profile(record.user_number) or {}
+    required = profile.get("residency") == "worker"
+    key = registration.proof_key if registration else None
+    return ReviewDetail(
+        application_id=application_id,
+        user_number=record.user_number,
+        type=record.application.type,
+        status=record.application.status,
+        submitted_at=record.submitted_at,
+        history=record.application.history,
+        applicant=profile,
+        proof=ProofCheck(
+            required=required,
+            present=key is not None,
+            problem=registration.proof_problem if registration else None,
+        ),
+        proof_document_url=proofs.presigned_view(key) if key else None,
+        decision_pending=record.decision,
+    )
+
+
+def record_decision(application_id: str, request: DecisionRequest) -> None:
+    """Records the one decision on an application and resumes the waiting workflow."""
+    _load(application_id)
+    decided = application_store.record_decision(
+        application_id, request.decision.value, request.reason
+    )
+    if decided is None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "この申請はすでに判定済みか、審査待ちではありません。",
+                "This application has already been decided or is not awaiting review.",
+            ),
+        )
+    if decided.task_token:
+        # If this wait has just timed out into a reminder, the next wait picks the
+        # recorded decision up (await_decision): nothing is lost.
+        workflow.resume(
+            decided.task_token, {"decision": request.decision.value, "reason": request.reason}
+        )
+
+
+# ---------------------------------------------------------------- applicants
+
+
+def applications_of(user_number: str) -> list[Application]:
+    return [r.application for r in application_store.for_user(user_number)]
+
+
+def open_application(user_number: str) -> ApplicationRecord:
+    """The user's application that is still under review or returned to them."""
+    for record in reversed(application_store.for_user(user_number)):
+        if record.application.status not in (
+            ApplicationStatus.COMPLETED,
+            ApplicationStatus.REJECTED,
+        ):
+            return record
+    raise DomainError(
+        ErrorCode.CONFLICT,
+        reason=Bilingual(
+            "審査中または差戻し中の申請がありません。", "You have no application under review."
+        ),
+    )
+
+
+def resubmit(user: User, application_id: str) -> Application:
+    """A returned application goes back to review once what was asked is fixed."""
+    record = application_store.get(application_id)
+    if record is None or record.user_number != user.user_number:
+        raise DomainError(ErrorCode.NOT_FOUND, what=APPLICATION)
+    if record.application.status is not ApplicationStatus.RETURNED or not record.task_token:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "この申請は差戻し中ではありません。", "This application is not returned."
+            ),
+        )
+    registration = registration_store.get(record.registration_id)
+    if user.residency is Residency.WORKER and (
+        registration is None or registration.proof_problem or not registration.proof_key
+    ):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "在勤証明書類を先にアップロードし直してください。",
+                "Upload your proof of employment again first.",
+            ),
+        )
+    resume_after_return(record)
+    updated = application_store.get(application_id)
+    return updated.application if updated else record.application
+
+
+def resume_after_return(record: ApplicationRecord) -> None:
+    """returned → received, and the waiting workflow checks and queues it again."""
+    application_store.resubmitted(record, runtime.current().now())
+    if record.task_token and record.waiting_for == "applicant":
+        workflow.resume(record.task_token, {"resubmitted": True})
+
+
+# ---------------------------------------------------------------- workflow tasks
+
+
+def _workflow_load(application_id: str) -> ApplicationRecord:
+    record = application_store.get(application_id)
+    if record is None:
+        raise LookupError(f"application {application_id} does not exist")
+    return record
+
+
+def _notify_user(record: ApplicationRecord, status: ApplicationStatus, reason: str | None) -> None:
+    found = user_store.get(record.user_number)
+    if found is None:
+        return
+    user = found[0]
+    email = emails.application_status(
+        user.language, status, record.application.application_id, reason
+    )
+    mailer.send(user.email, email)
+
+
+def check_proof(application_id: str) -> dict[str, Any]:
+    """Workers must have a valid proof of employment; the result guides the reviewer."""
+    record = _workflow_load(application_id)
+    registration = registration_store.get(record.registration_id)
+    found = user_store.get(record.user_number)
+    if registration is None or found is None:
+        return {"required": False, "present": False, "problem": "registration missing"}
+    required = found[0].residency is Residency.WORKER
+    return {
+        "required": required,
+        "present": registration.proof_key is not None,
+        "problem": registration.proof_problem,
+    }
+
+
+def await_decision(application_id: str, token: str, waiting_for: str) -> dict[str, Any]:
+    """Stores the task token. A decision that staff made while no wait was open (the
+    previous wait timed out into a reminder) is handed over at once."""
+    record = application_store.store_task_token(application_id, token, waiting_for)
+    if waiting_for == "staff" and record.decision:
+        workflow.resume(token, {"decision": record.decision, "reason": record.reason})
+    elif waiting_for == "applicant" and record.application.status is not ApplicationStatus.RETURNED:
+        # The applicant resubmitted before this wait began: go on at once.
+        workflow.resume(token, {"resubmitted": True})
+    return {"waitingFor": waiting_for}
+
+
+def remind_staff(application_id: str) -> dict[str, Any]:
+    record = _workflow_load(application_id)
+    if record.application.status in (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED):
+        waiting_since = record.application.history[-1].at
+        mailer.send(
+            settings().staff_notify_email,
+            emails.review_reminder(application_id, waiting_since),
+        )
+    return {"reminded": True}
+
+
+def apply_decision(application_id: str, decision: Decision, reason: str | None) -> dict[str, Any]:
+    """Applies a staff decision: the account's new status, the application's, the e-mail."""
+    record = _workflow_load(application_id)
+    rt = runtime.current()
+    found = user_store.get(record.user_number)
+    if found is None:
+        raise LookupError(f"user {record.user_number} does not exist")
+    account = found[0]
+    if decision is Decision.APPROVE:
+        until = verified_until(account.residency, rt.today())
+        user_store.set_status(account.user_number, AccountStatus.VERIFIED, until)
+        status = ApplicationStatus.COMPLETED
+    elif decision is Decision.REJECT:
+        user_store.set_status(account.user_number, AccountStatus.REJECTED, None)
+        session_store.end_all(Principal(PrincipalKind.CITIZEN, account.user_number))
+        reservations.cancel_future(Owner.citizen(account.user_number))
+        status = ApplicationStatus.REJECTED
+    else:
+        status = ApplicationStatus.RETURNED
+    if record.application.status is not status:
+        application_store.conclude(record, status, rt.now(), reason)
+        _notify_user(record, status, reason)
+    return {"status": status.value}
