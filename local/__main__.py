@@ -11,6 +11,7 @@ import warnings
 from local import aws, demo, template
 from local.concurrency import isolate_requests_per_thread
 from local.gateway import Gateway
+from local.line_platform import FakeLinePlatform
 from local.scheduler import LocalScheduler
 from local.server import LocalRoutes, record_sent_mail, serve
 from yoyaku import runtime
@@ -43,6 +44,11 @@ def main() -> int:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    # LINE is the fake platform on loopback, whatever the environment says.
+    clock = OffsetClock()
+    line = FakeLinePlatform(clock).start()
+    os.environ["LINE_API_HOST"] = line.url
+    os.environ["LINE_JWKS_URL"] = line.jwks_url
     for function in functions.values():
         for key, value in function.environment.items():
             resolved = str(aws.resolve(value, names, params))
@@ -51,8 +57,8 @@ def main() -> int:
             if key in RESOURCE_VARIABLES or key not in os.environ:
                 os.environ[key] = resolved
     os.environ["YOYAKU_LOCAL"] = "1"
+    line.provision(os.environ["LINE_SECRET_NAME"], os.environ["LINE_CHANNEL_ID_PARAMETER"])
 
-    clock = OffsetClock()
     runtime.install(runtime.Runtime(clock=clock))
     record_sent_mail(clock)
     gateway = Gateway(template.api(document), functions)
@@ -61,12 +67,13 @@ def main() -> int:
     demo.load(gateway)
     scheduler.start()
 
-    server = serve(port, gateway, LocalRoutes(clock, scheduler))
+    server = serve(port, gateway, LocalRoutes(clock, scheduler, line))
     print(
         f"Yoyaku is running at http://127.0.0.1:{port} "
         f"(AWS mock at {local.endpoint}, ready in {time.perf_counter() - started:.1f}s)\n"
         f"  try: curl http://127.0.0.1:{port}/v1/facilities\n"
         f"  staff sign-in: {demo.DEMO_STAFF_ID} / {demo.DEMO_STAFF_PASSWORD}\n"
+        f"  LINE: a fake platform at {line.url} (pushes: /_local/line/outbox)\n"
         "  data lives in memory only: it is rebuilt from the demo set at every start.\n"
         "  Ctrl-C stops.",
         flush=True,
@@ -78,6 +85,7 @@ def main() -> int:
     finally:
         server.server_close()
         scheduler.stop()
+        line.stop()
         local.stop()
         print("stopped.", flush=True)
     return 0

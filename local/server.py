@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
+from local.line_platform import LINE_USER_ID, FakeLinePlatform
 from local.scheduler import LocalScheduler, UnknownSchedule
 from local.template import ROOT
 from yoyaku.runtime import OffsetClock
@@ -34,9 +35,12 @@ def _problem(status: int, code: str, title: str, detail: str) -> HttpResponse:
 class LocalRoutes:
     """`/_local/*` of API.md and `/openapi.json`; never part of the deployed API."""
 
-    def __init__(self, clock: OffsetClock, scheduler: LocalScheduler) -> None:
+    def __init__(
+        self, clock: OffsetClock, scheduler: LocalScheduler, line: FakeLinePlatform
+    ) -> None:
         self.clock = clock
         self.scheduler = scheduler
+        self.line = line
 
     def handle(self, method: str, path: str, body: bytes) -> HttpResponse | None:
         if path == "/openapi.json" and method == "GET":
@@ -45,6 +49,10 @@ class LocalRoutes:
             )
         if path == "/_local/outbox" and method == "GET":
             return _json(200, {"items": outbox()})
+        if path == "/_local/line/outbox" and method == "GET":
+            return _json(200, {"items": self.line.outbox()})
+        if path == "/_local/line/id-tokens" and method == "POST":
+            return self._mint_id_token(body)
         if path == "/_local/clock":
             if method == "POST":
                 return self._move_clock(body)
@@ -59,6 +67,25 @@ class LocalRoutes:
                     404, "NOT_FOUND", "Unknown schedule", f"No schedule named {found['name']}."
                 )
         return None
+
+    def _mint_id_token(self, body: bytes) -> HttpResponse:
+        try:
+            request = json.loads(body or b"{}")
+            line_user_id = request["lineUserId"]
+            nonce = request.get("nonce")
+            if not isinstance(line_user_id, str) or not LINE_USER_ID.match(line_user_id):
+                raise ValueError
+            if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 255):
+                raise ValueError
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return _problem(
+                422,
+                "VALIDATION_FAILED",
+                "lineUserId is required",
+                'Send {"lineUserId": "U" + 32 hex digits, "nonce"?: text}, e.g. '
+                '{"lineUserId": "U0123456789abcdef0123456789abcdef"}.',
+            )
+        return _json(200, {"idToken": self.line.mint_id_token(line_user_id, nonce)})
 
     def _clock_state(self) -> dict[str, Any]:
         return {

@@ -470,3 +470,39 @@ def make_citizen(aws: dict[str, str], clock: MovableClock) -> Callable[..., Citi
         return Citizen(number, email, token)
 
     return make
+
+
+# ------------------------------------------------------------------ LINE
+
+
+@pytest.fixture
+def line_platform(
+    aws: dict[str, str], clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """The local runtime's fake LINE platform on loopback, with its channel's access token
+    and id stored in moto where Yoyaku reads them; pushes retry without real waiting."""
+    from local.line_platform import FakeLinePlatform
+    from yoyaku.adapters import line_config, line_keys, line_messaging
+    from yoyaku.settings import settings
+
+    platform = FakeLinePlatform(clock, slow_seconds=0.5).start()
+    monkeypatch.setenv("LINE_API_HOST", platform.url)
+    monkeypatch.setenv("LINE_JWKS_URL", platform.jwks_url)
+    settings.cache_clear()
+    platform.provision(settings().line_secret_name, settings().line_channel_id_parameter)
+    monkeypatch.setattr(
+        line_messaging,
+        "DEFAULT_POLICY",
+        line_messaging.RetryPolicy(base_delay=0.01, max_delay=0.05, read_timeout=0.3),
+    )
+    line_config.forget()
+    line_keys.forget()
+    line_messaging._api.cache_clear()
+    try:
+        yield platform
+    finally:
+        platform.stop()
+        line_config.forget()
+        line_keys.forget()
+        line_messaging._api.cache_clear()
+        settings.cache_clear()

@@ -25,6 +25,11 @@ class Settings:
     reset_link_minutes: int
     review_reminder_seconds: int
     proof_max_bytes: int
+    # LINE: names of where the secrets live (never the secrets themselves), and hosts.
+    line_secret_name: str  # Secrets Manager: {"channelAccessToken", "channelSecret"}
+    line_channel_id_parameter: str  # SSM: the LINE Login (LIFF) channel id, the tokens' `aud`
+    line_api_host: str  # Messaging API base URL (the local runtime's fake platform)
+    line_jwks_url: str  # LINE's public keys for ID tokens
 
 
 @cache
@@ -47,4 +52,10 @@ def settings() -> Settings:
         reset_link_minutes=int(env.get("RESET_LINK_MINUTES", "60")),
         review_reminder_seconds=int(env.get("REVIEW_REMINDER_SECONDS", str(3 * 24 * 3600))),
         proof_max_bytes=int(env.get("PROOF_MAX_BYTES", str(10 * 1024 * 1024))),
+        line_secret_name=env.get("LINE_SECRET_NAME", "yoyaku/line/messaging"),
+        line_channel_id_parameter=env.get(
+            "LINE_CHANNEL_ID_PARAMETER", "/yoyaku/line/login-channel-id"
+        ),
+        line_api_host=env.get("LINE_API_HOST", "https://api.line.me").rstrip("/"),
+        line_jwks_url=env.get("LINE_JWKS_URL", "https://api.line.me/oauth2/v2.1/certs"),
     )

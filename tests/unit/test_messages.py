@@ -44,6 +44,7 @@ API_CODES = {
     "RANGE_TOO_LONG": 422,
     "CONFLICT": 409,
     "RATE_LIMITED": 429,
+    "LINE_NOT_LINKED": 404,
 }
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")

@@ -167,8 +167,10 @@ def conclude(
     _update(app_id, actions, ApplicationItem.pk.exists())
 
 
-def resubmitted(record: ApplicationRecord, now: datetime) -> None:
-    """returned → received: the user fixed what was asked; the review starts again."""
+def resubmitted(record: ApplicationRecord, now: datetime) -> bool:
+    """returned → received: the user fixed what was asked; the review starts again.
+    False when it was not `returned` (another request resubmitted it first)."""
     app_id = record.application.application_id
     actions = _status_actions(ApplicationStatus.RECEIVED, now, record.submitted_at, app_id)
-    _update(app_id, actions, ApplicationItem.status == ApplicationStatus.RETURNED.value)
+    condition = ApplicationItem.status == ApplicationStatus.RETURNED.value
+    return _update(app_id, actions, condition) is not None

@@ -35,8 +35,14 @@ def _parse(token: str) -> tuple[Principal, str] | None:
     return Principal(PrincipalKind(kind), principal_id), secret
 
 
-def create(principal: Principal, now: datetime, lifetime: timedelta) -> tuple[str, datetime]:
-    """A new session; returns the token (shown once to the client) and its expiry."""
+def create(
+    principal: Principal, now: datetime, lifetime: timedelta, method: str | None = None
+) -> tuple[str, datetime]:
+    """A new session; returns the token (shown once to the client) and its expiry.
+
+    `method` records how it was opened when that matters later ("line": unlinking LINE
+    ends it); the token and the authorizer are the same whatever the method.
+    """
     if "." in principal.id:
         raise ValueError("principal ids never contain dots")
     secret = secrets.token_urlsafe(32)
@@ -49,6 +55,7 @@ def create(principal: Principal, now: datetime, lifetime: timedelta) -> tuple[st
         principal_id=principal.id,
         created_at=now,
         expires_at=expires_at,
+        method=method,
     ).save()
     return f"{principal.kind.value}.{principal.id}.{secret}", expires_at
 
@@ -100,14 +107,17 @@ def end(token: str) -> None:
         SessionItem(*_keys(*parsed)).delete()
 
 
-def end_all(principal: Principal) -> int:
-    """Ends every session of `principal` (password change or reset); returns how many."""
-    items = list(
-        SessionItem.query(
+def end_all(principal: Principal, method: str | None = None) -> int:
+    """Ends every session of `principal` (password change or reset), or only those
+    opened by `method`; returns how many."""
+    items = [
+        item
+        for item in SessionItem.query(
             _PARTITION[principal.kind] + principal.id,
             SessionItem.sk.startswith("SESSION#"),
         )
-    )
+        if method is None or item.method == method
+    ]
     with SessionItem.batch_write() as batch:
         for item in items:
             batch.delete(item)

@@ -126,6 +126,9 @@ class SessionItem(TableItem, discriminator="session"):
     principal_kind = UnicodeAttribute(attr_name="principalKind")
     principal_id = UnicodeAttribute(attr_name="principalId")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    # How the session was opened: "password" (also when absent) or "line", so that
+    # unlinking LINE can end the sessions LINE opened.
+    method = UnicodeAttribute(null=True)
 
 
 class RegistrationItem(TableItem, discriminator="registration"):
@@ -167,6 +170,29 @@ class UserItem(TableItem, discriminator="user"):
     failed_sign_ins = NumberAttribute(attr_name="failedSignIns", default=0)
     locked_until = UTCDateTimeAttribute(attr_name="lockedUntil", null=True)
     registration_id = UnicodeAttribute(attr_name="registrationId")
+
+
+class LineLinkItem(TableItem, discriminator="line_link"):
+    """pk `LINE#{lineUserId}`, sk `LINK`: the one account a LINE user signs in to."""
+
+    user_number = UnicodeAttribute(attr_name="userNumber")
+    linked_at = UTCDateTimeAttribute(attr_name="linkedAt")
+
+
+class LineAccountItem(TableItem, discriminator="line_account"):
+    """pk `USER#{n}`, sk `LINE`: the account's one LINE user and its message choices.
+
+    Written together with its LineLinkItem in one transaction, so the two always agree.
+    """
+
+    line_user_id = UnicodeAttribute(attr_name="lineUserId")
+    linked_at = UTCDateTimeAttribute(attr_name="linkedAt")
+    lottery_results = BooleanAttribute(attr_name="lotteryResults", default=False)
+
+
+class LineNonceItem(TableItem, discriminator="line_nonce"):
+    """pk `LINENONCE#{sha256 of the nonce}`, sk `NONCE`: an ID-token nonce already used
+    (kept past the token's expiry, after which the token is refused anyway)."""
 
 
 class EmailItem(TableItem, discriminator="email"):

@@ -63,7 +63,7 @@ def problem_body(
 def problem_response(error: DomainError, lang: Language) -> Response[str]:
     body = problem_body(error.code, lang, error.params, error.field_errors)
     headers: dict[str, str] = {"Content-Language": lang.value}
-    if error.code is ErrorCode.RATE_LIMITED and "retryAfterSeconds" in error.params:
+    if "retryAfterSeconds" in error.params:  # 429 and 503: when trying again makes sense
         headers["Retry-After"] = str(error.params["retryAfterSeconds"])
     return Response(
         status_code=error.code.status,

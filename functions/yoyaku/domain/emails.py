@@ -302,3 +302,35 @@ def lottery_result(
         f"{facility}の抽選は、残念ながらすべての希望が落選となりました。"
         "当選者のいなかった空き室は、空き室照会から予約できます。" + _footer(lang),
     )
+
+
+def line_linked(lang: Language, at: datetime) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Your LINE account was linked",
+            f"A LINE account was linked to your user number on {_when(at)} (Japan time). "
+            "You can now sign in from LINE and receive notices about your applications "
+            "there. If this was not you, sign in, unlink LINE and change your password."
+            + _footer(lang),
+        )
+    return Email(
+        "LINE連携を設定しました",
+        f"{_when(at)}に、利用者番号とLINEアカウントの連携を設定しました。"
+        "LINEからログインでき、申請の状況がLINEにも届きます。"
+        "お心当たりのない場合は、ログインしてLINE連携を解除し、パスワードを変更してください。"
+        + _footer(lang),
+    )
+
+
+def line_unlinked(lang: Language) -> Email:
+    if lang is Language.EN:
+        return Email(
+            "Your LINE account was unlinked",
+            "Your user number is no longer linked to a LINE account: sign-ins made from "
+            "LINE have ended, and notices come by e-mail only." + _footer(lang),
+        )
+    return Email(
+        "LINE連携を解除しました",
+        "利用者番号とLINEアカウントの連携を解除しました。LINEからのログインは終了し、"
+        "今後のお知らせはメールのみでお届けします。" + _footer(lang),
+    )

@@ -38,6 +38,9 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    LINE_NOT_LINKED = "LINE_NOT_LINKED"
+    LINE_TOKEN_INVALID = "LINE_TOKEN_INVALID"  # noqa: S105 (an error code, not a secret)
+    LINE_UNAVAILABLE = "LINE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
     @property
@@ -71,6 +74,9 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.LINE_NOT_LINKED: 404,
+    ErrorCode.LINE_TOKEN_INVALID: 401,
+    ErrorCode.LINE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 

@@ -188,6 +188,30 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
             "Send the request body as JSON with Content-Type: application/json.",
         ),
     },
+    ErrorCode.LINE_NOT_LINKED: {
+        Language.JA: (
+            "LINEアカウントが連携されていません",
+            "利用者番号とパスワードでログインしてから、LINE連携を設定してください。",
+        ),
+        Language.EN: (
+            "This LINE account is not linked",
+            "Sign in with your user number and password, then link your LINE account.",
+        ),
+    },
+    ErrorCode.LINE_TOKEN_INVALID: {
+        Language.JA: ("LINEの認証を確認できませんでした", "{reason}"),
+        Language.EN: ("The LINE sign-in could not be checked", "{reason}"),
+    },
+    ErrorCode.LINE_UNAVAILABLE: {
+        Language.JA: (
+            "LINEに接続できません",
+            "時間をおいて、再度お試しください。利用者番号とパスワードでもログインできます。",
+        ),
+        Language.EN: (
+            "LINE cannot be reached",
+            "Try again later; you can also sign in with your user number and password.",
+        ),
+    },
     ErrorCode.INTERNAL_ERROR: {
         Language.JA: (
             "システムで問題が発生しました",
@@ -542,3 +566,104 @@ def field_message(kind: str, lang: Language, params: dict[str, Any]) -> str:
     if templates is None:
         return _FALLBACK_FIELD[lang]
     return _fill(templates[lang], params, lang)
+
+
+# ---------------------------------------------------------------- LINE
+
+# The detail of LINE_TOKEN_INVALID: what went wrong with the LIFF ID token, in words
+# that tell a citizen what to do (the exact check failed is only logged).
+LINE_TOKEN_EXPIRED = Bilingual(
+    "LINEのログインの有効期限が切れています。LINEアプリからもう一度開いてください。",
+    "The LINE sign-in has expired; open the page from the LINE app again.",
+)
+LINE_TOKEN_USED = Bilingual(
+    "このLINEのログイン情報は使用済みです。LINEアプリからもう一度開いてください。",
+    "This LINE sign-in was already used; open the page from the LINE app again.",
+)
+LINE_TOKEN_REFUSED = Bilingual(
+    "LINEのログイン情報が正しくありません。LINEアプリからもう一度開いてください。",
+    "The LINE sign-in is not valid; open the page from the LINE app again.",
+)
+LINE_LINKED_TO_ANOTHER_ACCOUNT = Bilingual(
+    "このLINEアカウントは別の利用者番号と連携されています。"
+    "その利用者番号でログインして連携を解除してから、もう一度お試しください。",
+    "This LINE account is linked to another user number. Sign in with that number and "
+    "unlink it first.",
+)
+ACCOUNT_LINKED_TO_ANOTHER_LINE = Bilingual(
+    "この利用者番号は別のLINEアカウントと連携されています。先に連携を解除してください。",
+    "This account is linked to another LINE account; unlink that one first.",
+)
+ACCOUNT_CANCELLED = Bilingual(
+    "この利用者登録は取り消されています。詳しくは登録取消のお知らせメールをご確認ください。",
+    "This registration was cancelled; see the e-mail that told you why.",
+)
+
+# LINE messages to citizens. The application statuses follow seed 000's wording
+# (受付 → 受理 → 完了, or 差し戻し with the reason in a message of its own).
+# Keys: `status.{status}`, optionally `status.{status}.{type}` for one application type.
+LINE_TEXTS: dict[str, dict[Language, str]] = {
+    "status.received": {
+        Language.JA: "申請を受け付けました。",
+        Language.EN: "We have received your application.",
+    },
+    "status.accepted": {
+        Language.JA: "申請を受理いたしました。",
+        Language.EN: "Your application has been accepted for review.",
+    },
+    "status.completed": {
+        Language.JA: "処理が完了しました。",
+        Language.EN: "Your application has been processed.",
+    },
+    "status.returned": {
+        Language.JA: "内容に不備等があるため、申請が差し戻しされました。",
+        Language.EN: "Your application was returned because something needs fixing.",
+    },
+    "status.rejected": {
+        Language.JA: "申請が却下されました。",
+        Language.EN: "Your application was rejected.",
+    },
+    "status.rejected.registration": {
+        Language.JA: "申請が却下され、利用者登録を取り消しました。今後の予約も取り消されます。",
+        Language.EN: "Your application was rejected: your registration and your future "
+        "reservations are cancelled.",
+    },
+    "application": {
+        Language.JA: "詳細は申請履歴からご確認いただけます。\n申請番号：{number}\n申請種別：{type}",
+        Language.EN: "See the details in your application history.\n"
+        "Application number: {number}\nApplication type: {type}",
+    },
+    "history_link": {
+        Language.JA: "<申請履歴>\n申請履歴は下記ページをご覧ください。\n{url}",
+        Language.EN: "<Application history>\nSee this page for your application history.\n{url}",
+    },
+    "type.registration": {
+        Language.JA: "施設予約サービス利用者登録",
+        Language.EN: "User registration for facility reservations",
+    },
+    "type.renewal": {
+        Language.JA: "施設予約サービス利用者登録の更新",
+        Language.EN: "Renewal of the user registration for facility reservations",
+    },
+    "lottery.won": {
+        Language.JA: "【抽選結果】当選のお知らせ\n{facility}の抽選で第{rank}希望が当選しました。\n"
+        "予約番号：{reservationNumber}",
+        Language.EN: "Lottery result: you won\nYou won your preference no. {rank} at {facility}.\n"
+        "Reservation number: {reservationNumber}",
+    },
+    "lottery.lost": {
+        Language.JA: "【抽選結果】{facility}\n残念ながら、すべての希望が落選となりました。"
+        "当選者のいなかった空き室は、空き室照会から予約できます。",
+        Language.EN: "Lottery result: {facility}\nWe are sorry: none of your preferences was "
+        "drawn. Rooms nobody won are now open for direct booking.",
+    },
+    "reservations_link": {
+        Language.JA: "<予約の確認>\n{url}",
+        Language.EN: "<Your reservations>\n{url}",
+    },
+}
+
+
+def line_text(key: str, lang: Language, **params: Any) -> str:
+    """One LINE message text in `lang`, its `{name}`s filled from `params`."""
+    return _fill(LINE_TEXTS[key][lang], params, lang)

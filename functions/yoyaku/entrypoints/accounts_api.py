@@ -1,15 +1,16 @@
-"""AccountsFunction: registration, sign-in, password resets and the signed-in user."""
+"""AccountsFunction: registration, sign-in (password or LINE), password resets, the
+signed-in user and their LINE link."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from yoyaku.api import me, registrations, sessions
+from yoyaku.api import line, me, registrations, sessions
 from yoyaku.api.app import create_app
 from yoyaku.entrypoints.observability import logger, metrics
 
-app = create_app(registrations.router, sessions.router, me.router)
+app = create_app(registrations.router, sessions.router, me.router, line.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -20,7 +20,10 @@ from yoyaku.adapters import catalog_store, lottery_store, mailer
 from yoyaku.domain import booking, emails
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.inventory import Claim
+from yoyaku.domain.line import LotteryNotice
 from yoyaku.domain.lottery import LotteryRecord, StoredEntry
+from yoyaku.domain.messages import Language
+from yoyaku.services import line
 from yoyaku.settings import settings
 
 logger = Logger(service="yoyaku")
@@ -128,15 +131,18 @@ def draw(lottery_id: str) -> dict[str, Any]:
 
 
 def notify(lottery_id: str) -> dict[str, Any]:
-    """E-mails the results to those who asked for them, at most `SES_SEND_RATE` a second;
-    returns how many are left so the state machine can call again."""
+    """Tells each entrant the result: by e-mail to those who asked for it (at most
+    `SES_SEND_RATE` a second), and by LINE to linked users who opted in there. Returns
+    how many are left so the state machine can call again."""
     lottery = _lottery(lottery_id)
     rate = max(1, settings().ses_send_rate)
     started = time.monotonic()
+    unnotified = [r for r in lottery_store.results(lottery_id).values() if not r.notified]
+    on_line = line.lottery_recipients(r.user_number for r in unnotified)
     pending = [
         r
-        for r in lottery_store.results(lottery_id).values()
-        if not r.notified and r.contact and r.contact.lottery_result_email
+        for r in unnotified
+        if (r.contact and r.contact.lottery_result_email) or r.user_number in on_line
     ]
     sent = 0
     for index, result in enumerate(pending):
@@ -144,18 +150,26 @@ def notify(lottery_id: str) -> dict[str, Any]:
             return {"sent": sent, "remaining": len(pending) - index}
         if index and index % rate == 0:
             time.sleep(1)  # stay within the account's SES send rate
-        if result.contact is None:  # filtered out above
-            continue
-        email = emails.lottery_result(
-            result.contact.language,
-            lottery.facility_name,
-            result.won_rank,
-            result.reservation_number,
-        )
-        try:
-            mailer.send(result.contact.email, email)
-        except Exception:  # an address SES rejects must not stop the others
-            logger.exception("lottery result not sent", extra={"userNumber": result.user_number})
+        language = result.contact.language if result.contact else Language.JA
+        if result.contact is not None and result.contact.lottery_result_email:
+            email = emails.lottery_result(
+                language,
+                lottery.facility_name,
+                result.won_rank,
+                result.reservation_number,
+            )
+            try:
+                mailer.send(result.contact.email, email)
+            except Exception:  # an address SES rejects must not stop the others
+                logger.exception(
+                    "lottery result not sent", extra={"userNumber": result.user_number}
+                )
+        link = on_line.get(result.user_number)
+        if link is not None:  # never raises: LINE cannot cost anyone the e-mail
+            notice = LotteryNotice(
+                lottery_id, lottery.facility_name, result.won_rank, result.reservation_number
+            )
+            line.notify_lottery_result(link, language, notice)
         lottery_store.mark_notified(lottery_id, result.user_number)
         sent += 1
     return {"sent": sent, "remaining": 0}

@@ -25,6 +25,7 @@ from yoyaku.domain.accounts import User, verified_until
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.booking import Owner
 from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.line import ApplicationNotice
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.registration import AccountStatus, Residency
 from yoyaku.domain.review import (
@@ -38,7 +39,7 @@ from yoyaku.domain.review import (
     ReviewDetail,
     ReviewSummary,
 )
-from yoyaku.services import reservations
+from yoyaku.services import line, reservations
 from yoyaku.settings import settings
 
 APPLICATION = Bilingual("申請", "application")
@@ -176,8 +177,13 @@ def resubmit(user: User, application_id: str) -> Application:
 
 
 def resume_after_return(record: ApplicationRecord) -> None:
-    """returned → received, and the waiting workflow checks and queues it again."""
-    application_store.resubmitted(record, runtime.current().now())
+    """returned → received, and the waiting workflow checks and queues it again.
+
+    The applicant hears of it on LINE (受付, as after the first application); the
+    e-mail that answered the return already said what happens next.
+    """
+    if application_store.resubmitted(record, runtime.current().now()):
+        _notify_user(record, ApplicationStatus.RECEIVED, None, email=False)
     if record.task_token and record.waiting_for == "applicant":
         workflow.resume(record.task_token, {"resubmitted": True})
 
@@ -192,15 +198,39 @@ def _workflow_load(application_id: str) -> ApplicationRecord:
     return record
 
 
-def _notify_user(record: ApplicationRecord, status: ApplicationStatus, reason: str | None) -> None:
+def _notify_user(
+    record: ApplicationRecord,
+    status: ApplicationStatus,
+    reason: str | None,
+    *,
+    email: bool = True,
+) -> None:
+    """Tells the applicant about a status change: by e-mail, then by LINE when linked.
+
+    `record` is the application as it was before the change, so the change's position
+    in its history identifies it (a task that runs again pushes nothing new).
+    """
     found = user_store.get(record.user_number)
     if found is None:
         return
     user = found[0]
-    email = emails.application_status(
-        user.language, status, record.application.application_id, reason
+    application = record.application
+    if email:
+        mailer.send(
+            user.email,
+            emails.application_status(user.language, status, application.application_id, reason),
+        )
+    line.notify_application(
+        user.user_number,
+        user.language,
+        ApplicationNotice(
+            application_number=application.application_id,
+            type=application.type,
+            status=status,
+            reason=reason,
+            sequence=len(application.history),
+        ),
     )
-    mailer.send(user.email, email)
 
 
 def check_proof(application_id: str) -> dict[str, Any]:

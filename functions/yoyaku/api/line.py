@@ -1,0 +1,103 @@
+"""LINE: sign-in with a LIFF ID token, and the signed-in citizen's LINE link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import Field
+
+from yoyaku.api import auth
+from yoyaku.api.app import NO_CONTENT
+from yoyaku.domain.auth import SessionToken
+from yoyaku.domain.line import MAX_TOKEN_LENGTH, LineLink
+from yoyaku.domain.model import CamelModel
+from yoyaku.services import line
+
+router = Router()
+
+IdToken = Field(min_length=1, max_length=MAX_TOKEN_LENGTH)
+Nonce = Field(default=None, min_length=1, max_length=255)
+
+
+class LineSignIn(CamelModel):
+    id_token: str = IdToken
+    nonce: str | None = Nonce
+
+
+class LineLinkRequest(CamelModel):
+    id_token: str = IdToken
+    nonce: str | None = Nonce
+    lottery_results: bool | None = None
+
+
+class LinePreferences(CamelModel):
+    lottery_results: bool
+
+
+class LineStatus(CamelModel):
+    linked: bool
+    linked_at: datetime | None = None
+    lottery_results: bool = False
+
+
+def _status(link: LineLink | None) -> LineStatus:
+    if link is None:
+        return LineStatus(linked=False)
+    return LineStatus(linked=True, linked_at=link.linked_at, lottery_results=link.lottery_results)
+
+
+@router.post(
+    "/v1/line/sessions",
+    summary="Sign in with a LIFF ID token",
+    description="For a LINE user linked to an account (`PUT /v1/me/line`): a session like "
+    "the one `POST /v1/sessions` gives. 404 `LINE_NOT_LINKED` when the LINE user has no "
+    "account yet; 401 `LINE_TOKEN_INVALID` for a token that is expired, not for this "
+    "channel, badly signed or already used (a token with a `nonce` works once; when "
+    "`nonce` is sent, the token must carry that nonce).",
+    tags=["line"],
+)
+def sign_in(request: LineSignIn) -> tuple[SessionToken, int]:
+    return line.sign_in(request.id_token, request.nonce), 201
+
+
+@router.get("/v1/me/line", summary="Whether my account is linked to LINE", tags=["line"])
+def my_line() -> LineStatus:
+    return _status(line.current(auth.citizen(router).id))
+
+
+@router.put(
+    "/v1/me/line",
+    summary="Link my LINE account (from the LIFF app)",
+    description="Links the token's LINE user to the signed-in account, once each way: "
+    "linking the same LINE user again is harmless (it may change `lotteryResults`), "
+    "another LINE user or a LINE user linked elsewhere is `CONFLICT` (unlink first). "
+    "Application notices then also come by LINE; lottery results only with "
+    "`lotteryResults: true`. An e-mail confirms the link.",
+    tags=["line"],
+)
+def link(request: LineLinkRequest) -> Response[None]:
+    line.link(auth.citizen(router).id, request.id_token, request.nonce, request.lottery_results)
+    return NO_CONTENT
+
+
+@router.patch(
+    "/v1/me/line",
+    summary="Choose whether lottery results also come by LINE",
+    tags=["line"],
+)
+def preferences(request: LinePreferences) -> LineStatus:
+    return _status(line.set_lottery_results(auth.citizen(router).id, request.lottery_results))
+
+
+@router.delete(
+    "/v1/me/line",
+    summary="Unlink LINE",
+    description="Ends every session opened with LINE (this one too, if it was); notices "
+    "come by e-mail only. 204 also when nothing was linked.",
+    tags=["line"],
+)
+def unlink() -> Response[None]:
+    line.unlink(auth.citizen(router).id)
+    return NO_CONTENT
