@@ -64,12 +64,13 @@ def test_facilities_are_saved_listed_by_id_and_replaced() -> None:
     catalog_store.save(facility("minato-ohiradai", INN))
     catalog_store.save(facility("ageo-gym", GYM))
     assert catalog_store.get("ageo-gym") == facility("ageo-gym", GYM)
-    assert [f.facility_id for f in catalog_store.list_all()] == ["ageo-gym", "minato-ohiradai"]
+    listed = catalog_store.page(10, None)
+    assert [f.facility_id for f in listed.items] == ["ageo-gym", "minato-ohiradai"]
 
     renamed = facility("ageo-gym", {**GYM, "name": "上尾市民体育館（改修後）"})
     catalog_store.save(renamed)
     assert catalog_store.get("ageo-gym") == renamed
-    assert len(catalog_store.list_all()) == 2
+    assert len(catalog_store.page(10, None).items) == 2
 
 
 # ------------------------------------------------------------------ notices
@@ -88,11 +89,11 @@ def test_published_notices_come_newest_first_and_future_ones_stay_hidden() -> No
     notice_store.save(notice("future", NOW + timedelta(minutes=1)))
     notice_store.save(notice("now", NOW))
 
-    shown = notice_store.published(NOW)
+    shown = notice_store.published(NOW, 50, None).items
     assert [n.notice_id for n in shown] == ["now", "new", "middle", "old"]
     assert shown[1] == notice("new", NOW - timedelta(hours=1))
 
-    later = notice_store.published(NOW + timedelta(minutes=1))
+    later = notice_store.published(NOW + timedelta(minutes=1), 50, None).items
     assert [n.notice_id for n in later][:2] == ["future", "now"]
 
 
@@ -100,7 +101,7 @@ def test_notice_times_with_other_offsets_sort_by_the_instant() -> None:
     tokyo = timezone(timedelta(hours=9))
     notice_store.save(notice("tokyo", datetime(2030, 5, 15, 9, 30, tzinfo=tokyo)))  # 00:30Z
     notice_store.save(notice("utc", datetime(2030, 5, 15, 0, 45, tzinfo=UTC)))
-    shown = notice_store.published(NOW)
+    shown = notice_store.published(NOW, 50, None).items
     assert [n.notice_id for n in shown] == ["utc", "tokyo"]
     assert shown[1].published_at == datetime(2030, 5, 15, 0, 30, tzinfo=UTC)
 
@@ -108,7 +109,9 @@ def test_notice_times_with_other_offsets_sort_by_the_instant() -> None:
 def test_published_notices_are_limited() -> None:
     for n in range(5):
         notice_store.save(notice(f"n{n}", NOW - timedelta(minutes=n)))
-    assert [n.notice_id for n in notice_store.published(NOW, limit=2)] == ["n0", "n1"]
+    page = notice_store.published(NOW, 2, None)
+    assert [n.notice_id for n in page.items] == ["n0", "n1"]
+    assert page.next_token is not None
 
 
 # ------------------------------------------------------------------ inventory

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from yoyaku.adapters import pages
 from yoyaku.adapters.table import ApplicationItem
 from yoyaku.adapters.transactions import condition_failed
+from yoyaku.domain.paging import Page
 from yoyaku.domain.review import (
     OPEN_STATUSES,
     Application,
@@ -16,6 +19,10 @@ from yoyaku.domain.review import (
     ApplicationStatus,
     HistoryEntry,
 )
+
+# gsi1 `USER#{n}#APPLICATIONS` / submitted at; gsi2 `REVIEWS#{status}` / `{submitted at}#{id}`
+_MINE = re.compile(pages.INSTANT)
+_QUEUED = re.compile(rf"{pages.INSTANT}#\d{{1,12}}")
 
 
 def _pk(application_id: str) -> str:
@@ -83,9 +90,37 @@ def for_user(user_number: str) -> list[ApplicationRecord]:
     return [_record(i) for i in items if isinstance(i, ApplicationItem)]
 
 
-def by_status(status: ApplicationStatus, limit: int = 100) -> list[ApplicationRecord]:
-    items = ApplicationItem.by_queue.query(f"REVIEWS#{status.value}", limit=limit)
-    return [_record(i) for i in items if isinstance(i, ApplicationItem)]
+def page_for_user(user_number: str, limit: int, token: str | None) -> Page[ApplicationRecord]:
+    """One page of the user's applications, oldest first (a user's applications are
+    submitted one after another, so their instants are distinct)."""
+    after = pages.decode(token, "applications", _MINE)
+    items = ApplicationItem.by_owner.query(
+        f"USER#{user_number}#APPLICATIONS",
+        ApplicationItem.gsi1sk > after if after else None,
+        page_size=limit + 1,
+    )
+    keyed = ((i.gsi1sk or "", _record(i)) for i in items if isinstance(i, ApplicationItem))
+    return pages.collect(keyed, limit, "applications")
+
+
+def queue(
+    statuses: list[ApplicationStatus], limit: int, token: str | None
+) -> Page[ApplicationRecord]:
+    """One page of the staff queue of these statuses, oldest submission first: each
+    status is its own gsi2 partition, read from the same position and merged."""
+    scope = "reviews:" + ",".join(sorted(s.value for s in statuses))
+    after = pages.decode(token, scope, _QUEUED)
+    sources = []
+    for status in statuses:
+        items = ApplicationItem.by_queue.query(
+            f"REVIEWS#{status.value}",
+            ApplicationItem.gsi2sk > after if after else None,
+            page_size=limit + 1,
+        )
+        sources.append(
+            (i.gsi2sk or "", _record(i)) for i in items if isinstance(i, ApplicationItem)
+        )
+    return pages.collect(pages.merge(*sources), limit, scope)
 
 
 def _update(application_id: str, actions: list[Any], condition: Any) -> ApplicationRecord | None:

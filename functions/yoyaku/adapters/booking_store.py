@@ -7,12 +7,15 @@ own unexpired claims into bookings in one transaction; cancelling deletes them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from yoyaku.adapters import pages
 from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_item
 from yoyaku.adapters.table import AttemptsItem, ClaimItem, HoldItem, ReservationItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
@@ -22,6 +25,7 @@ from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.inventory import ClaimState
 from yoyaku.domain.messages import Language
+from yoyaku.domain.paging import Page
 
 # Booked claims are kept a year past their day, then DynamoDB collects them.
 BOOKED_RETENTION = timedelta(days=400)
@@ -236,9 +240,29 @@ def get_reservation(number: str) -> StoredReservation | None:
         return None
 
 
+_POSITION = re.compile(r"\d{4}-\d{2}-\d{2}#\d{10}")
+
+
+def _of_owner(owner: Owner, after: str | None, page_size: int | None) -> Iterator[ReservationItem]:
+    """The owner's reservations in stay-date order (gsi1 `{date}#{number}`)."""
+    items = ReservationItem.by_owner.query(
+        f"OWNER#{owner_key(owner)}#RESERVATIONS",
+        ReservationItem.gsi1sk > after if after else None,
+        page_size=page_size,
+    )
+    return (i for i in items if isinstance(i, ReservationItem))
+
+
 def reservations_of(owner: Owner) -> list[StoredReservation]:
-    items = ReservationItem.by_owner.query(f"OWNER#{owner_key(owner)}#RESERVATIONS")
-    return [_stored(i) for i in items if isinstance(i, ReservationItem)]
+    """Every reservation of the owner (for use cases that act on all of them)."""
+    return [_stored(i) for i in _of_owner(owner, None, None)]
+
+
+def reservations_page(owner: Owner, limit: int, token: str | None) -> Page[StoredReservation]:
+    """One page of the owner's reservations, in stay-date order."""
+    after = pages.decode(token, "reservations", _POSITION)
+    items = _of_owner(owner, after, limit + 1)
+    return pages.collect(((i.gsi1sk or "", _stored(i)) for i in items), limit, "reservations")
 
 
 def update_reservation(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from yoyaku.adapters import pages
 from yoyaku.adapters.table import FacilityItem
 from yoyaku.domain.catalog import Facility
+from yoyaku.domain.paging import Page
 
 CATALOG = "CATALOG"
+_POSITION = re.compile(r"FACILITY#[a-z0-9][a-z0-9-]{0,39}")
 
 
 def _sk(facility_id: str) -> str:
@@ -26,6 +31,10 @@ def get(facility_id: str) -> Facility | None:
     return Facility.model_validate(item.document)
 
 
-def list_all() -> list[Facility]:
-    items = FacilityItem.query(CATALOG, FacilityItem.sk.startswith("FACILITY#"))
-    return [Facility.model_validate(i.document) for i in items]
+def page(limit: int, token: str | None) -> Page[Facility]:
+    """Facilities in id order."""
+    after = pages.decode(token, "facilities", _POSITION)
+    condition = FacilityItem.sk > after if after else FacilityItem.sk.startswith("FACILITY#")
+    items = FacilityItem.query(CATALOG, condition, page_size=limit + 1)
+    keyed = ((i.sk, Facility.model_validate(i.document)) for i in items)
+    return pages.collect(keyed, limit, "facilities")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import inventory_store
+from yoyaku.adapters import inventory_store, pages
 from yoyaku.adapters.booking_store import booked_until, reservation_item
 from yoyaku.adapters.table import (
     ClaimItem,
@@ -33,6 +35,13 @@ from yoyaku.domain.lottery import (
     StoredResult,
 )
 from yoyaku.domain.messages import Language
+from yoyaku.domain.paging import Page
+
+# Sort keys of the lists: gsi1 `LOTTERIES` / `{drawAt}#{id}`, `USER#{n}#ENTRIES` /
+# `{created at}#{lottery id}`, `USER#{n}#RESULTS` / `{lottery id}`.
+_LOTTERY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
+_ENTRY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
+_RESULT_POSITION = re.compile(pages.ID)
 
 
 def _pk(lottery_id: str) -> str:
@@ -85,10 +94,24 @@ def get(lottery_id: str) -> LotteryRecord | None:
         return None
 
 
-def list_all() -> list[LotteryRecord]:
-    return [
-        _record(i) for i in LotteryItem.by_owner.query("LOTTERIES") if isinstance(i, LotteryItem)
-    ]
+def page(
+    keep: Callable[[LotteryRecord], bool], scope: str, limit: int, token: str | None
+) -> Page[LotteryRecord]:
+    """One page of the lotteries that `keep` accepts, by draw time. `scope` names the
+    filter, so a token only continues the list it came from."""
+    after = pages.decode(token, f"lotteries:{scope}", _LOTTERY_POSITION)
+    items = LotteryItem.by_owner.query(
+        "LOTTERIES", LotteryItem.gsi1sk > after if after else None, page_size=limit + 1
+    )
+    records = ((i.gsi1sk or "", _record(i)) for i in items if isinstance(i, LotteryItem))
+    return pages.collect(((k, r) for k, r in records if keep(r)), limit, f"lotteries:{scope}")
+
+
+def get_many(lottery_ids: set[str]) -> dict[str, LotteryRecord]:
+    """Several lotteries by id in one BatchGetItem (per 100), skipping unknown ones."""
+    keys = [(_pk(i), "LOTTERY") for i in sorted(lottery_ids)]
+    records = (_record(i) for i in LotteryItem.batch_get(keys) if isinstance(i, LotteryItem))
+    return {r.lottery_id: r for r in records}
 
 
 def keep_inventory(
@@ -237,6 +260,18 @@ def _entry(item: EntryItem) -> StoredEntry:
 def entries_of_user(user_number: str) -> list[StoredEntry]:
     items = EntryItem.by_owner.query(f"USER#{user_number}#ENTRIES")
     return [_entry(i) for i in items if isinstance(i, EntryItem)]
+
+
+def entries_page(user_number: str, limit: int, token: str | None) -> Page[StoredEntry]:
+    """One page of the user's entries, oldest first."""
+    after = pages.decode(token, "entries", _ENTRY_POSITION)
+    items = EntryItem.by_owner.query(
+        f"USER#{user_number}#ENTRIES",
+        EntryItem.gsi1sk > after if after else None,
+        page_size=limit + 1,
+    )
+    keyed = ((i.gsi1sk or "", _entry(i)) for i in items if isinstance(i, EntryItem))
+    return pages.collect(keyed, limit, "entries")
 
 
 def withdraw(
@@ -409,9 +444,16 @@ def mark_notified(lottery_id: str, user_number: str) -> None:
     )
 
 
-def results_of_user(user_number: str) -> list[StoredResult]:
-    items = ResultItem.by_owner.query(f"USER#{user_number}#RESULTS")
-    return [_result(i) for i in items if isinstance(i, ResultItem)]
+def results_page(user_number: str, limit: int, token: str | None) -> Page[StoredResult]:
+    """One page of the user's results, by lottery id."""
+    after = pages.decode(token, "results", _RESULT_POSITION)
+    items = ResultItem.by_owner.query(
+        f"USER#{user_number}#RESULTS",
+        ResultItem.gsi1sk > after if after else None,
+        page_size=limit + 1,
+    )
+    keyed = ((i.gsi1sk or "", _result(i)) for i in items if isinstance(i, ResultItem))
+    return pages.collect(keyed, limit, "results")
 
 
 def publish(lottery_id: str, result_digest: str, audit: dict[str, Any]) -> None:

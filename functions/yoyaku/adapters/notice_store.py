@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
+from yoyaku.adapters import pages
 from yoyaku.adapters.table import NoticeItem
 from yoyaku.domain.notices import Notice
+from yoyaku.domain.paging import Page
 
 NOTICES = "NOTICES"
+_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 
 
 def _sk(published_at: datetime, notice_id: str) -> str:
@@ -24,16 +28,23 @@ def save(notice: Notice) -> None:
     ).save()
 
 
-def published(now: datetime, limit: int = 50) -> list[Notice]:
+def published(now: datetime, limit: int, token: str | None) -> Page[Notice]:
     """Notices already published at `now`, newest first."""
     upper = f"{now.astimezone(UTC).isoformat(timespec='seconds')}#~"
-    items = NoticeItem.query(NOTICES, NoticeItem.sk <= upper, scan_index_forward=False, limit=limit)
-    return [
-        Notice(
-            notice_id=i.sk.split("#", 1)[1],
-            title=i.title,
-            body=i.body,
-            published_at=i.published_at,
+    after = pages.decode(token, "notices", _POSITION)
+    # Newest first: the next page lies below the position, and never above `now`.
+    condition = NoticeItem.sk < after if after and after < upper else NoticeItem.sk <= upper
+    items = NoticeItem.query(NOTICES, condition, scan_index_forward=False, page_size=limit + 1)
+    keyed = (
+        (
+            i.sk,
+            Notice(
+                notice_id=i.sk.split("#", 1)[1],
+                title=i.title,
+                body=i.body,
+                published_at=i.published_at,
+            ),
         )
         for i in items
-    ]
+    )
+    return pages.collect(keyed, limit, "notices")

@@ -8,22 +8,24 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.availability import MAX_RANGE_DAYS, Availability
 from yoyaku.domain.calendar import FIRST_DAY, LAST_DAY
 from yoyaku.domain.catalog import Facility
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import catalog
 
 router = Router()
 
 
-class FacilityList(CamelModel):
+class FacilityList(Paged):
     items: list[Facility]
 
 
-@router.get("/v1/facilities", summary="List facilities", tags=["catalog"])
-def list_facilities() -> FacilityList:
-    return FacilityList(items=catalog.list_facilities())
+@router.get("/v1/facilities", summary="List facilities (by id)", tags=["catalog"])
+def list_facilities(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> FacilityList:
+    page = catalog.list_facilities(limit, next_token)
+    return FacilityList(items=page.items, next_token=page.next_token)
 
 
 @router.get("/v1/facilities/<facilityId>", summary="One facility", tags=["catalog"])

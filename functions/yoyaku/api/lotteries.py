@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.lottery import (
     Audit,
     DemandDay,
@@ -22,6 +23,7 @@ from yoyaku.domain.lottery import (
     LotteryStatus,
 )
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import lotteries
 
 public = Router()
@@ -29,7 +31,7 @@ citizen = Router()
 staff = Router()
 
 
-class LotteryList(CamelModel):
+class LotteryList(Paged):
     items: list[Lottery]
 
 
@@ -38,11 +40,11 @@ class Demand(CamelModel):
     days: list[DemandDay]
 
 
-class EntryList(CamelModel):
+class EntryList(Paged):
     items: list[EntryOut]
 
 
-class ResultList(CamelModel):
+class ResultList(Paged):
     items: list[LotteryResult]
 
 
@@ -55,8 +57,11 @@ class DrawStarted(CamelModel):
 def list_lotteries(
     facility_id: Annotated[str | None, Query(alias="facilityId")] = None,
     status: Annotated[LotteryStatus | None, Query()] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    next_token: NextToken = None,
 ) -> LotteryList:
-    return LotteryList(items=lotteries.listed(facility_id, status))
+    page = lotteries.listed(facility_id, status, limit, next_token)
+    return LotteryList(items=page.items, next_token=page.next_token)
 
 
 @public.get("/v1/lotteries/<lotteryId>", summary="One lottery", tags=["lotteries"])
@@ -100,8 +105,9 @@ def enter(
 
 
 @citizen.get("/v1/me/lottery-entries", summary="My lottery entries", tags=["lotteries"])
-def my_entries() -> EntryList:
-    return EntryList(items=lotteries.entries_of(auth.citizen(citizen).id))
+def my_entries(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> EntryList:
+    page = lotteries.entries_of(auth.citizen(citizen).id, limit, next_token)
+    return EntryList(items=page.items, next_token=page.next_token)
 
 
 @citizen.delete(
@@ -115,8 +121,9 @@ def withdraw(entry_id: Annotated[str, Path(alias="entryId")]) -> Response[None]:
 
 
 @citizen.get("/v1/me/lottery-results", summary="My lottery results", tags=["lotteries"])
-def my_results() -> ResultList:
-    return ResultList(items=lotteries.results_of(auth.citizen(citizen).id))
+def my_results(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> ResultList:
+    page = lotteries.results_of(auth.citizen(citizen).id, limit, next_token)
+    return ResultList(items=page.items, next_token=page.next_token)
 
 
 # ---------------------------------------------------------------- staff

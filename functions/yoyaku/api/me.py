@@ -10,8 +10,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.accounts import Me, PasswordChange
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.domain.registration import ProofUpload
 from yoyaku.domain.review import Application
 from yoyaku.services import accounts, proofs, reviews
@@ -19,7 +20,7 @@ from yoyaku.services import accounts, proofs, reviews
 router = Router()
 
 
-class ApplicationList(CamelModel):
+class ApplicationList(Paged):
     items: list[Application]
 
 
@@ -43,9 +44,10 @@ def change_password(change: PasswordChange) -> Response[None]:
 
 
 @router.get("/v1/me/applications", summary="My applications and their history", tags=["accounts"])
-def my_applications() -> ApplicationList:
+def my_applications(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> ApplicationList:
     user, _ = accounts.account(_user_number())
-    return ApplicationList(items=reviews.applications_of(user.user_number))
+    page = reviews.applications_of(user.user_number, limit, next_token)
+    return ApplicationList(items=page.items, next_token=page.next_token)
 
 
 @router.post(

@@ -5,21 +5,23 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from yoyaku.api import auth
-from yoyaku.domain.model import CamelModel
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.notices import Notice, NoticeDraft
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import notices
 
 public = Router()
 staff = Router()
 
 
-class NoticeList(CamelModel):
+class NoticeList(Paged):
     items: list[Notice]
 
 
 @public.get("/v1/notices", summary="Published notices, newest first", tags=["catalog"])
-def list_notices() -> NoticeList:
-    return NoticeList(items=notices.published())
+def list_notices(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> NoticeList:
+    page = notices.published(limit, next_token)
+    return NoticeList(items=page.items, next_token=page.next_token)
 
 
 @staff.post("/v1/staff/notices", summary="Publish a notice", tags=["staff"])

@@ -8,14 +8,15 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 
 from yoyaku.api import auth
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.booking import Owner, Reservation, ReservationChange, ReservationRequest
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import reservations
 
 router = Router()
 
 
-class ReservationList(CamelModel):
+class ReservationList(Paged):
     items: list[Reservation]
 
 
@@ -40,9 +41,12 @@ def create_reservation(
     return reservations.confirm_once(owner, request, idempotency_key, router.lambda_context), 201
 
 
-@router.get("/v1/reservations", summary="My reservations", tags=["bookings"])
-def list_reservations() -> ReservationList:
-    return ReservationList(items=reservations.of_owner(_owner()))
+@router.get("/v1/reservations", summary="My reservations, by stay date", tags=["bookings"])
+def list_reservations(
+    limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None
+) -> ReservationList:
+    page = reservations.of_owner(_owner(), limit, next_token)
+    return ReservationList(items=page.items, next_token=page.next_token)
 
 
 @router.get("/v1/reservations/<reservationNumber>", summary="One reservation", tags=["bookings"])

@@ -8,7 +8,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from yoyaku.api import auth
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.domain.review import (
     DECIDED_STATUS,
     ApplicationStatus,
@@ -21,7 +23,7 @@ from yoyaku.services import reviews
 router = Router()
 
 
-class ReviewList(CamelModel):
+class ReviewList(Paged):
     items: list[ReviewSummary]
 
 
@@ -34,9 +36,12 @@ class DecisionResult(CamelModel):
 @router.get("/v1/staff/reviews", summary="The review queue", tags=["staff"])
 def list_reviews(
     status: Annotated[ApplicationStatus | None, Query()] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    next_token: NextToken = None,
 ) -> ReviewList:
     auth.staff(router)
-    return ReviewList(items=reviews.queue(status))
+    page = reviews.queue(status, limit, next_token)
+    return ReviewList(items=page.items, next_token=page.next_token)
 
 
 @router.get(

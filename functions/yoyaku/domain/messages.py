@@ -379,6 +379,12 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "期間は{maxDays}日以内にしてください。",
         Language.EN: "The range may span at most {maxDays} days.",
     },
+    "page_token_invalid": {
+        Language.JA: "このnextTokenはこの一覧のものではないか、書き換えられています。"
+        "最初のページから読み直してください。",
+        Language.EN: "This nextToken does not belong to this list or was altered; "
+        "start again from the first page.",
+    },
     "date_in_past": {
         Language.JA: "今日（{today}）以降の日付にしてください。",
         Language.EN: "Must be today ({today}) or later.",

@@ -13,6 +13,7 @@ from yoyaku.domain.calendar import end_of_next_month
 from yoyaku.domain.catalog import Facility, FacilityDefinition
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.paging import Page
 
 FACILITY = Bilingual("施設", "facility")
 
@@ -40,8 +41,8 @@ def load_facility(facility_id: str, *, fresh: bool = False) -> Facility:
     return facility
 
 
-def list_facilities() -> list[Facility]:
-    return catalog_store.list_all()
+def list_facilities(limit: int, token: str | None) -> Page[Facility]:
+    return catalog_store.page(limit, token)
 
 
 def availability(facility_id: str, start: date | None, end: date | None) -> Availability:

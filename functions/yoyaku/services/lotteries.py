@@ -24,6 +24,7 @@ from yoyaku.domain.lottery import (
     StoredEntry,
 )
 from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.paging import Page
 from yoyaku.services.catalog import load_facility
 
 LOTTERY = Bilingual("抽選", "lottery")
@@ -37,15 +38,20 @@ def load(lottery_id: str) -> LotteryRecord:
     return record
 
 
-def listed(facility_id: str | None, status: LotteryStatus | None) -> list[Lottery]:
+def listed(
+    facility_id: str | None, status: LotteryStatus | None, limit: int, token: str | None
+) -> Page[Lottery]:
+    """Lotteries by draw time, of one facility and in one status when asked."""
     now = runtime.current().now()
-    items = [r.view(now) for r in lottery_store.list_all()]
-    return [
-        i
-        for i in items
-        if (facility_id is None or i.facility_id == facility_id)
-        and (status is None or i.status is status)
-    ]
+
+    def keep(record: LotteryRecord) -> bool:
+        view = record.view(now)
+        return (facility_id is None or view.facility_id == facility_id) and (
+            status is None or view.status is status
+        )
+
+    scope = f"{facility_id or ''}:{status.value if status else ''}"
+    return lottery_store.page(keep, scope, limit, token).map(lambda r: r.view(now))
 
 
 def get(lottery_id: str) -> Lottery:
@@ -102,12 +108,16 @@ def _view(entry: StoredEntry, facility_id: str) -> EntryOut:
     )
 
 
-def entries_of(user_number: str) -> list[EntryOut]:
-    result = []
-    for entry in lottery_store.entries_of_user(user_number):
-        lottery = lottery_store.get(entry.lottery_id)
-        result.append(_view(entry, lottery.definition.facility_id if lottery else ""))
-    return result
+def entries_of(user_number: str, limit: int, token: str | None) -> Page[EntryOut]:
+    """One page of the user's entries (their lotteries read in one batch)."""
+    page = lottery_store.entries_page(user_number, limit, token)
+    lotteries = lottery_store.get_many({e.lottery_id for e in page.items})
+
+    def view(entry: StoredEntry) -> EntryOut:
+        lottery = lotteries.get(entry.lottery_id)
+        return _view(entry, lottery.definition.facility_id if lottery else "")
+
+    return page.map(view)
 
 
 def withdraw(entry_id: str, user_number: str) -> None:
@@ -130,8 +140,8 @@ def withdraw(entry_id: str, user_number: str) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
 
 
-def results_of(user_number: str) -> list[LotteryResult]:
-    return [r.view() for r in lottery_store.results_of_user(user_number)]
+def results_of(user_number: str, limit: int, token: str | None) -> Page[LotteryResult]:
+    return lottery_store.results_page(user_number, limit, token).map(lambda r: r.view())
 
 
 # ---------------------------------------------------------------- staff

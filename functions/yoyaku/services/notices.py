@@ -5,11 +5,12 @@ from __future__ import annotations
 from yoyaku import runtime
 from yoyaku.adapters import notice_store
 from yoyaku.domain.notices import Notice, NoticeDraft
+from yoyaku.domain.paging import Page
 
 
-def published() -> list[Notice]:
+def published(limit: int, token: str | None) -> Page[Notice]:
     """Notices already published now, newest first."""
-    return notice_store.published(runtime.current().now())
+    return notice_store.published(runtime.current().now(), limit, token)
 
 
 def publish(draft: NoticeDraft) -> Notice:

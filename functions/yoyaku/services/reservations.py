@@ -33,6 +33,7 @@ from yoyaku.domain.booking import (
 )
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.paging import Page
 from yoyaku.services import holds
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
@@ -164,13 +165,15 @@ def _own(number: str, owner: Owner) -> tuple[StoredReservation, Reservation]:
     return stored, stored.document
 
 
-def of_owner(owner: Owner) -> list[Reservation]:
-    """The owner's reservations by stay date (lottery wins included)."""
-    return [
-        s.document
-        for s in booking_store.reservations_of(owner)
-        if isinstance(s.document, Reservation)
-    ]
+def of_owner(owner: Owner, limit: int, token: str | None) -> Page[Reservation]:
+    """One page of a citizen's reservations by stay date (lottery wins included)."""
+
+    def document(stored: StoredReservation) -> Reservation:
+        if not isinstance(stored.document, Reservation):  # only requests own appointments
+            raise TypeError(f"reservation {stored.number} of a citizen is an appointment")
+        return stored.document
+
+    return booking_store.reservations_page(owner, limit, token).map(document)
 
 
 def get(number: str, owner: Owner) -> Reservation:

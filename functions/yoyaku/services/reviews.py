@@ -27,6 +27,7 @@ from yoyaku.domain.booking import Owner
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.line import ApplicationNotice
 from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.paging import Page
 from yoyaku.domain.registration import AccountStatus, Residency
 from yoyaku.domain.review import (
     OPEN_STATUSES,
@@ -55,21 +56,18 @@ def _load(application_id: str) -> ApplicationRecord:
 # ---------------------------------------------------------------- staff
 
 
-def queue(status: ApplicationStatus | None) -> list[ReviewSummary]:
+def queue(status: ApplicationStatus | None, limit: int, token: str | None) -> Page[ReviewSummary]:
     """One status's applications (the open ones by default), oldest first."""
     statuses = [status] if status else list(OPEN_STATUSES)
-    records = [r for s in statuses for r in application_store.by_status(s)]
-    records.sort(key=lambda r: r.submitted_at)
-    return [
-        ReviewSummary(
+    return application_store.queue(statuses, limit, token).map(
+        lambda r: ReviewSummary(
             application_id=r.application.application_id,
             user_number=r.user_number,
             type=r.application.type,
             status=r.application.status,
             submitted_at=r.submitted_at,
         )
-        for r in records
-    ]
+    )
 
 
 def open_for_staff(application_id: str) -> ReviewDetail:
@@ -128,8 +126,8 @@ def record_decision(application_id: str, request: DecisionRequest) -> None:
 # ---------------------------------------------------------------- applicants
 
 
-def applications_of(user_number: str) -> list[Application]:
-    return [r.application for r in application_store.for_user(user_number)]
+def applications_of(user_number: str, limit: int, token: str | None) -> Page[Application]:
+    return application_store.page_for_user(user_number, limit, token).map(lambda r: r.application)
 
 
 def open_application(user_number: str) -> ApplicationRecord:
