@@ -417,6 +417,73 @@ def _sign_in_figures(stack: Stack, recorder: DynamoDBRecorder, user_number: str)
     ]
 
 
+def _line_figures(stack: Stack, recorder: DynamoDBRecorder) -> list[Figure]:
+    """LINE: linking, and sign-in with a LIFF ID token (with and without a nonce).
+
+    The fake LINE platform of the local runtime serves the keys; the channel id (SSM)
+    and the key set are cached per container, so only DynamoDB requests are counted."""
+    from local.line_platform import FakeLinePlatform
+    from yoyaku import runtime
+    from yoyaku.adapters import line_config, line_keys
+    from yoyaku.settings import settings
+
+    platform = FakeLinePlatform(runtime.current().clock).start()
+    try:
+        os.environ["LINE_API_HOST"] = platform.url
+        os.environ["LINE_JWKS_URL"] = platform.jwks_url
+        settings.cache_clear()
+        platform.provision(settings().line_secret_name, settings().line_channel_id_parameter)
+        line_config.forget()
+        line_keys.forget()
+        user = "U" + "b" * 32
+        token = _citizen("900000002")
+        stack.call(
+            "POST", "/v1/line/sessions", {"idToken": platform.mint_id_token(user)}, expect=404
+        )  # warms the caches
+        with recorder.measure() as link:
+            stack.call(
+                "PUT",
+                "/v1/me/line",
+                {"idToken": platform.mint_id_token(user)},
+                token=token,
+                expect=204,
+            )
+        with recorder.measure() as sign_in:
+            stack.call(
+                "POST", "/v1/line/sessions", {"idToken": platform.mint_id_token(user)}, expect=201
+            )
+        with recorder.measure() as with_nonce:
+            body = {"idToken": platform.mint_id_token(user, nonce="bench-nonce")}
+            stack.call("POST", "/v1/line/sessions", body, expect=201)
+    finally:
+        platform.stop()
+    return [
+        _figure(
+            "lineLink",
+            "link LINE (PUT /v1/me/line)",
+            link,
+            at_most=4,
+            note="the account, its LINE link, the LINE user's link, then one "
+            "TransactWriteItems writing both sides (+ a PutItem of the nonce when the token "
+            "has one); the confirmation e-mail is SES",
+        ),
+        _figure(
+            "lineSignIn",
+            "sign in with LINE (POST /v1/line/sessions), token without nonce",
+            sign_in,
+            at_most=3,
+            note="the LINE user's link, the account, the new session; no authorizer",
+        ),
+        _figure(
+            "lineSignInNonce",
+            "  a token with a nonce",
+            with_nonce,
+            at_most=4,
+            note="+1 conditional PutItem that uses the nonce up",
+        ),
+    ]
+
+
 def _booking_figures(
     stack: Stack, recorder: DynamoDBRecorder, today: date
 ) -> tuple[list[Figure], list[Window]]:
@@ -704,6 +771,7 @@ def _scenario() -> tuple[list[Figure], list[str]]:
         # A citizen: sign-in, holds (cold, warm), confirmations, a cancellation.
         booking, citizen_windows = _booking_figures(stack, recorder, today)
         figures.extend(booking)
+        figures.extend(_line_figures(stack, recorder))
         figures.extend(_authorizer_figures(citizen_windows, opened[LODGING]))
 
         # Worst case for page size: every unit of the busiest facility booked (warm).
