@@ -13,27 +13,28 @@ the published results; the result digest matches. Exit status 0 when all hold.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import urllib.request
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from yoyaku.domain import lottery as rules
 
 
+@lru_cache(maxsize=1 << 16)
+def _preference(part: str) -> rules.Preference:
+    """`rank:date:nights:resourceTypeId:quantity`; a large draw repeats a few hundred."""
+    rank, day, nights, resource_type_id, quantity = part.split(":")
+    return rules.Preference(
+        int(rank), date.fromisoformat(day), int(nights), resource_type_id, int(quantity)
+    )
+
+
 def parse_entry(line: str) -> rules.Entry:
     entry_id, _, prefs = line.partition("|")
-    preferences = []
-    for part in filter(None, prefs.split(";")):
-        rank, day, nights, resource_type_id, quantity = part.split(":")
-        preferences.append(
-            rules.Preference(
-                int(rank), date.fromisoformat(day), int(nights), resource_type_id, int(quantity)
-            )
-        )
-    return rules.entry(entry_id, preferences)
+    return rules.entry(entry_id, map(_preference, filter(None, prefs.split(";"))))
 
 
 def verify(audit: dict[str, Any]) -> list[str]:
@@ -45,8 +46,7 @@ def verify(audit: dict[str, Any]) -> list[str]:
     if rules.commitment(seed) != audit["seedCommitment"]:
         problems.append("the seed does not match the published commitment")
     lines = audit["entries"]
-    digest = hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
-    if digest != audit["entriesDigest"]:
+    if rules.lines_digest(sorted(lines)) != audit["entriesDigest"]:
         problems.append("the entries do not match the entries digest")
     entries = {e.entry_id: e for e in map(parse_entry, lines)}
     order = rules.draw_order(seed, audit["entriesDigest"], entries)
@@ -57,7 +57,10 @@ def verify(audit: dict[str, Any]) -> list[str]:
         for i in audit["inventory"]
     }
     mechanism = rules.Mechanism(audit["mechanism"])
-    won = rules.allocate(order, entries, capacity, mechanism)
+    try:
+        won = rules.allocate(order, entries, capacity, mechanism)
+    except ValueError:
+        return [*problems, "an entry has a preference without a night or a unit"]
     published = {r["entryId"]: int(r["wonRank"]) for r in audit["results"]}
     if won != published:
         problems.append("allocating the inventory in that order gives other results")

@@ -404,6 +404,16 @@ def test_verify_reports_a_dropped_entry() -> None:
     assert "the entries do not match the entries digest" in _problems_after(dropped)
 
 
+def test_verify_reports_a_preference_without_a_unit() -> None:
+    def no_rooms(audit: dict[str, Any]) -> None:
+        audit["entries"][0] = audit["entries"][0].replace(":room:2", ":room:0", 1)
+
+    assert _problems_after(no_rooms) == [
+        "the entries do not match the entries digest",
+        "an entry has a preference without a night or a unit",
+    ]
+
+
 def test_verify_reports_a_changed_order() -> None:
     def swapped(audit: dict[str, Any]) -> None:
         audit["order"][0], audit["order"][-1] = audit["order"][-1], audit["order"][0]

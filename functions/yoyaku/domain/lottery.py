@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -83,14 +83,24 @@ def entry(entry_id: str, preferences: Iterable[Preference]) -> Entry:
 
 Capacity = dict[tuple[date, str], int]
 
+HASH_CHUNK = 1 << 16  # lines per SHA-256 update: memory stays bounded, calls stay few
+SHA256_BLOCK = 64
+
 
 def commitment(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
-@lru_cache(maxsize=65536)
 def _preference_text(p: Preference) -> str:
     return f"{p.rank}:{p.day.isoformat()}:{p.nights}:{p.resource_type_id}:{p.quantity}"
+
+
+class _PreferenceTexts(dict[Preference, str]):
+    """Each distinct preference formatted once: a million entries share a few hundred."""
+
+    def __missing__(self, p: Preference) -> str:
+        text = self[p] = _preference_text(p)
+        return text
 
 
 def canonical_line(item: Entry) -> str:
@@ -98,22 +108,100 @@ def canonical_line(item: Entry) -> str:
     return item.entry_id + "|" + ";".join(map(_preference_text, item.preferences))
 
 
+def lines_digest(lines: Sequence[str]) -> str:
+    """SHA-256 of the lines joined by "\\n", fed in chunks instead of one joined string
+    (UTF-8 of a concatenation is the concatenation of the UTF-8, so the digest is the
+    same)."""
+    digest = hashlib.sha256()
+    for start in range(0, len(lines), HASH_CHUNK):
+        if start:
+            digest.update(b"\n")
+        digest.update("\n".join(lines[start : start + HASH_CHUNK]).encode())
+    return digest.hexdigest()
+
+
 def entries_digest(entries: Iterable[Entry]) -> str:
-    lines = sorted(map(canonical_line, entries))
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    text = _PreferenceTexts().__getitem__
+    # The same line as canonical_line, with each preference's text looked up.
+    lines = [entry_id + "|" + ";".join(map(text, prefs)) for entry_id, prefs in entries]
+    lines.sort()
+    return lines_digest(lines)
+
+
+def _hmac_sha256_states(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """The inner and outer SHA-256 states of HMAC (RFC 2104) after the padded key.
+
+    RFC 2104 §4 suggests precomputing them when one key signs many messages: copying a
+    state costs a fraction of re-keying. The result is HMAC-SHA256 exactly (a unit test
+    compares it with the standard library's hmac for keys of every length class)."""
+    if len(key) > SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return inner, outer
+
+
+def order_key(seed: str, digest: str) -> Callable[[str], bytes]:
+    """entryId → HMAC-SHA256(key = seed, message = digest + ":" + entryId)."""
+    inner, outer = _hmac_sha256_states(seed.encode())
+    inner.update(f"{digest}:".encode())  # the common start of every message, hashed once
+    inner_copy, outer_copy = inner.copy, outer.copy
+
+    def key(entry_id: str) -> bytes:
+        mac = inner_copy()
+        mac.update(entry_id.encode())
+        final = outer_copy()
+        final.update(mac.digest())
+        return final.digest()
+
+    return key
 
 
 def draw_order(seed: str, digest: str, entry_ids: Iterable[str]) -> list[str]:
-    # HMAC(seed, digest + ":" + entryId) for every entry: the keyed state after the
-    # common prefix is computed once and copied (same value, a fraction of the work).
-    base = hmac.new(seed.encode(), f"{digest}:".encode(), hashlib.sha256)
+    """The entry ids sorted by their HMAC (ascending bytes, i.e. ascending hex)."""
+    return sorted(entry_ids, key=order_key(seed, digest))
 
-    def key(entry_id: str) -> bytes:
-        mac = base.copy()
-        mac.update(entry_id.encode())
-        return mac.digest()
 
-    return sorted(entry_ids, key=key)
+Night = tuple[date, str]  # a (date, resource type) of the inventory
+
+
+class _Units:
+    """The units left to win while allocating, and which preferences still fit.
+
+    Units only ever decrease, so a preference that no longer fits never fits again.
+    Every distinct preference is checked once at the start; after each win only the
+    preferences sharing one of the won nights are checked again. So a preference is
+    `live` exactly when it fits, the allocation needs one set lookup per preference, and
+    it can stop as soon as nothing is live: every entry after that has lost."""
+
+    def __init__(self, capacity: Capacity, preferences: Iterable[Preference]) -> None:
+        self.left = dict(capacity)
+        self.live: set[Preference] = set()
+        self._nights: dict[Preference, tuple[Night, ...]] = {}
+        self._sharing: dict[Night, list[Preference]] = defaultdict(list)
+        for p in set(preferences):
+            if p.nights < 1 or p.quantity < 1:
+                # Taking nothing (or a negative number) could make a preference fit again.
+                raise ValueError(f"a preference needs a night and a unit: {p}")
+            nights = tuple((p.day + timedelta(days=n), p.resource_type_id) for n in range(p.nights))
+            if all(self.left.get(night, 0) >= p.quantity for night in nights):
+                self.live.add(p)
+                self._nights[p] = nights
+                for night in nights:
+                    self._sharing[night].append(p)
+
+    def take(self, p: Preference) -> None:
+        """Takes `quantity` units on every night of p, which must be live."""
+        for night in self._nights[p]:
+            left = self.left[night] = self.left[night] - p.quantity
+            still = []
+            for other in self._sharing[night]:
+                if other.quantity <= left:
+                    still.append(other)
+                else:
+                    self.live.discard(other)
+            self._sharing[night] = still
 
 
 def allocate(
@@ -121,50 +209,60 @@ def allocate(
 ) -> dict[str, int]:
     """entryId → the rank won (0 for lost).
 
-    The inner loop is written out (no helper calls) because it runs for every
-    preference of every entry: a million entries take a few seconds this way.
-    """
-    left = dict(capacity)
+    It stops as soon as no preference of any entry fits any more (usually when the last
+    unit is won): everyone after that has lost. Until then each preference costs one set
+    lookup. Every preference needs at least one night and one unit (ValueError)."""
     won = dict.fromkeys(order, 0)
-    nights_of: dict[tuple[date, int, str], tuple[tuple[date, str], ...]] = {}
-
-    def try_win(p: Preference) -> bool:
-        shape = (p.day, p.nights, p.resource_type_id)
-        keys = nights_of.get(shape)
-        if keys is None:
-            keys = nights_of[shape] = tuple(
-                (p.day + timedelta(days=n), p.resource_type_id) for n in range(p.nights)
-            )
-        quantity = p.quantity
-        for key in keys:
-            if left.get(key, 0) < quantity:
-                return False
-        for key in keys:
-            left[key] -= quantity
-        return True
-
+    units = _Units(capacity, chain.from_iterable(e.preferences for e in entries.values()))
+    live, take = units.live, units.take
     if mechanism is Mechanism.SERIAL_DICTATORSHIP:
         for entry_id in order:
+            if not live:
+                break
             for p in entries[entry_id].preferences:
-                if try_win(p):
+                if p in live:
+                    take(p)
                     won[entry_id] = p.rank
                     break
         return won
-    max_rank = max((p.rank for e in entries.values() for p in e.preferences), default=0)
-    for rank in range(1, max_rank + 1):
+    rank, later = 1, True
+    while later and live:
+        later = False  # whether an entry still losing has a preference ranked after this
         for entry_id in order:
+            if not live:
+                break
             if won[entry_id]:
                 continue
             for p in entries[entry_id].preferences:
-                if p.rank == rank and try_win(p):
-                    won[entry_id] = rank
-                    break
+                if p.rank == rank:
+                    if p in live:
+                        take(p)
+                        won[entry_id] = rank
+                        break
+                elif p.rank > rank:
+                    later = True
+        rank += 1
     return won
 
 
-def result_digest(order: list[str], won: Mapping[str, int]) -> str:
-    lines = "\n".join(f"{entry_id}|{won.get(entry_id, 0)}" for entry_id in order)
-    return hashlib.sha256(lines.encode()).hexdigest()
+def result_digest(order: Sequence[str], won: Mapping[str, int]) -> str:
+    """SHA-256 of the `entryId|wonRank` lines in draw order, fed in chunks.
+
+    Most entries of a large draw have lost, in long runs after the last winner: a chunk
+    without a winner is written with one join instead of one line at a time."""
+    winners = {entry_id for entry_id, rank in won.items() if rank}
+    rank_of = won.get
+    digest = hashlib.sha256()
+    for start in range(0, len(order), HASH_CHUNK):
+        chunk = order[start : start + HASH_CHUNK]
+        if start:
+            digest.update(b"\n")
+        if winners.isdisjoint(chunk):
+            text = "|0\n".join(chunk) + "|0"
+        else:
+            text = "\n".join([f"{entry_id}|{rank_of(entry_id, 0)}" for entry_id in chunk])
+        digest.update(text.encode())
+    return digest.hexdigest()
 
 
 def status_at(
