@@ -1,22 +1,26 @@
 """The lottery draw at 10k, 100k and 1M entries beside its floor, and loading entries.
 
-Each run is a fresh interpreter, so its peak memory is its own: the kernel's VmHWM of
-that process (/proc/self/status), not ru_maxrss, which Linux carries over from the
-parent across the fork + exec that `subprocess` does. A run builds synthetic entries
-(untimed), then times what a draw computes from them (`domain.lottery`): the entries
-digest, the HMAC order, the allocation (serial dictatorship) and the result digest.
-Right after, in the same process and on the same entry ids, it times the floor: one
-HMAC-SHA256 per entry (the fastest way found in CPython: SHA-256 states of the padded
-key copied per message, as RFC 2104 §4 suggests; a one-shot `hmac.digest` per message
-was 1.5–2.5 × slower here) and one sort of those keys. The machine is shared, so every
-size runs several times, the figures are medians, each run's draw is divided by the
-floor of the same run, and the load average is reported.
+Each size runs in several fresh interpreters, so each peak memory is the process's own:
+the kernel's VmHWM (/proc/self/status), read right after the first draw. (Not
+ru_maxrss: Linux carries the parent's peak into it across the fork + exec that
+`subprocess` does.) A process builds synthetic entries (untimed), then draws and
+measures the floor in turn, twice:
 
-Loading runs once in its own process under moto (in-process): the entries are written
+- the draw is what `domain.lottery` computes from the entries: the entries digest, the
+  HMAC order, the allocation (serial dictatorship) and the result digest, each timed;
+- the floor is one HMAC-SHA256 per entry of the same ids and one sort of those keys,
+  written out here apart from the code it measures. The HMAC copies SHA-256 states of
+  the padded key per message, as RFC 2104 §4 suggests: the fastest way found in CPython
+  (a one-shot `hmac.digest` per message took 1.5–2.5 × as long here).
+
+The machine is shared, so the figures are medians, each draw is divided by the floor
+measured right after it in the same process, and the load average is reported.
+
+Loading runs once in its own process under moto (in-process). The entries are written
 with batch writes (untimed), then read back through the real store code
-(`lottery_store.entries`, Query pages parsed by botocore and pynamodb) and turned into
-draw entries the way the draw task does. Time spent inside moto answering the Query is
-measured apart, so the figure without it is what the store code itself costs.
+(`lottery_store.entries`: Query pages parsed by botocore and pynamodb) and turned into
+draw entries the way the draw task does. The time moto spends answering is measured
+apart, so what remains is what the store code itself costs.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from typing import Any
 from benchmarks.report import ROOT, Figure, Section
 
 SIZES = (10_000, 100_000, 1_000_000)
-RUNS = {10_000: 5, 100_000: 5, 1_000_000: 3}
+RUNS = {10_000: 5, 100_000: 5, 1_000_000: 3}  # fresh interpreters per size
+PAIRS = 2  # draw, floor, draw, floor in each of them
 DAYS = 62
 ROOMS_PER_DAY = 40
 SECONDS_PER_MILLION = 5.0  # the target at 1M; smaller draws are held to it pro rata
@@ -46,12 +51,12 @@ LOAD_ENTRIES = 100_000
 SEED = "ab" * 32  # 64 hex digits, like secrets.token_hex(32)
 
 
-def _peak_kb() -> int | None:
-    """This process's own peak resident set (Linux), or None elsewhere."""
+def _status_kb(field: str) -> int | None:
+    """VmHWM (peak) or VmRSS (now) of this process (Linux), or None elsewhere."""
     try:
         with Path("/proc/self/status").open(encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1])
     except OSError:
         return None
@@ -118,41 +123,69 @@ def floor(seed: str, digest: str, entry_ids: list[str]) -> tuple[list[bytes], fl
     return keys, hashed - started, time.perf_counter() - hashed
 
 
+def draw(entries: dict[str, Any], capacity: dict[tuple[date, str], int]) -> dict[str, Any]:
+    """What a draw computes, each step timed."""
+    from yoyaku.domain import lottery as rules
+
+    cpu = time.process_time()
+    digest, t_digest = _timed(lambda: rules.entries_digest(entries.values()))
+    order, t_order = _timed(lambda: rules.draw_order(SEED, digest, entries))
+    mechanism = rules.Mechanism.SERIAL_DICTATORSHIP
+    won, t_allocate = _timed(lambda: rules.allocate(order, entries, capacity, mechanism))
+    _, t_result = _timed(lambda: rules.result_digest(order, won))
+    cpu = time.process_time() - cpu
+    return {
+        "drawCpu": cpu,
+        "digest": t_digest,
+        "order": t_order,
+        "allocate": t_allocate,
+        "result": t_result,
+        "draw": t_digest + t_order + t_allocate + t_result,
+        "entriesDigest": digest,
+        "orderList": order,
+        "won": won,
+    }
+
+
 def child(size: int) -> dict[str, Any]:
-    """Runs in the subprocess: build, draw, read the peak, then the floor."""
+    """Runs in the subprocess: build, then draw and floor in turn (PAIRS times); the peak
+    memory is read right after the first draw."""
     import resource
 
     from yoyaku.domain import lottery as rules
 
     (entries, capacity), built = _timed(lambda: build(size))
-    sd = rules.Mechanism.SERIAL_DICTATORSHIP
-    digest, t_digest = _timed(lambda: rules.entries_digest(entries.values()))
-    order, t_order = _timed(lambda: rules.draw_order(SEED, digest, entries))
-    won, t_allocate = _timed(lambda: rules.allocate(order, entries, capacity, sd))
-    _, t_result = _timed(lambda: rules.result_digest(order, won))
-    peak_kb = _peak_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    last_winner = max((i for i, e in enumerate(order) if won[e]), default=-1) + 1
-
-    keys, t_hmac, t_sort = floor(SEED, digest, list(entries))
-    key = rules.order_key(SEED, digest)
+    entries_kb = _status_kb("VmRSS")
+    pairs = []
+    for n in range(PAIRS):
+        drawn = draw(entries, capacity)
+        if n == 0:
+            peak_kb = _status_kb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        ids = list(entries)
+        cpu = time.process_time()
+        keys, t_hmac, t_sort = floor(SEED, drawn["entriesDigest"], ids)
+        cpu = time.process_time() - cpu
+        pairs.append(
+            {**drawn, "hmac": t_hmac, "sort": t_sort, "floor": t_hmac + t_sort, "floorCpu": cpu}
+        )
+    order, won = pairs[0]["orderList"], pairs[0]["won"]
+    key = rules.order_key(SEED, pairs[0]["entriesDigest"])
     assert keys[0] == key(order[0]) and keys[-1] == key(order[-1])  # the same HMAC
+    last_winner = max((i for i, e in enumerate(order) if won[e]), default=-1) + 1
 
     # The same entries when units never run out: the last two dates have a room for
     # everyone, so every entry must be looked at (the allocation cannot stop early).
     ample = {**capacity}
     for day in (DAYS - 2, DAYS - 1):
         ample[(date(2030, 7, 1) + timedelta(days=day), "room")] = size
+    sd = rules.Mechanism.SERIAL_DICTATORSHIP
     won_ample, t_ample = _timed(lambda: rules.allocate(order, entries, ample, sd))
+    steps: tuple[str, ...] = ("digest", "order", "allocate", "result", "draw", "drawCpu")
+    steps += ("hmac", "sort", "floor", "floorCpu")
     return {
+        "pairs": [{step: p[step] for step in steps} for p in pairs],
         "build": built,
-        "digest": t_digest,
-        "order": t_order,
-        "allocate": t_allocate,
-        "result": t_result,
-        "draw": t_digest + t_order + t_allocate + t_result,
-        "hmac": t_hmac,
-        "sort": t_sort,
-        "floor": t_hmac + t_sort,
+        "entriesMb": (entries_kb or 0) / 1024,
         "peakMb": peak_kb / 1024,
         "winners": sum(1 for r in won.values() if r),
         "lastWinner": last_winner,
@@ -184,8 +217,8 @@ def load_child(size: int) -> dict[str, Any]:
     from local import template
     from local.aws import create_tables
 
-    # Time spent inside moto (it answers every request in this process).
-    in_moto = [0.0]
+    # Time spent inside moto (it answers every request in this process), and requests.
+    in_moto = [0.0, 0]
     answer = BotocoreStubber.process_request
 
     def timed_answer(self: BotocoreStubber, request: Any) -> Any:
@@ -194,6 +227,7 @@ def load_child(size: int) -> dict[str, Any]:
             return answer(self, request)
         finally:
             in_moto[0] += time.perf_counter() - started
+            in_moto[1] += 1
 
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-northeast-1")
@@ -220,6 +254,7 @@ def load_child(size: int) -> dict[str, Any]:
         "query": loaded - started,
         "convert": converted - loaded,
         "inMoto": in_moto[0],
+        "requests": in_moto[1],
         "entries": len(entries),
     }
 
@@ -281,13 +316,15 @@ def _spread(values: list[float]) -> str:
 
 
 def _draw_figures(size: int, runs: list[dict[str, Any]]) -> list[Figure]:
-    def mid(name: str) -> float:
-        return float(median(r[name] for r in runs))
+    pairs = [p for r in runs for p in r["pairs"]]
 
-    draws = [r["draw"] for r in runs]
-    ratios = [r["draw"] / r["floor"] for r in runs]
+    def mid(name: str) -> float:
+        return float(median(p[name] for p in pairs))
+
+    draws = [p["draw"] for p in pairs]
+    ratios = [p["draw"] / p["floor"] for p in pairs]
     phases = ", ".join(
-        f"{label} {mid(name):.2f} s"
+        f"{label} {mid(name):.3f} s"
         for label, name in (
             ("entries digest", "digest"),
             ("order", "order"),
@@ -300,28 +337,32 @@ def _draw_figures(size: int, runs: list[dict[str, Any]]) -> list[Figure]:
         Figure(
             f"lottery.draw.{size}.seconds",
             f"draw {size:,} entries: time",
-            round(mid("draw"), 3),
-            "s",
-            at_most=SECONDS_PER_MILLION * size / 1_000_000,
+            round(mid("draw") * 1000),
+            "ms",
+            at_most=SECONDS_PER_MILLION * size / 1000,
             note=(
-                f"median of {len(runs)} runs ({_spread(draws)}): {phases}; "
-                f"{first['winners']:,} winners, the last at position {first['lastWinner']:,}"
+                f"median of {len(pairs)} draws in {len(runs)} processes ({_spread(draws)}; "
+                f"CPU time {mid('drawCpu'):.3f} s): {phases}; {first['winners']:,} winners, "
+                "the last at position "
+                f"{first['lastWinner']:,}"
             ),
         ),
         Figure(
             f"lottery.floor.{size}.seconds",
             f"floor {size:,}: HMAC-SHA256 + sort",
-            round(mid("floor"), 3),
-            "s",
-            note=f"HMAC {mid('hmac'):.2f} s + sort {mid('sort'):.2f} s, median of the same runs",
+            round(mid("floor") * 1000),
+            "ms",
+            note=f"HMAC {mid('hmac'):.3f} s + sort {mid('sort'):.3f} s, each right after a "
+            f"draw (CPU time {mid('floorCpu'):.3f} s)",
         ),
         Figure(
             f"lottery.draw.{size}.vs_floor",
-            f"draw {size:,} ÷ floor (same run)",
+            f"draw {size:,} ÷ floor (same process)",
             round(median(ratios), 2),
             "×",
-            note=f"{min(ratios):.2f}–{max(ratios):.2f} ×; order alone "
-            f"{median(r['order'] / r['floor'] for r in runs):.2f} × the floor",
+            note=f"median of each draw ÷ the floor measured right after it "
+            f"({min(ratios):.2f}–{max(ratios):.2f} ×); the order alone is "
+            f"{median(p['order'] / p['floor'] for p in pairs):.2f} × the floor",
         ),
         Figure(
             f"lottery.draw.{size}.peak_mb",
@@ -329,8 +370,9 @@ def _draw_figures(size: int, runs: list[dict[str, Any]]) -> list[Figure]:
             round(max(r["peakMb"] for r in runs)),
             "MB",
             at_most=TARGET_MB if size == 1_000_000 else None,
-            note=f"the highest VmHWM of the runs, entries included "
-            f"(building them took {mid('build'):.1f} s, untimed)",
+            note=f"the highest VmHWM of the processes, of which the entries themselves "
+            f"{median(r['entriesMb'] for r in runs):.0f} MB (building them took "
+            f"{median(r['build'] for r in runs):.1f} s, untimed)",
         ),
     ]
 
@@ -345,7 +387,8 @@ def _load_figures(load: dict[str, Any]) -> list[Figure]:
             f"load {entries:,} entries under moto",
             round(entries / total),
             "entries/s",
-            note=f"{total:.1f} s: Query pages {load['query']:.1f} s (moto answering "
+            note=f"{total:.1f} s: {load['requests']} Query pages {load['query']:.1f} s "
+            f"(moto answering "
             f"{load['inMoto']:.1f} s of it), into draw entries {load['convert']:.2f} s; "
             f"writing them first took {load['write']:.0f} s (untimed)",
         ),
@@ -372,9 +415,11 @@ def run() -> Section:
     load_after = os.getloadavg()
 
     figures = [f for size in SIZES for f in _draw_figures(size, results[size])]
-    growth = median(r["draw"] for r in results[1_000_000]) / median(
-        r["draw"] for r in results[100_000]
-    )
+
+    def draws(size: int) -> float:
+        return float(median(p["draw"] for r in results[size] for p in r["pairs"]))
+
+    growth = draws(1_000_000) / draws(100_000)
     figures.append(
         Figure(
             "lottery.draw.growth",
@@ -388,10 +433,10 @@ def run() -> Section:
     million = results[1_000_000]
     figures.append(
         Figure(
-            "lottery.allocate.1000000.ample_seconds",
+            "lottery.allocate.1000000.ample_ms",
             "allocation of 1M when units never run out",
-            round(median(r["allocateAmple"] for r in million), 2),
-            "s",
+            round(median(r["allocateAmple"] for r in million) * 1000),
+            "ms",
             note=f"{million[0]['winnersAmple']:,} winners; no early stop, each preference "
             "that cannot fit costs one set lookup",
         )
@@ -400,7 +445,8 @@ def run() -> Section:
     notes = [
         f"{DAYS} dates × {ROOMS_PER_DAY} rooms; each entry has 3 preferences of 1–2 nights "
         "and 1–2 rooms on random dates; serial dictatorship. Time targets are "
-        f"{SECONDS_PER_MILLION:g} s per million entries.",
+        f"{SECONDS_PER_MILLION:g} s per million entries; the allocation when units never run "
+        "out is the same entries with a room for everyone on the last two dates.",
         f"Load average (1, 5, 15 min) {_loads(load_before)} at the start and "
         f"{_loads(load_after)} at the end, on {os.cpu_count()} CPUs.",
     ]

@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from itertools import chain
+from itertools import chain, compress
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -179,6 +180,8 @@ class _Units:
         self.left = dict(capacity)
         self.live: set[Preference] = set()
         self._nights: dict[Preference, tuple[Night, ...]] = {}
+        # Per night, the live preferences that need it, fewest units first: a win there
+        # ends those at the end of the list that need more than is left.
         self._sharing: dict[Night, list[Preference]] = defaultdict(list)
         for p in set(preferences):
             if p.nights < 1 or p.quantity < 1:
@@ -190,18 +193,16 @@ class _Units:
                 self._nights[p] = nights
                 for night in nights:
                     self._sharing[night].append(p)
+        for sharing in self._sharing.values():
+            sharing.sort(key=attrgetter("quantity"))
 
     def take(self, p: Preference) -> None:
         """Takes `quantity` units on every night of p, which must be live."""
         for night in self._nights[p]:
             left = self.left[night] = self.left[night] - p.quantity
-            still = []
-            for other in self._sharing[night]:
-                if other.quantity <= left:
-                    still.append(other)
-                else:
-                    self.live.discard(other)
-            self._sharing[night] = still
+            sharing = self._sharing[night]
+            while sharing and sharing[-1].quantity > left:
+                self.live.discard(sharing.pop())
 
 
 def allocate(
@@ -250,7 +251,7 @@ def result_digest(order: Sequence[str], won: Mapping[str, int]) -> str:
 
     Most entries of a large draw have lost, in long runs after the last winner: a chunk
     without a winner is written with one join instead of one line at a time."""
-    winners = {entry_id for entry_id, rank in won.items() if rank}
+    winners = set(compress(won, won.values()))  # the entries whose rank is not 0
     rank_of = won.get
     digest = hashlib.sha256()
     for start in range(0, len(order), HASH_CHUNK):
