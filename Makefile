@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := functions:.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint bench openapi sam-validate build clean
+.PHONY: help venv run test test-unit test-integration test-e2e test-web lint lint-web bench openapi sam-validate build clean web
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -32,11 +32,35 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 venv: $(BIN)/.installed ## create the development virtual environment
 
-run: $(BIN)/.installed ## start the whole service locally on http://127.0.0.1:$${PORT:-3000}
+# The citizen web app (web/): npm ci from the committed lock file, then a build whenever
+# a source, the lock file or the API description (its types come from it) changed.
+WEB_SOURCES := $(shell find web/src web/static web/scripts -type f 2>/dev/null) \
+	web/package.json web/svelte.config.js web/vite.config.ts web/tsconfig.json docs/openapi.json
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/build/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build --silent
+
+web: web/build/index.html ## build the web app (web/build) when its sources changed
+
+run: $(BIN)/.installed web ## start the whole service (web app at /, API at /v1) on http://127.0.0.1:$${PORT:-3000}
 	$(BIN)/python -m local
 
-test: $(BIN)/.installed ## unit, integration (moto) and end-to-end (local runtime over HTTP) tests
+test: $(BIN)/.installed ## unit, integration (moto), end-to-end (HTTP) and web (unit + browser) tests
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-web
+
+# Browser tests drive Debian's chromium (apt-get install chromium fonts-noto-cjk).
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+
+test-web: $(BIN)/.installed web ## the web app's unit tests (vitest) and browser tests (Playwright + axe)
+	cd web && npm run test:unit --silent
+	@test -x "$(CHROMIUM_PATH)" || { echo "chromium not found at $(CHROMIUM_PATH): apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	cd web && PYTHON=$(abspath $(BIN))/python npm run test:browser --silent
 
 test-unit: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/unit
@@ -47,12 +71,15 @@ test-integration: $(BIN)/.installed
 test-e2e: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/e2e
 
-lint: $(BIN)/.installed $(SAM_VENV)/.installed ## ruff, mypy, cfn-lint and sam validate --lint
+lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web ## ruff, mypy, cfn-lint, sam validate --lint, svelte-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam validate --lint --region ap-northeast-1
+
+lint-web: web/node_modules/.installed ## the web app's type and accessibility checks (svelte-check)
+	cd web && npm run check --silent
 
 bench: $(BIN)/.installed ## measure request counts and cold start (see benchmarks/)
 	$(BIN)/python -m benchmarks
@@ -67,3 +94,4 @@ build: $(BIN)/.installed $(SAM_VENV)/.installed ## sam build (no Docker needed)
 
 clean: ## remove virtual environments and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf web/node_modules web/build web/.svelte-kit web/test-results

@@ -14,6 +14,7 @@ from local.gateway import Gateway
 from local.line_platform import FakeLinePlatform
 from local.scheduler import LocalScheduler
 from local.server import LocalRoutes, record_sent_mail, serve
+from local.site import Site, security_headers
 from yoyaku import runtime
 from yoyaku.runtime import OffsetClock
 
@@ -33,6 +34,8 @@ def main() -> int:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     port = int(os.environ.get("PORT", "3000"))
     document = template.load()
+    # E-mailed links point at this server, which also serves the web app.
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     aws.serialize_dynamodb_writes()
     isolate_requests_per_thread()
     local = aws.start_moto()
@@ -43,7 +46,6 @@ def main() -> int:
     # Quieter than in AWS: one line per request is what a person at the terminal reads.
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     # LINE is the fake platform on loopback, whatever the environment says.
     clock = OffsetClock()
     line = FakeLinePlatform(clock).start()
@@ -67,10 +69,16 @@ def main() -> int:
     demo.load(gateway)
     scheduler.start()
 
-    server = serve(port, gateway, LocalRoutes(clock, scheduler, line))
+    headers = security_headers(
+        document, lambda value: aws.resolve(value, names, params), extra_connect_src=local.endpoint
+    )
+    site = Site()
+    server = serve(port, gateway, LocalRoutes(clock, scheduler, line), site, headers)
+    web = f"http://127.0.0.1:{port}/" if site.built else "not built (make run builds it)"
     print(
         f"Yoyaku is running at http://127.0.0.1:{port} "
         f"(AWS mock at {local.endpoint}, ready in {time.perf_counter() - started:.1f}s)\n"
+        f"  web app: {web}\n"
         f"  try: curl http://127.0.0.1:{port}/v1/facilities\n"
         f"  staff sign-in: {demo.DEMO_STAFF_ID} / {demo.DEMO_STAFF_PASSWORD}\n"
         f"  LINE: a fake platform at {line.url} (pushes: /_local/line/outbox)\n"

@@ -72,10 +72,19 @@ def physical_name(logical_id: str) -> str:
     return f"{STACK}-{logical_id}".lower()
 
 
+# CloudFormation's CorsRule keys that the S3 API spells differently.
+_CORS_KEYS = {"MaxAge": "MaxAgeSeconds", "ExposedHeaders": "ExposeHeaders", "Id": "ID"}
+
+# Parameters without a default (chosen at deploy time) take their local value from the
+# environment that `python -m local` sets up.
+LOCAL_PARAMETERS = {"SiteUrl": "SITE_URL"}
+
+
 def parameters(document: dict[str, Any]) -> dict[str, str]:
     """Template parameters at their defaults, plus the pseudo parameters."""
     values = {
-        name: str(spec.get("Default", "")) for name, spec in document.get("Parameters", {}).items()
+        name: str(spec.get("Default", os.environ.get(LOCAL_PARAMETERS.get(name, ""), "")))
+        for name, spec in document.get("Parameters", {}).items()
     }
     values.update({"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws"})
     return values
@@ -135,6 +144,18 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
             logical_id
         )
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        cors = body["Properties"].get("CorsConfiguration")
+        if cors:  # browsers upload proof documents straight to the bucket
+            rules = [
+                {
+                    _CORS_KEYS.get(k, k): [resolve(v, names, params) for v in value]
+                    if isinstance(value, list)
+                    else value
+                    for k, value in rule.items()
+                }
+                for rule in cors["CorsRules"]
+            ]
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
         names[logical_id] = name
         names[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
 

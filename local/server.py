@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
 from local.line_platform import LINE_USER_ID, FakeLinePlatform
 from local.scheduler import LocalScheduler, UnknownSchedule
+from local.site import Site
 from local.template import ROOT
 from yoyaku.runtime import OffsetClock
 
@@ -150,7 +151,14 @@ def outbox() -> list[dict[str, Any]]:
     return items
 
 
-def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    gateway: Gateway,
+    local_routes: LocalRoutes,
+    site: Site | None = None,
+    security_headers: dict[str, str] | None = None,
+) -> type[BaseHTTPRequestHandler]:
+    extra_headers = security_headers or {}
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "yoyaku-local"
@@ -162,8 +170,10 @@ def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRe
             body = self.rfile.read(length) if length else b""
             headers = {k: v for k, v in self.headers.items()}
             try:
-                response = local_routes.handle(self.command, url.path, body) or gateway.handle(
-                    self.command, url.path, parse_qs(url.query), headers, body
+                response = (
+                    local_routes.handle(self.command, url.path, body)
+                    or (site.handle(self.command, url.path, headers) if site else None)
+                    or gateway.handle(self.command, url.path, parse_qs(url.query), headers, body)
                 )
             except Exception as error:  # a crash in a handler is a 502 from API Gateway too
                 print(f"  ! {type(error).__name__}: {error}", flush=True)
@@ -174,7 +184,13 @@ def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRe
             for name, value in response.headers.items():
                 if name.lower() not in ("content-length", "connection"):
                     self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
+            sent = {name.lower() for name in response.headers}
+            for name, value in extra_headers.items():
+                if name.lower() not in sent:
+                    self.send_header(name, value)
+            # A HEAD answer names the length of the body it leaves out.
+            content_length = response.headers.get("Content-Length", str(len(response.body)))
+            self.send_header("Content-Length", content_length)
             self.end_headers()
             self.wfile.write(response.body)
             elapsed = (time.perf_counter() - started) * 1000
@@ -183,7 +199,7 @@ def make_handler(gateway: Gateway, local_routes: LocalRoutes) -> type[BaseHTTPRe
                 f"{stamp} {self.command} {self.path} {response.status} {elapsed:.0f}ms", flush=True
             )
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
         def log_message(self, format: str, *args: Any) -> None:
             """One line per request is printed by _serve; silence the default log."""
@@ -197,7 +213,14 @@ class LocalHttpServer(ThreadingHTTPServer):
     request_queue_size = 256
 
 
-def serve(port: int, gateway: Gateway, local_routes: LocalRoutes) -> ThreadingHTTPServer:
-    server = LocalHttpServer(("127.0.0.1", port), make_handler(gateway, local_routes))
+def serve(
+    port: int,
+    gateway: Gateway,
+    local_routes: LocalRoutes,
+    site: Site | None = None,
+    security_headers: dict[str, str] | None = None,
+) -> ThreadingHTTPServer:
+    handler = make_handler(gateway, local_routes, site, security_headers)
+    server = LocalHttpServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server

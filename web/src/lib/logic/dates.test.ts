@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, daysBetween, formatDate, formatShortDate, todayInTokyo, weekday } from './dates';
+
+describe('dates', () => {
+	it('adds days across months and years', () => {
+		expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+		expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
+		expect(daysBetween('2026-12-01', '2027-01-01')).toBe(31);
+	});
+	it('knows the weekday', () => {
+		expect(weekday('2019-04-08')).toBe(1);
+	});
+	it('formats as the seed screens do', () => {
+		expect(formatDate('2019-04-08', 'ja')).toBe('2019年4月8日月曜日');
+		expect(formatDate('2019-04-08', 'en')).toMatch(/^Monday,? 8 April 2019$/);
+		expect(formatShortDate('2019-04-08', 'ja')).toBe('4/8(月)');
+	});
+	it('takes today in Tokyo, not in the browser zone', () => {
+		// 2026-11-30 20:00 UTC is already 1 December in Tokyo
+		expect(todayInTokyo(new Date('2026-11-30T20:00:00Z'))).toBe('2026-12-01');
+	});
+});

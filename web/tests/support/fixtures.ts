@@ -1,0 +1,129 @@
+/**
+ * What every browser test gets:
+ * - `page` on the local runtime, failing the test on any CSP violation or page error;
+ * - `expectAccessible(page)`: an axe-core scan at WCAG 2.1 AA, 0 violations allowed;
+ * - `backend`: the API and the local-only routes, for what a citizen cannot do on a
+ *   screen (read the e-mail outbox, act as staff, move the clock).
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test as base, type APIRequestContext, type Page } from '@playwright/test';
+
+export { expect };
+
+export interface Mail {
+	to: string[];
+	subject: string;
+	body: string;
+	sentAt: string | null;
+}
+
+export class Backend {
+	constructor(private readonly request: APIRequestContext) {}
+
+	async json<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+		const response = await this.request.fetch(path, {
+			method,
+			data: body === undefined ? undefined : JSON.stringify(body),
+			headers: {
+				...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+				...(token ? { Authorization: `Bearer ${token}` } : {})
+			}
+		});
+		const text = await response.text();
+		if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${text}`);
+		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	async staffToken(): Promise<string> {
+		const session = await this.json<{ token: string }>('POST', '/v1/staff/sessions', {
+			staffId: 'demo-staff',
+			password: 'demo-staff-password'
+		});
+		return session.token;
+	}
+
+	async outbox(): Promise<Mail[]> {
+		return (await this.json<{ items: Mail[] }>('GET', '/_local/outbox')).items;
+	}
+
+	/** The newest e-mail to `address` whose subject contains `subject` (waits for it). */
+	async mail(address: string, subject: string): Promise<Mail> {
+		for (let i = 0; i < 120; i++) {
+			const found = (await this.outbox()).filter((m) => m.to.includes(address) && m.subject.includes(subject));
+			if (found.length) return found[found.length - 1]!;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		throw new Error(`no e-mail "${subject}" to ${address}`);
+	}
+
+	/** The first link of an e-mail, made relative to the site (it points at SITE_URL). */
+	static link(mail: Mail): string {
+		const found = /https?:\/\/[^/\s]+(\/[^\s]+token=[\w-]+)/.exec(mail.body);
+		if (!found) throw new Error(`no link in: ${mail.body}`);
+		return found[1]!;
+	}
+
+	async today(): Promise<string> {
+		const clock = await this.json<{ now: string }>('GET', '/_local/clock');
+		return clock.now.slice(0, 10);
+	}
+
+	async moveClock(offsetSeconds: number): Promise<void> {
+		await this.json('POST', '/_local/clock', { offsetSeconds });
+	}
+
+	/** Staff approve the newest application of a user (the staff console is not built yet). */
+	async approve(userNumber: string): Promise<void> {
+		const token = await this.staffToken();
+		for (const status of ['received', 'accepted']) {
+			const queue = await this.json<{ items: { applicationId: string; userNumber: string }[] }>(
+				'GET',
+				`/v1/staff/reviews?status=${status}`,
+				undefined,
+				token
+			);
+			const mine = queue.items.find((item) => item.userNumber === userNumber);
+			if (mine) {
+				await this.json('GET', `/v1/staff/reviews/${mine.applicationId}`, undefined, token);
+				await this.json('POST', `/v1/staff/reviews/${mine.applicationId}/decision`, { decision: 'approve' }, token);
+				return;
+			}
+		}
+		throw new Error(`no application of ${userNumber} to approve`);
+	}
+}
+
+let unique = 0;
+/** An e-mail address no other test (or earlier run on the same runtime) uses. */
+export function uniqueEmail(label: string): string {
+	unique += 1;
+	return `${label}-${Date.now()}-${unique}@example.jp`;
+}
+
+export async function expectAccessible(page: Page, label = ''): Promise<void> {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	const summary = results.violations.map(
+		(v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`
+	);
+	expect(summary, `axe violations ${label} on ${page.url()}`).toEqual([]);
+}
+
+export const test = base.extend<{ backend: Backend }>({
+	baseURL: async ({}, use) => {
+		await use(process.env.YOYAKU_URL);
+	},
+	page: async ({ page }, use) => {
+		const problems: string[] = [];
+		page.on('console', (message) => {
+			if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+				problems.push(message.text());
+			}
+		});
+		page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+		await use(page);
+		expect(problems, 'CSP violations or script errors').toEqual([]);
+	},
+	backend: async ({ request }, use) => {
+		await use(new Backend(request));
+	}
+});
