@@ -35,6 +35,8 @@ export default defineConfig({
 		locale: 'ja-JP',
 		timezoneId: 'Asia/Tokyo',
 		launchOptions: chromium,
+		actionTimeout: 15_000,
+		navigationTimeout: 30_000,
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure'
 	},

@@ -321,6 +321,7 @@ export const en: Record<MessageKey, string> = {
 	'password.confirm': 'New password (again)',
 	'password.hint': 'At least 8 characters',
 	'password.submit': 'Save',
+	'password.confirmQuestion': 'Change your password?',
 	'password.changed': 'Your password has been changed. Sign in with the new password.',
 	'reset.title': 'Reset your password',
 	'reset.lead': 'Enter your user number and registered e-mail, then select "Send e-mail".',

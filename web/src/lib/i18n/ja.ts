@@ -336,6 +336,7 @@ export const ja = {
 	'password.confirm': '新しいパスワードの確認',
 	'password.hint': '8文字以上',
 	'password.submit': '設定',
+	'password.confirmQuestion': 'パスワードを変更します。よろしいですか？',
 	'password.changed': 'パスワードを変更しました。新しいパスワードでログインしてください。',
 	'reset.title': 'パスワードの再設定',
 	'reset.lead': '登録している利用者番号とメールアドレスを入力して、「確認メール送信」ボタンをクリックしてください。',

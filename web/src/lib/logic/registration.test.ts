@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { emptyRegistration, registrationChecks, toRegistrationRequest } from './registration';
+
+const t = (key: string) => key;
+const filled = () => ({
+	...emptyRegistration(),
+	nameKana: 'ミナト　タロウ', nameKanji: '港　太郎', phone: '03-1234-5678', residency: 'resident' as const,
+	postalCode: '105-8511', prefecture: '東京都', city: '港区', street: '芝公園1-5-25', birthdate: '1990-04-01',
+	email: 'taro@example.jp', emailConfirm: 'taro@example.jp', password: 'minato2024'
+});
+
+describe('registration checks', () => {
+	it('lets a complete form through to the API', () => {
+		const errors = registrationChecks(t)(filled());
+		expect(Object.values(errors).filter(Boolean)).toEqual([]);
+	});
+	it('names every empty field by its API path', () => {
+		const errors = registrationChecks(t)(emptyRegistration());
+		expect(errors['address.postalCode']).toBe('error.required');
+		expect(errors.residency).toBe('error.select');
+		expect(errors['workplace.name']).toBeUndefined();
+	});
+	it('asks workers for the workplace and refuses differing e-mails', () => {
+		const errors = registrationChecks(t)({ ...filled(), residency: 'worker', emailConfirm: 'other@example.jp' });
+		expect(errors['workplace.name']).toBe('error.required');
+		expect(errors.emailConfirm).toBe('error.emailMismatch');
+	});
+});
+
+describe('registration request', () => {
+	it('sends the workplace only for workers, with the address nested as the API takes it', () => {
+		expect(toRegistrationRequest(filled())).not.toHaveProperty('workplace');
+		const worker = toRegistrationRequest({ ...filled(), residency: 'worker', workplaceName: '港商事', workplacePostalCode: '1050011', workplacePrefecture: '東京都', workplaceCity: '港区', workplaceStreet: '芝公園2-1', workplacePhone: '0355550000' });
+		expect(worker.workplace).toEqual({
+			name: '港商事', phone: '0355550000',
+			address: { postalCode: '1050011', prefecture: '東京都', city: '港区', street: '芝公園2-1' }
+		});
+		expect(worker).not.toHaveProperty('emailConfirm');
+	});
+});

@@ -1,0 +1,98 @@
+/** The registration form as typed, the browser's own checks, and the API request. */
+import type { RegistrationForm } from '$lib/api/types';
+import type { MessageKey } from '$lib/i18n/i18n.svelte';
+
+export interface RegistrationDraft {
+	nameKana: string;
+	nameKanji: string;
+	phone: string;
+	residency: 'resident' | 'worker' | null;
+	postalCode: string;
+	prefecture: string;
+	city: string;
+	street: string;
+	birthdate: string;
+	email: string;
+	emailConfirm: string;
+	password: string;
+	workplaceName: string;
+	workplacePostalCode: string;
+	workplacePrefecture: string;
+	workplaceCity: string;
+	workplaceStreet: string;
+	workplacePhone: string;
+	lotteryResultEmail: boolean;
+	agreeToTerms: boolean;
+}
+
+export function emptyRegistration(): RegistrationDraft {
+	return {
+		nameKana: '', nameKanji: '', phone: '', residency: null,
+		postalCode: '', prefecture: '', city: '', street: '', birthdate: '',
+		email: '', emailConfirm: '', password: '',
+		workplaceName: '', workplacePostalCode: '', workplacePrefecture: '', workplaceCity: '', workplaceStreet: '', workplacePhone: '',
+		lotteryResultEmail: true, agreeToTerms: false
+	};
+}
+
+/**
+ * Only what the API cannot check: empty required fields and the two e-mail addresses
+ * matching. Formats (katakana, phone, postal code, age, password rules) are the API's,
+ * whose 422 messages appear next to the fields: one rule, one place.
+ */
+export function registrationChecks(t: (key: MessageKey) => string) {
+	return (v: RegistrationDraft): Record<string, string | undefined> => {
+		const required = (value: string | null) => (value && value.trim() ? undefined : t('error.required'));
+		const worker = v.residency === 'worker';
+		return {
+			nameKana: required(v.nameKana),
+			nameKanji: required(v.nameKanji),
+			phone: required(v.phone),
+			residency: v.residency ? undefined : t('error.select'),
+			'address.postalCode': required(v.postalCode),
+			'address.prefecture': required(v.prefecture),
+			'address.city': required(v.city),
+			'address.street': required(v.street),
+			birthdate: required(v.birthdate),
+			email: required(v.email),
+			emailConfirm: required(v.emailConfirm) ?? (v.email.trim() === v.emailConfirm.trim() ? undefined : t('error.emailMismatch')),
+			password: v.password ? undefined : t('error.required'),
+			'workplace.name': worker ? required(v.workplaceName) : undefined,
+			'workplace.address.postalCode': worker ? required(v.workplacePostalCode) : undefined,
+			'workplace.address.prefecture': worker ? required(v.workplacePrefecture) : undefined,
+			'workplace.address.city': worker ? required(v.workplaceCity) : undefined,
+			'workplace.address.street': worker ? required(v.workplaceStreet) : undefined,
+			'workplace.phone': worker ? required(v.workplacePhone) : undefined
+		};
+	};
+}
+
+export function toRegistrationRequest(v: RegistrationDraft): RegistrationForm {
+	const worker = v.residency === 'worker';
+	return {
+		nameKana: v.nameKana.trim(),
+		nameKanji: v.nameKanji.trim(),
+		phone: v.phone.trim(),
+		residency: worker ? 'worker' : 'resident',
+		address: { postalCode: v.postalCode.trim(), prefecture: v.prefecture.trim(), city: v.city.trim(), street: v.street.trim() },
+		birthdate: v.birthdate,
+		email: v.email.trim(),
+		password: v.password,
+		lotteryResultEmail: v.lotteryResultEmail,
+		agreeToTerms: v.agreeToTerms,
+		...(worker
+			? {
+					workplace: {
+						name: v.workplaceName.trim(),
+						address: {
+							postalCode: v.workplacePostalCode.trim(),
+							prefecture: v.workplacePrefecture.trim(),
+							city: v.workplaceCity.trim(),
+							street: v.workplaceStreet.trim()
+						},
+						phone: v.workplacePhone.trim()
+					}
+				}
+			: {})
+	};
+}
