@@ -196,3 +196,55 @@ def test_staff_import_reports_bad_lines(service: LocalService) -> None:
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "line 2"
+
+
+def test_the_booking_page_learns_party_and_counter_from_the_link_without_using_it(
+    service: LocalService,
+) -> None:
+    email = _email()
+    people = [
+        {"noticeNumber": "XYZ654321", "birthdate": "1990-10-10"},
+        {"noticeNumber": "ABC123456", "birthdate": "1985-05-05"},
+    ]
+    assert _request(service, people, email).status_code == 202
+    token = link_token(wait_for_mail(service, email, "窓口予約"))
+
+    for _ in range(2):  # looking up twice is fine: the link is not used up
+        found = service.call("POST", "/v1/appointment-requests/lookup", json={"token": token})
+        assert found.status_code == 200, found.text
+        body = found.json()
+        assert body["facilityId"] == "mynumber-counter"
+        assert body["facilityName"] == "マイナンバーカード交付窓口"
+        assert body["people"] == 2
+        assert body["counter"] == "counter-2"  # the eligibility list fixes it for XYZ654321
+        assert "expiresAt" in body
+
+    unknown = service.call("POST", "/v1/appointment-requests/lookup", json={"token": "x" * 40})
+    assert unknown.status_code == 400 and unknown.json()["code"] == "LINK_INVALID"
+    empty = service.call("POST", "/v1/appointment-requests/lookup", json={"token": ""})
+    assert empty.status_code == 422
+
+    day = _weekday(service, 30)
+    hold = service.call(
+        "POST",
+        "/v1/appointments/holds",
+        json={
+            "token": token,
+            "resourceTypeId": "counter-2",
+            "date": day.isoformat(),
+            "start": "13:00",
+        },
+    )
+    assert hold.status_code == 201, hold.text
+    done = service.call(
+        "POST",
+        "/v1/appointments",
+        json={
+            "token": token,
+            "holdId": hold.json()["holdId"],
+            "contact": {"name": "上尾 花子", "phone": "048-775-0000"},
+        },
+    )
+    assert done.status_code == 201, done.text
+    used = service.call("POST", "/v1/appointment-requests/lookup", json={"token": token})
+    assert used.status_code == 409 and used.json()["code"] == "LINK_ALREADY_USED"

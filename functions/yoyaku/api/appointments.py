@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import Field
 
 from yoyaku.api.language import caller_language
 from yoyaku.domain.appointments import (
@@ -41,6 +42,37 @@ class RequestAccepted(CamelModel):
 def request_appointment(request: AppointmentRequest) -> tuple[RequestAccepted, int]:
     people, expires_at = appointments.request(request, caller_language(router))
     return RequestAccepted(people=people, expires_at=expires_at), 202
+
+
+class LinkToken(CamelModel):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class PartyOfLink(CamelModel):
+    facility_id: str
+    facility_name: str
+    people: int
+    counter: str | None = None
+    expires_at: datetime
+
+
+@router.post(
+    "/v1/appointment-requests/lookup",
+    summary="What an e-mailed appointment link is for (party size, counter), without using it",
+    description="The booking page opened from the e-mail shows the party size and needs "
+    "N consecutive slots; `counter` is set when the eligibility list fixes the counter. "
+    "The link stays usable: only `POST /v1/appointments` uses it up.",
+    tags=["appointments"],
+)
+def look_up_request(request: LinkToken) -> PartyOfLink:
+    party, facility, expires_at = appointments.describe_link(request.token)
+    return PartyOfLink(
+        facility_id=facility.facility_id,
+        facility_name=facility.name,
+        people=party.people,
+        counter=party.counter,
+        expires_at=expires_at,
+    )
 
 
 @router.post(

@@ -33,6 +33,7 @@ from yoyaku.domain.appointments import (
     ReceiptCredentials,
 )
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, StoredReservation
+from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
@@ -75,11 +76,22 @@ def request(request: AppointmentRequest, lang: Language) -> tuple[int, datetime]
 
 
 def _party(token: str) -> PartyRequest:
+    return _party_link(token)[0]
+
+
+def _party_link(token: str) -> tuple[PartyRequest, datetime]:
     link = check_link(link_store.get(token), LinkPurpose.APPOINTMENT, runtime.current().now())
     party = appointment_store.get_request(link.subject)
     if party is None:
         raise DomainError(ErrorCode.LINK_EXPIRED)
-    return party
+    return party, link.expires_at
+
+
+def describe_link(token: str) -> tuple[PartyRequest, Facility, datetime]:
+    """The party a link books for, its facility and when the link expires; the link
+    stays usable (only confirming uses it up)."""
+    party, expires_at = _party_link(token)
+    return party, load_facility(party.facility_id), expires_at
 
 
 def hold(request: AppointmentHoldRequest) -> Hold:

@@ -74,6 +74,11 @@ export class Backend {
 
 	/** Staff approve the newest application of a user (the staff console is not built yet). */
 	async approve(userNumber: string): Promise<void> {
+		await this.decide(userNumber, 'approve');
+	}
+
+	/** Staff decide on the open application of a user: approve, return or reject. */
+	async decide(userNumber: string, decision: 'approve' | 'return' | 'reject', reason?: string): Promise<void> {
 		const token = await this.staffToken();
 		for (const status of ['received', 'accepted']) {
 			const queue = await this.json<{ items: { applicationId: string; userNumber: string }[] }>(
@@ -85,11 +90,12 @@ export class Backend {
 			const mine = queue.items.find((item) => item.userNumber === userNumber);
 			if (mine) {
 				await this.json('GET', `/v1/staff/reviews/${mine.applicationId}`, undefined, token);
-				await this.json('POST', `/v1/staff/reviews/${mine.applicationId}/decision`, { decision: 'approve' }, token);
+				const body = reason ? { decision, reason } : { decision };
+				await this.json('POST', `/v1/staff/reviews/${mine.applicationId}/decision`, body, token);
 				return;
 			}
 		}
-		throw new Error(`no application of ${userNumber} to approve`);
+		throw new Error(`no application of ${userNumber} to decide on`);
 	}
 }
 
