@@ -72,6 +72,30 @@ export class Backend {
 		await this.json('POST', '/_local/clock', { offsetSeconds });
 	}
 
+	/** Staff open a lottery for minato-ohiradai over `stayFrom`..`stayTo`, open for entries now. */
+	async createLottery(stayFrom: string, stayTo: string): Promise<{ lotteryId: string }> {
+		const token = await this.staffToken();
+		const clock = await this.json<{ now: string }>('GET', '/_local/clock');
+		const now = Date.parse(clock.now);
+		const at = (hours: number) => new Date(now + hours * 3_600_000).toISOString();
+		return this.json('POST', '/v1/staff/lotteries', {
+			facilityId: 'minato-ohiradai', stayFrom, stayTo,
+			applyFrom: at(-1), applyUntil: at(1), drawAt: at(2), maxPreferences: 3
+		}, token);
+	}
+
+	/** Staff start the draw now (the schedule would at drawAt) and wait until it is done. */
+	async drawNow(lotteryId: string): Promise<void> {
+		const token = await this.staffToken();
+		await this.json('POST', `/v1/staff/lotteries/${lotteryId}/draw`, undefined, token);
+		for (let i = 0; i < 240; i++) {
+			const lottery = await this.json<{ status: string }>('GET', `/v1/lotteries/${lotteryId}`);
+			if (lottery.status === 'drawn') return;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		throw new Error(`lottery ${lotteryId} was not drawn`);
+	}
+
 	/** Staff approve the newest application of a user (the staff console is not built yet). */
 	async approve(userNumber: string): Promise<void> {
 		await this.decide(userNumber, 'approve');
