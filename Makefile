@@ -81,7 +81,7 @@ lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web ## ruff, mypy, cfn-lint,
 lint-web: web/node_modules/.installed ## the web app's type and accessibility checks (svelte-check)
 	cd web && npm run check --silent
 
-bench: $(BIN)/.installed ## measure request counts and cold start (see benchmarks/)
+bench: $(BIN)/.installed web ## measure request counts, cold start, web JS size and LCP (see benchmarks/)
 	$(BIN)/python -m benchmarks
 
 openapi: $(BIN)/.installed ## regenerate docs/openapi.json from the Powertools resolvers

@@ -1,6 +1,6 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
-Options: `--only requests cold-start argon2 lottery contention` runs a subset, `--runs N`
+Options: `--only requests cold-start argon2 lottery contention web` runs a subset, `--runs N`
 sets the cold-start repetitions (argon2 uses twice as many), `--strict` exits 1 when a
 target is missed.
 """
@@ -12,7 +12,14 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import cold_start, contention, dynamodb_requests, lottery_scale, password_hash
+from benchmarks import (
+    cold_start,
+    contention,
+    dynamodb_requests,
+    lottery_scale,
+    password_hash,
+    web,
+)
 from benchmarks.report import ROOT, Section, machine, render, write_json
 
 BENCHMARKS: dict[str, Callable[[int], Section]] = {
@@ -21,6 +28,7 @@ BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "argon2": lambda runs: password_hash.run(runs * 2),
     "lottery": lambda runs: lottery_scale.run(),
     "contention": lambda runs: contention.run(),
+    "web": lambda runs: web.run(runs),
 }
 
 

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, formatDate, formatShortDate, todayInTokyo, weekday } from './dates';
+import { addDays, daysBetween, endOfNextMonth, formatDate, formatShortDate, todayInTokyo, weekday } from './dates';
 
 describe('dates', () => {
 	it('adds days across months and years', () => {
 		expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
 		expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
 		expect(daysBetween('2026-12-01', '2027-01-01')).toBe(31);
+	});
+	it('ends the two-month calendar at the end of next month', () => {
+		expect(endOfNextMonth('2026-12-02')).toBe('2027-01-31');
+		expect(endOfNextMonth('2027-01-31')).toBe('2027-02-28');
 	});
 	it('knows the weekday', () => {
 		expect(weekday('2019-04-08')).toBe(1);

@@ -23,6 +23,12 @@ export function daysBetween(from: string, to: string): number {
 	return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / DAY_MS);
 }
 
+/** The last day of the month after the one `iso` is in (the API's default `to`). */
+export function endOfNextMonth(iso: string): string {
+	const date = toUtc(iso);
+	return fromUtc(new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 2, 0)));
+}
+
 /** 0 = Sunday … 6 = Saturday */
 export function weekday(iso: string): number {
 	return toUtc(iso).getUTCDay();
