@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 import warnings
+
+import boto3
 
 from local import aws, demo, template
 from local.concurrency import isolate_requests_per_thread
 from local.gateway import Gateway
+from local.jpki import LocalJpki
 from local.line_platform import FakeLinePlatform
-from local.scheduler import LocalScheduler
+from local.scheduler import LocalScheduler, recurring
 from local.server import LocalRoutes, record_sent_mail, serve
 from local.site import Site, security_headers
 from yoyaku import runtime
@@ -25,7 +29,10 @@ RESOURCE_VARIABLES = {
     "REVIEW_STATE_MACHINE_ARN",
     "DRAW_STATE_MACHINE_ARN",
     "SCHEDULER_ROLE_ARN",
+    "IDENTITY_BUCKET",
+    "JPKI_CRL_SOURCES",
 }
+CRL_REFRESH_FUNCTION = "CrlRefreshFunction"
 
 
 def main() -> int:
@@ -51,6 +58,11 @@ def main() -> int:
     line = FakeLinePlatform(clock).start()
     os.environ["LINE_API_HOST"] = line.url
     os.environ["LINE_JWKS_URL"] = line.jwks_url
+    # The test CA's CRL is served by this process and fetched by the real refresh
+    # function; verifications re-list the configuration each time, so a test card
+    # revoked a moment ago is refused at once.
+    params["JpkiCrlSources"] = f"http://127.0.0.1:{port}/_local/jpki/crl"
+    os.environ.setdefault("JPKI_CACHE_SECONDS", "0")
     for function in functions.values():
         for key, value in function.environment.items():
             resolved = str(aws.resolve(value, names, params))
@@ -65,16 +77,42 @@ def main() -> int:
     record_sent_mail(clock)
     gateway = Gateway(template.api(document), functions)
     aws.dispatch_lambda_in_process(gateway.invoke, names)
-    scheduler = LocalScheduler(lambda name, event: gateway.invoke(name, event))
+    schedules = [
+        found
+        for s in template.schedules(document)
+        if (
+            found := recurring(
+                str(aws.resolve(s.name, names, params)),
+                s.function,
+                str(aws.resolve(s.expression, names, params)),
+                clock.now(),
+            )
+        )
+    ]
+    scheduler = LocalScheduler(lambda name, event: gateway.invoke(name, event), schedules)
+    jpki = LocalJpki()
+    boto3.client("s3").put_object(
+        Bucket=os.environ["IDENTITY_BUCKET"],
+        Key=os.environ["JPKI_ROOTS_PREFIX"] + "jpki-test.cer",
+        Body=jpki.ca.root_der,
+    )
     demo.load(gateway)
-    scheduler.start()
 
     headers = security_headers(
         document, lambda value: aws.resolve(value, names, params), extra_connect_src=local.endpoint
     )
     site = Site()
-    server = serve(port, gateway, LocalRoutes(clock, scheduler, line), site, headers)
+
+    def refresh_crl() -> object:
+        return gateway.invoke(CRL_REFRESH_FUNCTION, {"source": "local"})
+
+    routes = LocalRoutes(clock, scheduler, line, jpki, refresh_crl)
+    server = serve(port, gateway, routes, site, headers)
     web = f"http://127.0.0.1:{port}/" if site.built else "not built (make run builds it)"
+    serving = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    serving.start()
+    refresh_crl()  # fetches the JPKI-TEST CRL from this very server into S3
+    scheduler.start()
     print(
         f"Yoyaku is running at http://127.0.0.1:{port} "
         f"(AWS mock at {local.endpoint}, ready in {time.perf_counter() - started:.1f}s)\n"
@@ -82,15 +120,19 @@ def main() -> int:
         f"  try: curl http://127.0.0.1:{port}/v1/facilities\n"
         f"  staff sign-in: {demo.DEMO_STAFF_ID} / {demo.DEMO_STAFF_PASSWORD}\n"
         f"  LINE: a fake platform at {line.url} (pushes: /_local/line/outbox)\n"
+        f"  My Number test cards: POST /_local/mynumber-cards (JPKI-TEST root "
+        f"{jpki.root_fingerprint[:16]}…)\n"
         "  data lives in memory only: it is rebuilt from the demo set at every start.\n"
         "  Ctrl-C stops.",
         flush=True,
     )
     try:
-        server.serve_forever()
+        while serving.is_alive():
+            serving.join(0.5)
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
     finally:
+        server.shutdown()
         server.server_close()
         scheduler.stop()
         line.stop()

@@ -101,6 +101,12 @@ def resolve(value: Any, names: dict[str, str], params: dict[str, str] | None = N
             return known.get(f"{arg[0]}.{arg[1]}", known.get(arg[0], arg[0]))
         if key == "Fn::Sub":
             return re.sub(r"\$\{([^}]+)\}", lambda m: known.get(m[1], m[0]), str(arg))
+        if key == "Fn::Join":
+            separator, items = arg
+            if isinstance(items, dict):  # a list-valued parameter (CommaDelimitedList),
+                return str(resolve(items, names, params))  # held here as "a,b" already
+            parts = [resolve(item, names, params) for item in items]
+            return separator.join(str(p) for p in parts if p != "")
     return value
 
 

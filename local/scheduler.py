@@ -3,14 +3,18 @@
 One-time `at(...)` schedules fire once their time has come by the application's clock
 (so moving the clock with /_local/clock fires them); `/_local/schedules/{name}/run`
 fires any schedule now. Targets are Step Functions state machines or Lambda functions.
+The template's recurring `rate(...)` schedules (ScheduleV2 events of functions) fire
+every period of the application's clock, and by name on request, too.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,9 +27,35 @@ class UnknownSchedule(KeyError):
     pass
 
 
+_RATE = re.compile(r"^rate\((\d+) (minute|hour|day)s?\)$")
+
+
+@dataclass
+class Recurring:
+    """A template schedule: `function` every `period`, next at `due`."""
+
+    name: str
+    function: str
+    period: timedelta
+    due: datetime
+
+
+def recurring(name: str, function: str, expression: str, now: datetime) -> Recurring | None:
+    found = _RATE.match(expression.strip())
+    if found is None:
+        return None  # cron() expressions are not fired locally; run them by name
+    period = timedelta(**{f"{found[2]}s": int(found[1])})
+    return Recurring(name, function, period, now + period)
+
+
 class LocalScheduler:
-    def __init__(self, invoke_function: Callable[[str, dict[str, Any]], Any]) -> None:
+    def __init__(
+        self,
+        invoke_function: Callable[[str, dict[str, Any]], Any],
+        template_schedules: list[Recurring] | None = None,
+    ) -> None:
         self._invoke_function = invoke_function
+        self._recurring = {s.name: s for s in template_schedules or []}
         self._fired: set[str] = set()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -59,6 +89,13 @@ class LocalScheduler:
     def fire_due(self) -> list[str]:
         now = runtime.current().now()
         fired = []
+        for repeating in list(self._recurring.values()):
+            if repeating.due <= now:
+                # Once for however many periods passed (a moved clock may skip many).
+                while repeating.due <= now:
+                    repeating.due += repeating.period
+                self._fire_recurring(repeating)
+                fired.append(repeating.name)
         for schedule in self._schedules():
             due = _at(schedule)
             if due is not None and due <= now and schedule["Name"] not in self._fired:
@@ -66,7 +103,18 @@ class LocalScheduler:
                 fired.append(schedule["Name"])
         return fired
 
+    def _fire_recurring(self, schedule: Recurring) -> dict[str, Any]:
+        print(f"local scheduler: firing {schedule.name} → {schedule.function}", flush=True)
+        try:
+            result = self._invoke_function(schedule.function, {"source": "local.scheduler"})
+        except Exception as error:  # as in AWS: the run fails, the schedule goes on
+            print(f"local scheduler: {schedule.name} failed: {error}", flush=True)
+            return {"schedule": schedule.name, "error": str(error)}
+        return {"schedule": schedule.name, "result": result}
+
     def run(self, name: str) -> dict[str, Any]:
+        if name in self._recurring:
+            return self._fire_recurring(self._recurring[name])
         for schedule in self._schedules():
             if schedule["Name"] == name:
                 return self._fire(schedule)

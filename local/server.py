@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
 from local.line_platform import LINE_USER_ID, FakeLinePlatform
+from local.jpki import CARD_STATES, CardRequest, LocalJpki
 from local.scheduler import LocalScheduler, UnknownSchedule
 from local.site import Site
 from local.template import ROOT
@@ -20,6 +24,7 @@ from yoyaku.runtime import OffsetClock
 
 OPENAPI = ROOT / "docs" / "openapi.json"
 _RUN_SCHEDULE = re.compile(r"^/_local/schedules/(?P<name>[^/]+)/run$")
+_CARD_SIGNATURES = re.compile(r"^/_local/mynumber-cards/(?P<card>[^/]+)/signatures$")
 
 
 def _json(status: int, body: Any, content_type: str = "application/json") -> HttpResponse:
@@ -37,11 +42,18 @@ class LocalRoutes:
     """`/_local/*` of API.md and `/openapi.json`; never part of the deployed API."""
 
     def __init__(
-        self, clock: OffsetClock, scheduler: LocalScheduler, line: FakeLinePlatform
+        self,
+        clock: OffsetClock,
+        scheduler: LocalScheduler,
+        line: FakeLinePlatform,
+        jpki: LocalJpki | None = None,
+        refresh_crl: Callable[[], object] | None = None,
     ) -> None:
         self.clock = clock
         self.scheduler = scheduler
         self.line = line
+        self.jpki = jpki
+        self.refresh_crl = refresh_crl or (lambda: None)
 
     def handle(self, method: str, path: str, body: bytes) -> HttpResponse | None:
         if path == "/openapi.json" and method == "GET":
@@ -59,6 +71,10 @@ class LocalRoutes:
                 return self._move_clock(body)
             if method == "GET":
                 return _json(200, self._clock_state())
+        if self.jpki is not None and path.startswith("/_local/"):
+            answer = self._jpki(self.jpki, method, path, body)
+            if answer is not None:
+                return answer
         found = _RUN_SCHEDULE.match(path)
         if found and method == "POST":
             try:
@@ -88,6 +104,75 @@ class LocalRoutes:
             )
         return _json(200, {"idToken": self.line.mint_id_token(line_user_id, nonce)})
 
+    # ------------------------------------------------------------ JPKI-TEST cards
+
+    def _jpki(self, jpki: LocalJpki, method: str, path: str, body: bytes) -> HttpResponse | None:
+        if path == "/_local/jpki/crl" and method == "GET":
+            crl = jpki.current_crl(self.clock.now())
+            return HttpResponse(200, {"Content-Type": "application/pkix-crl"}, crl)
+        if path == "/_local/jpki/root" and method == "GET":
+            return HttpResponse(200, {"Content-Type": "application/x-pem-file"}, jpki.ca.root_pem)
+        if path == "/_local/mynumber-cards" and method == "POST":
+            return self._new_card(jpki, body)
+        found = _CARD_SIGNATURES.match(path)
+        if found and method == "POST":
+            return self._sign(jpki, found["card"], body)
+        return None
+
+    def _new_card(self, jpki: LocalJpki, body: bytes) -> HttpResponse:
+        try:
+            request = _card_request(json.loads(body or b"{}"))
+        except (ValueError, TypeError, KeyError) as error:
+            return _problem(
+                422,
+                "VALIDATION_FAILED",
+                "A test card needs name, address, birthdate, gender and state",
+                f"{error}. Example: "
+                '{"name": "公的　花子", "address": "東京都港区芝公園1-5-25", '
+                '"birthdate": "1990-04-01", "gender": "2", "state": "valid"}',
+            )
+        card = jpki.issue(request, self.clock.now())
+        if request.state == "revoked":
+            self.refresh_crl()  # the verifier sees the revocation at once
+        certificate = card.certificate
+        return _json(
+            201,
+            {
+                "cardId": card.card_id,
+                "state": request.state,
+                "notBefore": certificate.not_valid_before_utc.isoformat(),
+                "notAfter": certificate.not_valid_after_utc.isoformat(),
+            },
+        )
+
+    @staticmethod
+    def _sign(jpki: LocalJpki, card_id: str, body: bytes) -> HttpResponse:
+        card = jpki.card(card_id)
+        if card is None:
+            return _problem(404, "NOT_FOUND", "Unknown test card", f"No card {card_id}.")
+        try:
+            request = json.loads(body or b"{}")
+            data = base64.b64decode(str(request["signedData"]), validate=True)
+            signature_format = request.get("format") or "pkcs1"
+            if signature_format not in ("pkcs1", "cms"):
+                raise ValueError('format must be "pkcs1" or "cms"')
+        except (ValueError, TypeError, KeyError, binascii.Error) as error:
+            return _problem(
+                422,
+                "VALIDATION_FAILED",
+                "signedData (base64) is required",
+                f'{error}. Send {{"signedData": "<the challenge\'s signedData>", '
+                '"format": "pkcs1"}.',
+            )
+        return _json(
+            200,
+            {
+                "certificate": base64.b64encode(card.der).decode(),
+                "signature": base64.b64encode(card.sign(data, signature_format)).decode(),
+                "format": signature_format,
+            },
+        )
+
     def _clock_state(self) -> dict[str, Any]:
         return {
             "offsetSeconds": int(self.clock.offset.total_seconds()),
@@ -109,6 +194,20 @@ class LocalRoutes:
         self.clock.set_offset(timedelta(seconds=offset))
         self.scheduler.fire_due()
         return _json(200, self._clock_state())
+
+
+def _card_request(body: Any) -> CardRequest:
+    if not isinstance(body, dict):
+        raise TypeError("the body must be a JSON object")
+    name, address = str(body["name"]).strip(), str(body["address"]).strip()
+    if not name or not address or len(name) > 100 or len(address) > 200:
+        raise ValueError("name (1-100 characters) and address (1-200) are required")
+    gender, state = str(body.get("gender", "")), str(body.get("state", "valid"))
+    if gender not in ("1", "2", "3"):
+        raise ValueError('gender must be "1", "2" or "3" (as on the card)')
+    if state not in CARD_STATES:
+        raise ValueError(f"state must be one of {', '.join(CARD_STATES)}")
+    return CardRequest(name, address, date.fromisoformat(str(body["birthdate"])), gender, state)
 
 
 class StampedMessages(list[Any]):

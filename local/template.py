@@ -124,3 +124,24 @@ def api(document: dict[str, Any]) -> Api:
             )
     stage = document.get("Parameters", {}).get("Stage", {}).get("Default", "local")
     return Api(routes, authorizers, responses, stage)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A recurring `ScheduleV2` event of a function (name and expression unresolved)."""
+
+    name: Any
+    function: str  # logical id
+    expression: Any
+
+
+def schedules(document: dict[str, Any]) -> list[Schedule]:
+    found = []
+    for name, body in resources(document, "AWS::Serverless::Function").items():
+        for event_id, event in body["Properties"].get("Events", {}).items():
+            if event["Type"] == "ScheduleV2":
+                props = event["Properties"]
+                found.append(
+                    Schedule(props.get("Name", event_id), name, props["ScheduleExpression"])
+                )
+    return found

@@ -30,6 +30,13 @@ class Settings:
     line_channel_id_parameter: str  # SSM: the LINE Login (LIFF) channel id, the tokens' `aud`
     line_api_host: str  # Messaging API base URL (the local runtime's fake platform)
     line_jwks_url: str  # LINE's public keys for ID tokens
+    identity_bucket: str
+    jpki_roots_prefix: str
+    jpki_crl_prefix: str
+    jpki_crl_sources: tuple[str, ...]
+    jpki_cache_seconds: float
+    jpki_revocation: str
+    verification_minutes: int
 
 
 @cache
@@ -58,4 +65,13 @@ def settings() -> Settings:
         ),
         line_api_host=env.get("LINE_API_HOST", "https://api.line.me").rstrip("/"),
         line_jwks_url=env.get("LINE_JWKS_URL", "https://api.line.me/oauth2/v2.1/certs"),
+        identity_bucket=env.get("IDENTITY_BUCKET", "yoyaku-identity"),
+        jpki_roots_prefix=env.get("JPKI_ROOTS_PREFIX", "jpki/roots/"),
+        jpki_crl_prefix=env.get("JPKI_CRL_PREFIX", "jpki/crl/"),
+        jpki_crl_sources=tuple(
+            s.strip() for s in env.get("JPKI_CRL_SOURCES", "").split(",") if s.strip()
+        ),
+        jpki_cache_seconds=float(env.get("JPKI_CACHE_SECONDS", "60")),
+        jpki_revocation=env.get("JPKI_REVOCATION", "crl"),
+        verification_minutes=int(env.get("VERIFICATION_MINUTES", "30")),
     )

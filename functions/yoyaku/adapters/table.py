@@ -327,3 +327,25 @@ class ResultItem(TableItem, discriminator="lottery_result"):
     reservation_number = UnicodeAttribute(attr_name="reservationNumber", null=True)
     contact = JSONAttribute(null=True)
     notified = BooleanAttribute(default=False)
+
+
+class ChallengeItem(TableItem, discriminator="identity_challenge"):
+    """pk `CHALLENGE#{challengeId}`, sk `CHALLENGE`: what the card must sign, single use."""
+
+    purpose = UnicodeAttribute()
+    signed_data = UnicodeAttribute(attr_name="signedData")  # base64 of the signed bytes
+    valid_until = UTCDateTimeAttribute(attr_name="validUntil")
+    used_at = UTCDateTimeAttribute(attr_name="usedAt", null=True)
+
+
+class VerificationItem(TableItem, discriminator="identity_verification"):
+    """pk `VERIFICATION#{verificationId}`, sk `VERIFICATION`: a verified card's four facts
+    and the certificate's SHA-256, never the certificate or a My Number."""
+
+    purpose = UnicodeAttribute()
+    facts = JSONAttribute()
+    certificate_sha256 = UnicodeAttribute(attr_name="certificateSha256")
+    challenge_id = UnicodeAttribute(attr_name="challengeId")
+    verified_at = UTCDateTimeAttribute(attr_name="verifiedAt")
+    valid_until = UTCDateTimeAttribute(attr_name="validUntil")
+    used_at = UTCDateTimeAttribute(attr_name="usedAt", null=True)

@@ -13,6 +13,7 @@ from yoyaku.api import (
     catalog,
     holds,
     line,
+    identity,
     lotteries,
     me,
     notices,
@@ -49,6 +50,7 @@ def document() -> dict[str, object]:
         lotteries.public,
         lotteries.citizen,
         lotteries.staff,
+        identity.router,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

@@ -54,7 +54,7 @@ def problem_body(
             {"field": e.field, "message": field_message(e.kind, lang, e.params)}
             for e in field_errors
         ]
-    for name in ("retryAt", "opensOn", "closedOn"):
+    for name in ("retryAt", "opensOn", "closedOn", "cardCode"):
         if params and name in params:
             body[name] = str(params[name])
     return body

@@ -210,6 +210,83 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         Language.EN: (
             "LINE cannot be reached",
             "Try again later; you can also sign in with your user number and password.",
+    # My Number card (seed 001's error table: the same title for codes 21 and 23, the
+    # remedy after it).
+    ErrorCode.CARD_EXPIRED: {
+        Language.JA: (
+            "失効済みのマイナンバーカードの可能性があります。 (Code: {cardCode})",
+            "証明書の有効期限が切れています。マイナンバーカードを更新の上、再度、署名確認を行ってください。"
+            "マイナンバーカードの更新については、お住まいの市区町村窓口へお問い合わせください。",
+        ),
+        Language.EN: (
+            "The My Number card may no longer be valid. (Code: {cardCode})",
+            "The certificate has expired. Renew your My Number card, then sign again. "
+            "Your municipality's office renews cards.",
+        ),
+    },
+    ErrorCode.CARD_REVOKED: {
+        Language.JA: (
+            "失効済みのマイナンバーカードの可能性があります。 (Code: {cardCode})",
+            "証明書が失効されています。マイナンバーカードを更新の上、再度、署名確認を行ってください。"
+            "マイナンバーカードの更新については、お住まいの市区町村窓口へお問い合わせください。",
+        ),
+        Language.EN: (
+            "The My Number card may no longer be valid. (Code: {cardCode})",
+            "The certificate has been revoked. Renew your My Number card, then sign again. "
+            "Your municipality's office renews cards.",
+        ),
+    },
+    ErrorCode.CARD_CHECK_FAILED: {
+        Language.JA: (
+            "マイナンバーカードの確認ができませんでした",
+            "時間をおいて、再度、署名確認を行ってください。",
+        ),
+        Language.EN: (
+            "The My Number card could not be checked",
+            "Please wait a while, then sign again.",
+        ),
+    },
+    ErrorCode.SIGNATURE_INVALID: {
+        Language.JA: (
+            "電子署名を確認できませんでした",
+            "署名の内容が一致しません。電子署名アプリでもう一度、署名確認を行ってください。",
+        ),
+        Language.EN: (
+            "The signature could not be verified",
+            "The signature does not match. Sign again with the e-signature app.",
+        ),
+    },
+    ErrorCode.CERTIFICATE_UNTRUSTED: {
+        Language.JA: (
+            "マイナンバーカードの署名用電子証明書を確認できませんでした",
+            "マイナンバーカードの署名用電子証明書（英数字6〜16文字のパスワード）で、もう一度、署名確認を行ってください。",
+        ),
+        Language.EN: (
+            "The card's signing certificate could not be trusted",
+            "Sign again with the My Number card's signing certificate "
+            "(the 6 to 16 character password).",
+        ),
+    },
+    ErrorCode.CHALLENGE_EXPIRED: {
+        Language.JA: (
+            "署名確認の有効期限が切れています",
+            "お手数ですが、マイナンバーカードの読み取りからやり直してください。",
+        ),
+        Language.EN: (
+            "The signing request has expired",
+            "Please read the My Number card again from the start.",
+        ),
+    },
+    ErrorCode.IDENTITY_MISMATCH: {
+        Language.JA: (
+            "入力された利用者情報と読み取られたカードの情報が一致しません",
+            "本人確認の際に読み取った情報と異なるマイナンバーカードを使用されている可能性がございます。"
+            "本人確認の際に使用したマイナンバーカードであるか、ご確認の上、再度、署名確認を行ってください。",
+        ),
+        Language.EN: (
+            "The details entered do not match the card that was read",
+            "A different My Number card may have been used than the one read for the form. "
+            "Check that it is the same card, then sign again.",
         ),
     },
     ErrorCode.INTERNAL_ERROR: {
@@ -525,9 +602,33 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "この施設では抽選を行いません（宿泊施設で抽選が有効な施設のみ）。",
         Language.EN: "This facility runs no lotteries (lodging facilities with lotteries enabled only).",
     },
+    "base64": {
+        Language.JA: "Base64で符号化して指定してください。",
+        Language.EN: "Must be Base64-encoded.",
+    },
+    "certificate_unreadable": {
+        Language.JA: "X.509証明書（DER形式）として読み取れません。",
+        Language.EN: "Is not an X.509 certificate in DER form.",
+    },
+    "cms_unreadable": {
+        Language.JA: "署名者が1人のCMS署名（SignedData、DER形式）として読み取れません。",
+        Language.EN: "Is not a CMS SignedData (DER) with one signer.",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",
+    },
+}
+
+# What the card signs for each purpose (bound into the challenge's signed data).
+CONSENT_TEXTS: dict[str, dict[Language, str]] = {
+    "registration": {
+        Language.JA: "施設予約システムの利用者登録のため、マイナンバーカードの基本4情報（氏名・住所・生年月日・性別）を提供し、利用規約に同意します。",
+        Language.EN: "To register as a user of the facility reservation service, I provide the four basic facts of my My Number card (name, address, birthdate, gender) and agree to the terms of use.",
+    },
+    "renewal": {
+        Language.JA: "施設予約システムの利用者登録の更新のため、マイナンバーカードの基本4情報（氏名・住所・生年月日・性別）を提供し、利用規約に同意します。",
+        Language.EN: "To renew my registration with the facility reservation service, I provide the four basic facts of my My Number card (name, address, birthdate, gender) and agree to the terms of use.",
     },
 }
 
@@ -563,7 +664,7 @@ def _fill(template: str, params: dict[str, Any], lang: Language) -> str:
 def problem_text(code: ErrorCode, lang: Language, params: dict[str, Any]) -> tuple[str, str]:
     """Title and detail of a problem in `lang`."""
     title, detail = PROBLEMS[code][lang]
-    return title, _fill(detail, params, lang)
+    return _fill(title, params, lang), _fill(detail, params, lang)
 
 
 def field_message(kind: str, lang: Language, params: dict[str, Any]) -> str:

@@ -1,0 +1,18 @@
+"""IdentityFunction: My Number card challenges and verifications."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from yoyaku.api import identity
+from yoyaku.api.app import create_app
+from yoyaku.entrypoints.observability import logger, metrics
+
+app = create_app(identity.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
