@@ -129,8 +129,7 @@ def verify_card(
         facts=facts,
         certificate_sha256=card.sha256,
         verified_at=now,
-        expires_at=now.replace(microsecond=0)
-        + timedelta(minutes=settings().verification_minutes),
+        expires_at=now.replace(microsecond=0) + timedelta(minutes=settings().verification_minutes),
     )
     try:
         identity_store.record_verification(verification, challenge.challenge_id)
