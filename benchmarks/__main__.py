@@ -1,6 +1,7 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
-Options: `--only requests cold-start argon2 lottery contention web` runs a subset, `--runs N`
+Options: `--only requests cold-start argon2 lottery contention web identity` runs a subset,
+`--runs N`
 sets the cold-start repetitions (argon2 uses twice as many), `--strict` exits 1 when a
 target is missed.
 """
@@ -16,6 +17,7 @@ from benchmarks import (
     cold_start,
     contention,
     dynamodb_requests,
+    identity,
     lottery_scale,
     password_hash,
     web,
@@ -29,6 +31,7 @@ BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "lottery": lambda runs: lottery_scale.run(),
     "contention": lambda runs: contention.run(),
     "web": lambda runs: web.run(runs),
+    "identity": lambda runs: identity.run(),
 }
 
 

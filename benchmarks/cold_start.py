@@ -228,7 +228,21 @@ def run(runs: int = 5) -> Section:
         "first LINE sign-in: import PyJWT + ES256 (lazy)",
         "import jwt; from jwt import PyJWKClient; from jwt.algorithms import ECAlgorithm",
     )
-    references = [boto3, line_push, line_sign_in]
+    # The identity function imports its certificate libraries on first use: what the
+    # first verification adds to the entrypoint's own init.
+    identity_first = Probe(
+        "identity.firstVerification",
+        "identity_api + the first verification's imports (pyhanko-certvalidator)",
+        "from yoyaku.entrypoints.identity_api import handler; "
+        "import pyhanko_certvalidator, asn1crypto.x509",
+    )
+    identity_cms = Probe(
+        "identity.firstCms",
+        "identity_api + the first CMS verification's imports (pyhanko-certvalidator, pyHanko)",
+        "from yoyaku.entrypoints.identity_api import handler; "
+        "import pyhanko_certvalidator; import pyhanko.sign.validation.generic_cms",
+    )
+    references = [boto3, line_push, line_sign_in, identity_first, identity_cms]
     tracer = Probe(
         "tracer",
         "Tracer alone: from aws_lambda_powertools import Tracer; Tracer()",
