@@ -37,6 +37,7 @@ class Settings:
     jpki_cache_seconds: float
     jpki_revocation: str
     verification_minutes: int
+    municipality: str
 
 
 @cache
@@ -74,4 +75,5 @@ def settings() -> Settings:
         jpki_cache_seconds=float(env.get("JPKI_CACHE_SECONDS", "60")),
         jpki_revocation=env.get("JPKI_REVOCATION", "crl"),
         verification_minutes=int(env.get("VERIFICATION_MINUTES", "30")),
+        municipality=env.get("MUNICIPALITY", "東京都港区"),
     )

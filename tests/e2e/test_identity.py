@@ -3,10 +3,12 @@ the way a client and the e-signature app drive it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from tests.e2e.accounts import bearer, form, register
 from tests.e2e.conftest import LocalService
 
 pytestmark = pytest.mark.e2e
@@ -89,3 +91,83 @@ def test_test_cards_refuse_bad_requests(service: LocalService) -> None:
         "POST", "/_local/mynumber-cards/card_nope/signatures", json={"signedData": "eA=="}
     )
     assert unknown.status_code == 404
+
+
+# ------------------------------------------------------------------ registration by card
+
+
+def verification_for(service: LocalService, facts: dict[str, str]) -> str:
+    reply = sign_and_verify(service, new_card(service, **facts))
+    assert reply.status_code == 201, reply.text
+    found: str = reply.json()["verificationId"]
+    return found
+
+
+MINATO_RESIDENT = {
+    "name": "港　太郎",
+    "address": "東京都港区芝公園一丁目5番25号",
+    "birthdate": "1990-04-01",
+    "gender": "1",
+}
+
+
+def test_a_resident_registers_by_card_and_books_as_verified_at_once(
+    service: LocalService,
+) -> None:
+    # The form as "情報を反映する" fills it from the card, the rest typed by the user.
+    citizen = register(
+        service, identity={"verificationId": verification_for(service, MINATO_RESIDENT)}
+    )
+    assert citizen.registration.get("proofUpload") is None
+    confirmed = citizen.confirm()
+    assert confirmed.status_code == 201, confirmed.text
+    assert confirmed.json()["status"] == "verified"
+    assert citizen.sign_in().status_code == 201
+    assert citizen.get("/v1/me").json()["status"] == "verified"
+    applications = citizen.get("/v1/me/applications").json()["items"]
+    assert [(a["status"], a["method"]) for a in applications] == [("completed", "mynumber_card")]
+    # 8 days ahead: closed to provisional accounts (14 days before), open to verified ones.
+    day = (service.today() + timedelta(days=8)).isoformat()
+    hold = service.call(
+        "POST",
+        "/v1/holds",
+        json={
+            "facilityId": "minato-ohiradai",
+            "resourceTypeId": "room",
+            "date": day,
+            "nights": 1,
+            "quantity": 1,
+        },
+        headers=bearer(citizen.token),
+    )
+    assert hold.status_code == 201, hold.text
+    staff = service.call(
+        "GET", "/v1/staff/reviews?status=received", headers=bearer(service.staff_token())
+    ).json()["items"]
+    assert citizen.user_number not in [item["userNumber"] for item in staff]
+
+
+def test_a_worker_registering_by_card_still_needs_staff_approval(service: LocalService) -> None:
+    citizen = register(
+        service, "worker", identity={"verificationId": verification_for(service, MINATO_RESIDENT)}
+    )
+    assert citizen.registration["proofUpload"]["url"]
+    confirmed = citizen.confirm()
+    assert confirmed.json()["status"] == "provisional"
+    assert citizen.sign_in().status_code == 201
+    application = citizen.get("/v1/me/applications").json()["items"][0]
+    assert (application["status"], application["method"]) == ("received", "mynumber_card")
+    staff_token = service.staff_token()
+    queued = service.call(
+        "GET", "/v1/staff/reviews?status=received", headers=bearer(staff_token)
+    ).json()["items"]
+    assert citizen.user_number in [item["userNumber"] for item in queued]
+
+
+def test_a_form_that_contradicts_the_card_reads_as_the_seed_says(service: LocalService) -> None:
+    vid = verification_for(service, MINATO_RESIDENT)
+    body = form(identity={"verificationId": vid}, birthdate="1991-04-01")
+    reply = service.call("POST", "/v1/registrations", json=body)
+    assert reply.status_code == 422
+    assert reply.json()["title"] == "入力された利用者情報と読み取られたカードの情報が一致しません"
+    assert [e["field"] for e in reply.json()["errors"]] == ["birthdate"]

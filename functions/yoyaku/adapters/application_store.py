@@ -15,6 +15,7 @@ from yoyaku.domain.paging import Page
 from yoyaku.domain.review import (
     OPEN_STATUSES,
     Application,
+    ApplicationMethod,
     ApplicationRecord,
     ApplicationStatus,
     HistoryEntry,
@@ -37,10 +38,21 @@ def _entry(status: ApplicationStatus, at: datetime, reason: str | None = None) -
 
 
 def new_item(
-    application_id: str, user_number: str, registration_id: str, kind: str, now: datetime
+    application_id: str,
+    user_number: str,
+    registration_id: str,
+    kind: str,
+    now: datetime,
+    method: ApplicationMethod = ApplicationMethod.STAFF_REVIEW,
+    completed: bool = False,
 ) -> ApplicationItem:
-    """A freshly `received` application, to be saved with the account that it reviews."""
+    """A freshly `received` application, to be saved with the account that it reviews;
+    `completed` at once when nothing is left for staff (a resident proven by card)."""
+    history = [_entry(ApplicationStatus.RECEIVED, now)]
     status = ApplicationStatus.RECEIVED
+    if completed:
+        status = ApplicationStatus.COMPLETED
+        history.append(_entry(status, now))
     return ApplicationItem(
         _pk(application_id),
         "APPLICATION",
@@ -48,7 +60,8 @@ def new_item(
         registration_id=registration_id,
         type=kind,
         status=status.value,
-        history=[_entry(status, now)],
+        method=method.value,
+        history=history,
         submitted_at=now,
         gsi1pk=f"USER#{user_number}#APPLICATIONS",
         gsi1sk=now.astimezone(UTC).isoformat(),
@@ -65,6 +78,7 @@ def _record(item: ApplicationItem) -> ApplicationRecord:
             type=item.type,
             status=ApplicationStatus(item.status),
             history=history,
+            method=ApplicationMethod(item.method or ApplicationMethod.STAFF_REVIEW.value),
         ),
         user_number=item.user_number,
         registration_id=item.registration_id,

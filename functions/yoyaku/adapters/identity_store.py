@@ -30,6 +30,11 @@ def _verification_pk(verification_id: str) -> str:
     return f"VERIFICATION#{verification_id}"
 
 
+def verification_key(verification_id: str) -> tuple[str, str]:
+    """(pk, sk) of a verification, for writes that use it up with something else."""
+    return _verification_pk(verification_id), "VERIFICATION"
+
+
 def _well_formed(identifier: str, prefix: str) -> bool:
     return identifier.startswith(prefix + "_") and len(identifier) <= 64
 

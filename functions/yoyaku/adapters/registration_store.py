@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters.table import RegistrationItem
-from yoyaku.adapters.transactions import condition_failed
+from yoyaku.adapters.identity_store import verification_key
+from yoyaku.adapters.table import RegistrationItem, VerificationItem
+from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.identity import CardIdentity
 
 UNCONFIRMED_LIFETIME = timedelta(days=7)
 
@@ -25,16 +28,28 @@ class Registration:
     user_number: str | None
     proof_key: str | None
     proof_problem: str | None
+    identity: CardIdentity | None = None
 
 
 def _pk(registration_id: str) -> str:
     return f"REGISTRATION#{registration_id}"
 
 
+class VerificationAlreadyUsed(Exception):
+    """The card verification proved another registration first."""
+
+
 def save_new(
-    registration_id: str, form: dict[str, Any], password_hash: str, language: str, now: datetime
+    registration_id: str,
+    form: dict[str, Any],
+    password_hash: str,
+    language: str,
+    now: datetime,
+    identity: CardIdentity | None = None,
 ) -> None:
-    RegistrationItem(
+    """Stores the form. With a card `identity`, its verification is used up in the same
+    transaction: one signature proves one registration."""
+    item = RegistrationItem(
         _pk(registration_id),
         "REGISTRATION",
         form=form,
@@ -43,7 +58,30 @@ def save_new(
         status="awaiting_email_confirmation",
         created_at=now,
         expires_at=now + UNCONFIRMED_LIFETIME,
-    ).save(condition=RegistrationItem.pk.does_not_exist())
+        identity=None
+        if identity is None
+        else {
+            "verificationId": identity.verification_id,
+            "certificateSha256": identity.certificate_sha256,
+            "municipalityResident": identity.municipality_resident,
+        },
+    )
+    if identity is None:
+        item.save(condition=RegistrationItem.pk.does_not_exist())
+        return
+    verification = VerificationItem(*verification_key(identity.verification_id))
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(item, condition=RegistrationItem.pk.does_not_exist())
+            tx.update(
+                verification,
+                actions=[VerificationItem.used_at.set(now)],
+                condition=VerificationItem.pk.exists() & VerificationItem.used_at.does_not_exist(),
+            )
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise VerificationAlreadyUsed(identity.verification_id) from error
+        raise
 
 
 def get(registration_id: str) -> Registration | None:
@@ -60,6 +98,17 @@ def get(registration_id: str) -> Registration | None:
         item.user_number,
         item.proof_key,
         item.proof_problem,
+        _identity(item.identity),
+    )
+
+
+def _identity(stored: Any) -> CardIdentity | None:
+    if not stored:
+        return None
+    return CardIdentity(
+        verification_id=str(stored["verificationId"]),
+        certificate_sha256=str(stored["certificateSha256"]),
+        municipality_resident=bool(stored["municipalityResident"]),
     )
 
 

@@ -145,6 +145,9 @@ class RegistrationItem(TableItem, discriminator="registration"):
     proof_key = UnicodeAttribute(attr_name="proofKey", null=True)
     proof_problem = UnicodeAttribute(attr_name="proofProblem", null=True)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    # A My Number card proved the form: {verificationId, certificateSha256,
+    # municipalityResident}. The card's facts are the form's own, already stored.
+    identity = JSONAttribute(null=True)
 
 
 class LinkItem(TableItem, discriminator="link"):
@@ -225,6 +228,7 @@ class ApplicationItem(TableItem, discriminator="application"):
     waiting_for = UnicodeAttribute(attr_name="waitingFor", null=True)
     decision = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    method = UnicodeAttribute(null=True)  # ApplicationMethod; absent = staff_review
 
 
 class HoldItem(TableItem, discriminator="hold"):

@@ -16,6 +16,7 @@ from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.accounts import User
 from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.review import ApplicationMethod
 
 
 def _pk(user_number: str) -> str:
@@ -84,12 +85,20 @@ def create_account(
     application_id: str,
     link_token: str,
     now: datetime,
+    method: ApplicationMethod = ApplicationMethod.STAFF_REVIEW,
 ) -> None:
     """Creates the account, claims its e-mail address, files the review application,
     marks the registration confirmed and uses up the link: all or nothing, so a retry
-    or a second click can never create a second account."""
+    or a second click can never create a second account. An account created verified
+    (a resident proven by card) files its application completed."""
     application = application_store.new_item(
-        application_id, user.user_number, registration_id, "registration", now
+        application_id,
+        user.user_number,
+        registration_id,
+        "registration",
+        now,
+        method=method,
+        completed=user.status is AccountStatus.VERIFIED,
     )
     item = UserItem(
         _pk(user.user_number),

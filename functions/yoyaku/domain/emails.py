@@ -94,6 +94,24 @@ def user_number_issued(lang: Language, user_number: str, application_id: str) ->
     )
 
 
+def user_number_issued_verified(lang: Language, user_number: str, application_id: str) -> Email:
+    """A resident proven by My Number card: registered in full at once (seed 001)."""
+    if lang is Language.EN:
+        return Email(
+            "Your user number",
+            f"Your user number is {user_number}. Your identity and residence were confirmed "
+            "with your My Number card, so your registration is complete: you can sign in "
+            "and book as a registered resident now.\n"
+            f"Application number: {application_id}" + _footer(lang),
+        )
+    return Email(
+        "利用者番号のお知らせ",
+        f"利用者番号は {user_number} です。マイナンバーカードで本人確認と在住の確認ができたため、"
+        "利用者登録が完了しました（本登録）。すぐにログインして予約できます。\n"
+        f"申請番号：{application_id}" + _footer(lang),
+    )
+
+
 _STATUS_JA = {
     ApplicationStatus.RECEIVED: "申請を受け付けました。",
     ApplicationStatus.ACCEPTED: "申請を受理いたしました。",

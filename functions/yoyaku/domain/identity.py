@@ -112,6 +112,15 @@ class Verification:
     used_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class CardIdentity:
+    """A registration's identity proven by card: what the registration keeps of it."""
+
+    verification_id: str
+    certificate_sha256: str
+    municipality_resident: bool  # the card's address lies in the configured municipality
+
+
 class RevocationStatus(StrEnum):
     GOOD = "good"
     REVOKED = "revoked"
@@ -181,6 +190,20 @@ def check_challenge(challenge: Challenge | None, now: datetime) -> Challenge:
     if challenge.expires_at <= now:
         raise DomainError(ErrorCode.CHALLENGE_EXPIRED)
     return challenge
+
+
+def check_verification(
+    verification: Verification | None, purpose: Purpose, now: datetime
+) -> Verification:
+    """A verification that may still prove a form; otherwise the field error to show."""
+    field = "identity.verificationId"
+    if verification is None or verification.purpose is not purpose:
+        raise DomainError.invalid(field, "identity_unknown")
+    if verification.used_at is not None:
+        raise DomainError.invalid(field, "identity_used")
+    if verification.expires_at <= now:
+        raise DomainError.invalid(field, "identity_expired")
+    return verification
 
 
 def consent_text(purpose: Purpose, lang: Language) -> str:

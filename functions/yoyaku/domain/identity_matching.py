@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.identity import CardFacts
 
 _SPACES = re.compile(r"\s+")
@@ -103,3 +104,20 @@ def in_municipality(card_address: str, municipality: str) -> bool:
     return bool(municipality) and normalise_address(card_address).startswith(
         normalise_address(municipality)
     )
+
+
+MISMATCH_KINDS = {
+    "nameKanji": "card_name_mismatch",
+    "birthdate": "card_birthdate_mismatch",
+    "address": "card_address_mismatch",
+}
+
+
+def check_identity(card: CardFacts, form: FormIdentity) -> None:
+    """IDENTITY_MISMATCH naming every field that contradicts the card."""
+    fields = mismatched_fields(card, form)
+    if fields:
+        raise DomainError(
+            ErrorCode.IDENTITY_MISMATCH,
+            field_errors=[FieldError(f, MISMATCH_KINDS[f]) for f in fields],
+        )

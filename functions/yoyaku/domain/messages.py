@@ -614,6 +614,30 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "署名者が1人のCMS署名（SignedData、DER形式）として読み取れません。",
         Language.EN: "Is not a CMS SignedData (DER) with one signer.",
     },
+    "identity_unknown": {
+        Language.JA: "マイナンバーカードの読み取り結果が見つかりません。もう一度、マイナンバーカードで署名確認を行ってください。",
+        Language.EN: "No My Number card check was found; sign with the card again.",
+    },
+    "identity_used": {
+        Language.JA: "このマイナンバーカードの読み取り結果は使用済みです。もう一度、署名確認を行ってください。",
+        Language.EN: "This My Number card check was already used; sign with the card again.",
+    },
+    "identity_expired": {
+        Language.JA: "マイナンバーカードの読み取りから時間が経ちすぎました。もう一度、署名確認を行ってください。",
+        Language.EN: "The My Number card check has expired; sign with the card again.",
+    },
+    "card_name_mismatch": {
+        Language.JA: "マイナンバーカードの氏名と一致しません。",
+        Language.EN: "Does not match the name on the My Number card.",
+    },
+    "card_birthdate_mismatch": {
+        Language.JA: "マイナンバーカードの生年月日と一致しません。",
+        Language.EN: "Does not match the birthdate on the My Number card.",
+    },
+    "card_address_mismatch": {
+        Language.JA: "マイナンバーカードの住所と一致しません（都道府県から入力してください）。",
+        Language.EN: "Does not match the address on the My Number card (from the prefecture down).",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",

@@ -51,6 +51,12 @@ class Workplace(CamelModel):
     phone: Phone
 
 
+class IdentityProof(CamelModel):
+    """The My Number card verification (POST /v1/identity/verifications) behind a form."""
+
+    verification_id: str = Field(min_length=1, max_length=64)
+
+
 class RegistrationForm(CamelModel):
     name_kana: KanaName
     name_kanji: KanjiName
@@ -63,6 +69,7 @@ class RegistrationForm(CamelModel):
     lottery_result_email: bool
     workplace: Workplace | None = None
     agree_to_terms: bool
+    identity: IdentityProof | None = None
 
     @model_validator(mode="after")
     def _worker_needs_workplace(self) -> RegistrationForm:

@@ -54,11 +54,19 @@ class HistoryEntry(CamelModel):
     reason: str | None = None
 
 
+class ApplicationMethod(StrEnum):
+    """How the applicant's identity and residence were established."""
+
+    STAFF_REVIEW = "staff_review"  # staff check the application (and a worker's proof)
+    MYNUMBER_CARD = "mynumber_card"  # the My Number card's signature (seed 001)
+
+
 class Application(CamelModel):
     application_id: str
     type: Literal["registration", "renewal"]
     status: ApplicationStatus
     history: list[HistoryEntry]
+    method: ApplicationMethod = ApplicationMethod.STAFF_REVIEW
 
 
 @dataclass(frozen=True)

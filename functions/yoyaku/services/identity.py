@@ -20,6 +20,7 @@ from yoyaku.adapters import identity_store, jpki_certificates, jpki_trust_store
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.identity import (
     CHALLENGE_LIFETIME,
+    CardIdentity,
     CardProblem,
     Challenge,
     Purpose,
@@ -31,13 +32,16 @@ from yoyaku.domain.identity import (
     Verification,
     card_error,
     check_challenge,
+    check_verification,
     consent_text,
     expiry_problem,
     facts_from_other_names,
     path_moment,
     signed_document,
 )
+from yoyaku.domain.identity_matching import FormIdentity, check_identity, in_municipality
 from yoyaku.domain.messages import Language
+from yoyaku.domain.registration import IdentityProof, RegistrationForm
 from yoyaku.settings import settings
 
 logger = Logger(service="yoyaku", child=True)
@@ -136,3 +140,27 @@ def verify_card(
     except identity_store.ChallengeAlreadyUsed:
         raise DomainError(ErrorCode.LINK_ALREADY_USED) from None
     return verification
+
+
+def registration_identity(proof: IdentityProof, form: RegistrationForm) -> CardIdentity:
+    """The card behind a registration form: its verification must be unused and current,
+    and its facts must be the form's (IDENTITY_MISMATCH names each field that differs).
+    The verification is used up when the registration is stored."""
+    now = runtime.current().now()
+    verification = check_verification(
+        identity_store.get_verification(proof.verification_id), Purpose.REGISTRATION, now
+    )
+    address = form.address
+    check_identity(
+        verification.facts,
+        FormIdentity(
+            name=form.name_kanji,
+            birthdate=form.birthdate,
+            address=f"{address.prefecture}{address.city}{address.street}",
+        ),
+    )
+    return CardIdentity(
+        verification_id=verification.verification_id,
+        certificate_sha256=verification.certificate_sha256,
+        municipality_resident=in_municipality(verification.facts.address, settings().municipality),
+    )

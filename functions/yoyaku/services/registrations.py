@@ -16,7 +16,7 @@ from yoyaku.adapters import (
     workflow,
 )
 from yoyaku.domain import emails
-from yoyaku.domain.accounts import User
+from yoyaku.domain.accounts import User, verified_until
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Bilingual, Language
@@ -28,7 +28,8 @@ from yoyaku.domain.registration import (
     Residency,
     check_registration,
 )
-from yoyaku.services import proofs
+from yoyaku.domain.review import ApplicationMethod
+from yoyaku.services import identity, proofs
 from yoyaku.settings import settings
 
 USER_NUMBER_START = 100_000  # user numbers are 6 digits: 100001, 100002, …
@@ -44,15 +45,24 @@ def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
     not the address already has an account (the e-mail says which)."""
     rt = runtime.current()
     form = check_registration(form, rt.today())
+    card = identity.registration_identity(form.identity, form) if form.identity else None
     registration_id = rt.new_id("reg")
     upload = proofs.new_upload(registration_id) if form.residency is Residency.WORKER else None
     if user_store.email_taken(form.email):
         mailer.send(form.email, emails.already_registered(lang))
     else:
-        stored = form.model_dump(mode="json", exclude={"password", "agree_to_terms"})
-        registration_store.save_new(
-            registration_id, stored, passwords.hash_password(form.password), lang.value, rt.now()
-        )
+        stored = form.model_dump(mode="json", exclude={"password", "agree_to_terms", "identity"})
+        try:
+            registration_store.save_new(
+                registration_id,
+                stored,
+                passwords.hash_password(form.password),
+                lang.value,
+                rt.now(),
+                identity=card,
+            )
+        except registration_store.VerificationAlreadyUsed:
+            raise DomainError.invalid("identity.verificationId", "identity_used") from None
         lifetime = timedelta(hours=settings().confirm_link_hours)
         token = link_store.issue(
             LinkPurpose.CONFIRM_REGISTRATION, registration_id, rt.now(), lifetime
@@ -67,8 +77,9 @@ def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
 
 
 def confirm(token: str) -> Confirmed:
-    """Confirms the address: issues the user number, files the review application and
-    starts the review workflow."""
+    """Confirms the address: issues the user number, files the application and starts
+    the staff review. A resident whose My Number card puts them in the municipality is
+    verified at once instead: the application is completed and no review starts."""
     rt = runtime.current()
     link = check_link(link_store.get(token), LinkPurpose.CONFIRM_REGISTRATION, rt.now())
     registration = registration_store.get(link.subject)
@@ -78,14 +89,19 @@ def confirm(token: str) -> Confirmed:
     user_number = f"{counters.next_value('userNumber', USER_NUMBER_START):06d}"
     application_id = f"{counters.next_value('application', APPLICATION_NUMBER_START):06d}"
     lang = Language(registration.language)
+    residency = Residency(form["residency"])
+    card = registration.identity
+    verified_by_card = (
+        card is not None and card.municipality_resident and residency is Residency.RESIDENT
+    )
     user = User(
         user_number=user_number,
         name_kanji=form["nameKanji"],
         email=form["email"],
         language=lang,
-        residency=Residency(form["residency"]),
-        status=AccountStatus.PROVISIONAL,
-        verified_until=None,
+        residency=residency,
+        status=AccountStatus.VERIFIED if verified_by_card else AccountStatus.PROVISIONAL,
+        verified_until=verified_until(residency, rt.today()) if verified_by_card else None,
         lottery_result_email=bool(form["lotteryResultEmail"]),
         birthdate=date.fromisoformat(form["birthdate"]),
     )
@@ -98,6 +114,7 @@ def confirm(token: str) -> Confirmed:
             application_id,
             token,
             rt.now(),
+            method=ApplicationMethod.MYNUMBER_CARD if card else ApplicationMethod.STAFF_REVIEW,
         )
     except user_store.AccountNotCreated as refused:
         if refused.why == "link_used":
@@ -110,6 +127,11 @@ def confirm(token: str) -> Confirmed:
                 "This e-mail address already has an account; sign in with your user number.",
             ),
         ) from None
+    if verified_by_card:
+        mailer.send(
+            user.email, emails.user_number_issued_verified(lang, user_number, application_id)
+        )
+        return Confirmed(user_number=user_number, status=AccountStatus.VERIFIED)
     workflow.start_review(
         application_id,
         {
