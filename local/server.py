@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
-from local.line_platform import LINE_USER_ID, FakeLinePlatform
 from local.jpki import CARD_STATES, CardRequest, LocalJpki
+from local.line_platform import LINE_USER_ID, FakeLinePlatform
 from local.scheduler import LocalScheduler, UnknownSchedule
 from local.site import Site
 from local.template import ROOT

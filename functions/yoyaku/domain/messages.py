@@ -210,6 +210,8 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         Language.EN: (
             "LINE cannot be reached",
             "Try again later; you can also sign in with your user number and password.",
+        ),
+    },
     # My Number card (seed 001's error table: the same title for codes 21 and 23, the
     # remedy after it).
     ErrorCode.CARD_EXPIRED: {
