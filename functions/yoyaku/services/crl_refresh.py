@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from aws_lambda_powertools import Logger
 
 from yoyaku import runtime
-from yoyaku.adapters import crl_source, jpki_trust_store, revocation_lists
+from yoyaku.adapters import crl_source
 from yoyaku.settings import settings
 
 logger = Logger(service="yoyaku", child=True)
@@ -34,6 +34,10 @@ class RefreshReport:
 
 
 def refresh() -> RefreshReport:
+    # cryptography comes with these, on the run rather than at INIT (no entrypoint
+    # imports it at INIT: see tests/unit/test_line_imports.py).
+    from yoyaku.adapters import jpki_trust_store, revocation_lists
+
     now = runtime.current().now()
     report = RefreshReport()
     sources = settings().jpki_crl_sources

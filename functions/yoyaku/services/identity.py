@@ -16,7 +16,7 @@ from datetime import timedelta
 from aws_lambda_powertools import Logger
 
 from yoyaku import runtime
-from yoyaku.adapters import identity_store, jpki_certificates, jpki_trust_store
+from yoyaku.adapters import identity_store
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.identity import (
     CHALLENGE_LIFETIME,
@@ -70,6 +70,8 @@ def revocation_checker() -> RevocationChecker:
     would be added here as another implementation of RevocationChecker."""
     kind = settings().jpki_revocation
     if kind == "crl":
+        from yoyaku.adapters import jpki_trust_store
+
         return jpki_trust_store.crl_revocation()
     raise RuntimeError(f"unknown JPKI_REVOCATION {kind!r}")
 
@@ -85,6 +87,11 @@ def _refuse(problem: CardProblem, why: str, certificate_sha256: str) -> DomainEr
 def verify_card(
     challenge_id: str, certificate: bytes, signature: bytes, signature_format: SignatureFormat
 ) -> Verification:
+    # The certificate libraries (cryptography, asn1crypto, and pyhanko-certvalidator
+    # inside) are imported here, on the first verification: the challenge route and the
+    # registrations that only read a stored verification never pay for them at INIT.
+    from yoyaku.adapters import jpki_certificates, jpki_trust_store
+
     rt = runtime.current()
     now = rt.now()
     challenge = check_challenge(identity_store.get_challenge(challenge_id), now)
