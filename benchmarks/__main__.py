@@ -1,9 +1,8 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
 Options: `--only requests cold-start argon2 lottery contention web identity` runs a subset,
-`--runs N`
-sets the cold-start repetitions (argon2 uses twice as many), `--strict` exits 1 when a
-target is missed.
+`--runs N` sets the cold-start repetitions (argon2 uses twice as many), `--strict` exits 1
+when a target is missed.
 """
 
 from __future__ import annotations
