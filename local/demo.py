@@ -42,6 +42,8 @@ COUNTER_RULES = {
     "cancelDeadlineDays": 1,
 }
 MINATO_LOTTERY = {"enabled": True, "residentsOnly": True}
+# Ageo allots its courts and grounds by a monthly lottery open to every registered user.
+AGEO_LOTTERY = {"enabled": True, "residentsOnly": False}
 
 FACILITIES: dict[str, dict[str, Any]] = {
     "minato-ohiradai": {
@@ -51,6 +53,7 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "description": "箱根・大平台の区民保養施設。和洋室希望を承ります（利用可否は当日チェックイン時にご案内）。",
         "address": "神奈川県足柄下郡箱根町大平台",
         "resourceTypes": [{"resourceTypeId": "room", "name": "客室", "capacityPersons": 5}],
+        "audience": "individuals",
         "rules": MINATO_RULES,
         "lottery": MINATO_LOTTERY,
         "options": {"roomStyleWish": True},
@@ -62,6 +65,7 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "description": "伊豆・熱川温泉の区民保養施設（契約施設）。",
         "address": "静岡県賀茂郡東伊豆町奈良本",
         "resourceTypes": [{"resourceTypeId": "washitsu", "name": "和室", "capacityPersons": 5}],
+        "audience": "individuals",
         "rules": MINATO_RULES,
         "lottery": MINATO_LOTTERY,
     },
@@ -72,6 +76,7 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "description": "熱海・伊豆山の区民保養施設（冬季施設）。",
         "address": "静岡県熱海市伊豆山",
         "resourceTypes": [{"resourceTypeId": "wayoshitsu", "name": "和洋室", "capacityPersons": 4}],
+        "audience": "individuals",
         "rules": MINATO_RULES,
         "lottery": MINATO_LOTTERY,
     },
@@ -79,13 +84,20 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "name": "上尾市民体育館",
         "kind": "timeslot",
         "municipality": "上尾市",
-        "description": "メインアリーナは2面、サブアリーナは1面単位で予約できます。月曜休館。",
+        "description": "メインアリーナは2面、サブアリーナは1面単位で予約できます。"
+        "アリーナを団体で利用するには団体名簿が必要です（テニスコートを除く）。月曜休館。",
         "address": "埼玉県上尾市",
         "resourceTypes": [
-            {"resourceTypeId": "main-arena", "name": "メインアリーナ（1面）"},
-            {"resourceTypeId": "sub-arena", "name": "サブアリーナ"},
+            {
+                "resourceTypeId": "main-arena",
+                "name": "メインアリーナ（1面）",
+                "rosterRequired": True,
+            },
+            {"resourceTypeId": "sub-arena", "name": "サブアリーナ", "rosterRequired": True},
+            {"resourceTypeId": "tennis", "name": "体育館テニスコート（1面）"},
         ],
         "rules": SPORTS_RULES,
+        "lottery": AGEO_LOTTERY,
     },
     "ageo-tennis": {
         "name": "上尾運動公園テニスコート",
@@ -95,15 +107,34 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "address": "埼玉県上尾市",
         "resourceTypes": [{"resourceTypeId": "court", "name": "テニスコート（1面）"}],
         "rules": SPORTS_RULES,
+        "lottery": AGEO_LOTTERY,
     },
     "ageo-hiraikata-baseball": {
         "name": "平方野球場",
         "kind": "timeslot",
         "municipality": "上尾市",
-        "description": "硬式・軟式野球場。午前・午後の半日単位。",
+        "description": "硬式・軟式野球場。午前・午後の半日単位。団体登録の方専用（団体名簿が必要です）。",
         "address": "埼玉県上尾市平方",
-        "resourceTypes": [{"resourceTypeId": "field", "name": "野球場（全面）"}],
+        "resourceTypes": [
+            {"resourceTypeId": "field", "name": "野球場（全面）", "rosterRequired": True}
+        ],
+        "audience": "groups",
         "rules": SPORTS_RULES,
+        "lottery": AGEO_LOTTERY,
+    },
+    "ageo-hiraikata-sports-plaza": {
+        "name": "平方スポーツ広場",
+        "kind": "timeslot",
+        "municipality": "上尾市",
+        "description": "サッカー・グラウンドゴルフ等に使える多目的広場（2面）。午前・午後の半日単位。"
+        "団体登録の方専用（団体名簿が必要です）。",
+        "address": "埼玉県上尾市平方",
+        "resourceTypes": [
+            {"resourceTypeId": "ground", "name": "広場（1面）", "rosterRequired": True}
+        ],
+        "audience": "groups",
+        "rules": SPORTS_RULES,
+        "lottery": AGEO_LOTTERY,
     },
     "mynumber-counter": {
         "name": "マイナンバーカード交付窓口",
@@ -143,9 +174,11 @@ INVENTORY: dict[str, dict[str, tuple[int, list[dict[str, str]] | None, set[int]]
     "ageo-gym": {
         "main-arena": (2, _slots(9, 21, 180), {0}),
         "sub-arena": (1, _slots(9, 21, 180), {0}),
+        "tennis": (2, _slots(9, 17, 120), {0}),
     },
     "ageo-tennis": {"court": (4, _slots(9, 17, 120), set())},
     "ageo-hiraikata-baseball": {"field": (1, _slots(9, 17, 240), set())},
+    "ageo-hiraikata-sports-plaza": {"ground": (2, _slots(9, 17, 240), set())},
     "mynumber-counter": {
         "counter-1": (1, _slots(9, 17, 15), {5, 6}),
         "counter-2": (1, _slots(9, 17, 15), {5, 6}),

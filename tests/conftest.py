@@ -417,7 +417,11 @@ def make_citizen(aws: dict[str, str], clock: MovableClock) -> Callable[..., Citi
         user_number: str | None = None,
         language: str = "ja",
         with_password: bool = False,
+        group: dict[str, Any] | None = None,
+        roster_accepted: bool = False,
     ) -> Citizen:
+        """`group={...}` makes a group account (団体) with that group; `roster_accepted`
+        is what approving it with a roster leaves behind."""
         number = user_number or str(next(_user_numbers))
         email = f"citizen{number}@example.jp"
         profile: dict[str, Any] = {
@@ -435,6 +439,8 @@ def make_citizen(aws: dict[str, str], clock: MovableClock) -> Callable[..., Citi
             "email": email,
             "lotteryResultEmail": True,
             "workplace": None,
+            "userType": "group" if group else "individual",
+            "group": group,
         }
         password_hash = _password_hash(CITIZEN_PASSWORD) if with_password else "!"
         registration_id = f"reg_{number}"
@@ -460,6 +466,8 @@ def make_citizen(aws: dict[str, str], clock: MovableClock) -> Callable[..., Citi
             lottery_result_email=True,
             password_hash=password_hash,
             registration_id=registration_id,
+            user_type="group" if group else None,
+            roster_accepted=roster_accepted or None,
         ).save()
         digest = hashlib.sha256(email.encode()).hexdigest()
         EmailItem(f"EMAIL#{digest}", "EMAIL", user_number=number).save()

@@ -45,6 +45,9 @@ def test_resident_registers_confirms_signs_in_and_is_approved(service: LocalServ
         "status": "provisional",
         "verifiedUntil": None,
         "lotteryResultEmail": True,
+        "userType": "individual",
+        "group": None,
+        "rosterAccepted": False,
     }
 
     application_id = citizen.application_id()
@@ -343,7 +346,7 @@ def test_registering_a_known_address_reveals_nothing(service: LocalService) -> N
     first = registered(service)
     again = service.call("POST", "/v1/registrations", json=form(email=first.email))
     assert again.status_code == 202
-    assert set(again.json()) == {"registrationId", "status", "proofUpload"}
+    assert set(again.json()) == {"registrationId", "status", "proofUpload", "rosterUpload"}
     wait_for_mail(service, first.email, "すでに登録されています")
 
 

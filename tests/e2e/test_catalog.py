@@ -15,6 +15,7 @@ DEMO_FACILITIES = {
     "ageo-gym": "上尾市民体育館",
     "ageo-tennis": "上尾運動公園テニスコート",
     "ageo-hiraikata-baseball": "平方野球場",
+    "ageo-hiraikata-sports-plaza": "平方スポーツ広場",
     "mynumber-counter": "マイナンバーカード交付窓口",
 }
 

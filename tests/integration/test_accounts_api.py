@@ -411,7 +411,7 @@ def test_a_stored_png_that_is_really_a_png_is_kept(client, services) -> None:
     registration_id = _worker_registration(client)
     key = proofs.key_for(registration_id, "upl_1")
     _put(key, PNG, "image/png")
-    assert proof_check.check_upload(key) == {"key": key, "accepted": True}
+    assert proof_check.check_upload(key) == {"key": key, "accepted": True, "document": "proof"}
     stored = registration_store.get(registration_id)
     assert stored is not None and (stored.proof_key, stored.proof_problem) == (key, None)
     assert _exists(key)

@@ -88,7 +88,9 @@ def test_a_facility_put_by_staff_is_shown_to_everyone(client, staff_token) -> No
         "resourceTypeId": "room",
         "name": "客室",
         "capacityPersons": 5,
+        "rosterRequired": False,
     }
+    assert facility["audience"] == "both"
     assert facility["rules"] == {
         "opensBefore": "P1M",
         "closesDaysBefore": {"provisional": 14, "verified": 5},

@@ -1,4 +1,5 @@
-"""Proof-of-employment documents in the private S3 bucket."""
+"""Documents of registrations in the private S3 bucket: proofs of employment and group
+rosters, under one prefix (`proofs/`) so that one S3 notification checks them all."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yoyaku.adapters.aws import client
+from yoyaku.domain.registration import Document
 from yoyaku.settings import settings
 
 CONTENT_TYPES = ("image/jpeg", "image/png")
@@ -20,13 +22,27 @@ class StoredObject:
     head: bytes
 
 
-def key_for(registration_id: str, upload_id: str) -> str:
+def key_for(registration_id: str, upload_id: str, document: Document = Document.PROOF) -> str:
+    """`proofs/{registration}/{upload}` for a proof of employment,
+    `proofs/{registration}/roster/{upload}` for a group roster."""
+    if document is Document.ROSTER:
+        return f"proofs/{registration_id}/roster/{upload_id}"
     return f"proofs/{registration_id}/{upload_id}"
 
 
-def registration_of(key: str) -> str | None:
+def document_of(key: str) -> tuple[str, Document] | None:
+    """The registration and the kind of document an uploaded key belongs to."""
     parts = key.split("/")
-    return parts[1] if len(parts) == 3 and parts[0] == "proofs" else None
+    if len(parts) == 3 and parts[0] == "proofs" and parts[1] and parts[2]:
+        return parts[1], Document.PROOF
+    if len(parts) == 4 and parts[0] == "proofs" and parts[1] and parts[2] == "roster" and parts[3]:
+        return parts[1], Document.ROSTER
+    return None
+
+
+def registration_of(key: str) -> str | None:
+    found = document_of(key)
+    return found[0] if found else None
 
 
 def presigned_upload(key: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from yoyaku.adapters.identity_store import verification_key
 from yoyaku.adapters.table import RegistrationItem, VerificationItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.identity import CardIdentity
+from yoyaku.domain.registration import Document
 
 UNCONFIRMED_LIFETIME = timedelta(days=7)
 
@@ -29,6 +30,14 @@ class Registration:
     proof_key: str | None
     proof_problem: str | None
     identity: CardIdentity | None = None
+    roster_key: str | None = None
+    roster_problem: str | None = None
+
+    def document(self, document: Document) -> tuple[str | None, str | None]:
+        """The stored key of a document and why the latest upload was refused, if it was."""
+        if document is Document.ROSTER:
+            return self.roster_key, self.roster_problem
+        return self.proof_key, self.proof_problem
 
 
 def _pk(registration_id: str) -> str:
@@ -99,6 +108,8 @@ def get(registration_id: str) -> Registration | None:
         item.proof_key,
         item.proof_problem,
         _identity(item.identity),
+        item.roster_key,
+        item.roster_problem,
     )
 
 
@@ -112,16 +123,26 @@ def _identity(stored: Any) -> CardIdentity | None:
     )
 
 
-def record_proof(registration_id: str, key: str | None, problem: str | None) -> bool:
-    """Stores a proof check: a valid upload replaces the document and clears the problem;
-    a refused one records why (and keeps any earlier valid document). False when the
-    registration does not exist."""
+def record_proof(
+    registration_id: str,
+    key: str | None,
+    problem: str | None,
+    document: Document = Document.PROOF,
+) -> bool:
+    """Stores a document check: a valid upload replaces the document and clears the
+    problem; a refused one records why (and keeps any earlier valid document). False
+    when the registration does not exist."""
     item = RegistrationItem(_pk(registration_id), "REGISTRATION")
+    key_attribute, problem_attribute = (
+        (RegistrationItem.roster_key, RegistrationItem.roster_problem)
+        if document is Document.ROSTER
+        else (RegistrationItem.proof_key, RegistrationItem.proof_problem)
+    )
     actions: list[Action]
     if key:
-        actions = [RegistrationItem.proof_key.set(key), RegistrationItem.proof_problem.remove()]
+        actions = [key_attribute.set(key), problem_attribute.remove()]
     else:
-        actions = [RegistrationItem.proof_problem.set(problem or "refused")]
+        actions = [problem_attribute.set(problem or "refused")]
     try:
         item.update(actions=actions, condition=RegistrationItem.pk.exists())
     except UpdateError as error:

@@ -15,7 +15,7 @@ from yoyaku.adapters.table import SessionItem, TableItem, UserItem
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.registration import AccountStatus, Residency, UserType
 
 _PARTITION = {PrincipalKind.CITIZEN: "USER#", PrincipalKind.STAFF: "STAFF#"}
 
@@ -98,6 +98,8 @@ def resolve_citizen(token: str, now: datetime) -> CitizenProfile | None:
         email=user.email,
         language=Language(user.language),
         lottery_result_email=bool(user.lottery_result_email),
+        user_type=UserType(user.user_type or UserType.INDIVIDUAL.value),
+        roster_accepted=bool(user.roster_accepted),
     )
 
 

@@ -144,6 +144,9 @@ class RegistrationItem(TableItem, discriminator="registration"):
     user_number = UnicodeAttribute(attr_name="userNumber", null=True)
     proof_key = UnicodeAttribute(attr_name="proofKey", null=True)
     proof_problem = UnicodeAttribute(attr_name="proofProblem", null=True)
+    # A group's roster image (名簿), checked like the proof document.
+    roster_key = UnicodeAttribute(attr_name="rosterKey", null=True)
+    roster_problem = UnicodeAttribute(attr_name="rosterProblem", null=True)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     # A My Number card proved the form: {verificationId, certificateSha256,
     # municipalityResident}. The card's facts are the form's own, already stored.
@@ -173,6 +176,9 @@ class UserItem(TableItem, discriminator="user"):
     failed_sign_ins = NumberAttribute(attr_name="failedSignIns", default=0)
     locked_until = UTCDateTimeAttribute(attr_name="lockedUntil", null=True)
     registration_id = UnicodeAttribute(attr_name="registrationId")
+    user_type = UnicodeAttribute(attr_name="userType", null=True)  # absent: individual
+    # A group's roster was accepted at its review (rosterRequired facilities).
+    roster_accepted = BooleanAttribute(attr_name="rosterAccepted", null=True)
 
 
 class LineLinkItem(TableItem, discriminator="line_link"):

@@ -15,7 +15,7 @@ from yoyaku.adapters.table import ApplicationItem, EmailItem, LinkItem, Registra
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.accounts import User
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
 from yoyaku.domain.review import ApplicationMethod
 
 
@@ -28,6 +28,7 @@ def _email_pk(email: str) -> str:
 
 
 def _user(item: UserItem) -> User:
+    group = item.profile.get("group")
     return User(
         user_number=item.pk.removeprefix("USER#"),
         name_kanji=item.profile["nameKanji"],
@@ -40,6 +41,10 @@ def _user(item: UserItem) -> User:
         birthdate=date.fromisoformat(item.profile["birthdate"]),
         failed_sign_ins=int(item.failed_sign_ins or 0),
         locked_until=item.locked_until,
+        user_type=UserType(item.user_type or UserType.INDIVIDUAL.value),
+        roster_accepted=bool(item.roster_accepted),
+        group=Group.model_validate(group) if group else None,
+        registration_id=item.registration_id,
     )
 
 
@@ -111,6 +116,7 @@ def create_account(
         lottery_result_email=user.lottery_result_email,
         password_hash=password_hash,
         registration_id=registration_id,
+        user_type=user.user_type.value,
     )
     email = EmailItem(_email_pk(user.email), "EMAIL", user_number=user.user_number)
     registration = RegistrationItem(f"REGISTRATION#{registration_id}", "REGISTRATION")
@@ -171,11 +177,19 @@ def set_password(user_number: str, password_hash: str) -> None:
     )
 
 
-def set_status(user_number: str, status: AccountStatus, verified_until: date | None) -> None:
+def set_status(
+    user_number: str,
+    status: AccountStatus,
+    verified_until: date | None,
+    roster_accepted: bool | None = None,
+) -> None:
+    """The account's status; `roster_accepted` (groups) is changed only when given."""
     actions: list[Action] = [
         UserItem.status.set(status.value),
         UserItem.verified_until.set(verified_until.isoformat())
         if verified_until
         else UserItem.verified_until.remove(),
     ]
+    if roster_accepted is not None:
+        actions.append(UserItem.roster_accepted.set(roster_accepted))
     UserItem(_pk(user_number), "PROFILE").update(actions=actions, condition=UserItem.pk.exists())

@@ -13,7 +13,7 @@ from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.accounts import Me, PasswordChange
 from yoyaku.domain.paging import DEFAULT_LIMIT
-from yoyaku.domain.registration import ProofUpload
+from yoyaku.domain.registration import ProofUpload, RosterUpload
 from yoyaku.domain.review import Application
 from yoyaku.services import accounts, proofs, reviews
 
@@ -57,6 +57,19 @@ def my_applications(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) 
 )
 def new_proof_document() -> tuple[ProofUpload, int]:
     return proofs.new_upload_after_return(_user_number()), 201
+
+
+@router.post(
+    "/v1/me/roster-upload",
+    summary="A new upload for the group roster (名簿)",
+    description="Groups only (409 `CONFLICT` otherwise). The image (JPEG or PNG, at most "
+    "10 MB) is checked like a proof document. A group whose application was returned is "
+    "put back under review by a valid upload; while the application is under review, "
+    "staff see the newest roster.",
+    tags=["accounts"],
+)
+def new_roster_upload() -> tuple[RosterUpload, int]:
+    return proofs.new_roster_upload_for(_user_number()), 201
 
 
 @router.post(

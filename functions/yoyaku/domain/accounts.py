@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from pydantic import Field
@@ -12,7 +12,7 @@ from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import CamelModel
-from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
 
 MAX_FAILED_SIGN_INS = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -39,6 +39,10 @@ class CitizenProfile:
     status: AccountStatus
     verified_until: date | None
     lottery_result_email: bool
+    user_type: UserType = field(default=UserType.INDIVIDUAL, kw_only=True)
+    # A group's roster (名簿) was accepted with its registration: the facilities whose
+    # resource types are `rosterRequired` are open to it.
+    roster_accepted: bool = field(default=False, kw_only=True)
 
     def status_on(self, today: date) -> AccountStatus:
         return status_on(self.status, self.verified_until, today)
@@ -56,6 +60,8 @@ class User(CitizenProfile):
     birthdate: date
     failed_sign_ins: int = 0
     locked_until: datetime | None = None
+    group: Group | None = field(default=None, kw_only=True)
+    registration_id: str = field(default="", kw_only=True)  # the form it was made from
 
 
 def verified_until(residency: Residency, approved_on: date) -> date | None:
@@ -85,6 +91,15 @@ class Me(CamelModel):
     status: AccountStatus
     verified_until: date | None = None
     lottery_result_email: bool
+    user_type: UserType = UserType.INDIVIDUAL
+    group: Group | None = Field(
+        default=None, description="Groups: the group the account's holder represents."
+    )
+    roster_accepted: bool = Field(
+        default=False,
+        description="Groups: a roster was accepted with the registration, so facilities "
+        "marked `rosterRequired` may be booked.",
+    )
 
 
 class PasswordChange(CamelModel):

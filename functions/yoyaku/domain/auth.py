@@ -12,7 +12,7 @@ from typing import Any
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import CamelModel
-from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.registration import AccountStatus, Residency, UserType
 
 
 class PrincipalKind(StrEnum):
@@ -50,6 +50,8 @@ class CallerContext:
                 "email": p.email,
                 "language": p.language.value,
                 "lotteryResultEmail": "true" if p.lottery_result_email else "false",
+                "userType": p.user_type.value,
+                "rosterAccepted": "true" if p.roster_accepted else "false",
             }
         return context
 
@@ -77,6 +79,8 @@ def _profile(principal: Principal, context: Mapping[str, Any]) -> CitizenProfile
             email=str(context["email"]),
             language=Language(context["language"]),
             lottery_result_email=str(context.get("lotteryResultEmail")).lower() == "true",
+            user_type=UserType(context.get("userType") or UserType.INDIVIDUAL.value),
+            roster_accepted=str(context.get("rosterAccepted")).lower() == "true",
         )
     except (KeyError, ValueError):  # an authorizer that passed no profile
         return None

@@ -21,6 +21,15 @@ class ResourceType(CamelModel):
     resource_type_id: ResourceTypeId
     name: str = Field(min_length=1, max_length=100)
     capacity_persons: int | None = Field(default=None, ge=1, le=100)
+    roster_required: bool = Field(
+        default=False,
+        description="Groups need a roster (団体名簿) accepted at their registration review "
+        "to book or enter a lottery for this (seed 000: the gym's arenas, not its tennis "
+        "courts; the baseball ground; the sports plaza).",
+    )
+
+
+Audience = Literal["groups", "individuals", "both"]
 
 
 class ClosesDaysBefore(CamelModel):
@@ -74,6 +83,11 @@ class FacilityDefinition(CamelModel):
     description: str = Field(default="", max_length=2000)
     address: str = Field(default="", max_length=200)
     resource_types: list[ResourceType] = Field(min_length=1, max_length=20)
+    audience: Audience = Field(
+        default="both",
+        description="Who may book it or enter its lotteries: group accounts (団体), "
+        "individual accounts, or both.",
+    )
     rules: BookingRules
     lottery: LotterySettings = LotterySettings()
     options: FacilityOptions = FacilityOptions()

@@ -176,15 +176,20 @@ def password_changed(lang: Language) -> Email:
     )
 
 
-def proof_refused(lang: Language, reason_ja: str, reason_en: str) -> Email:
+def proof_refused(lang: Language, reason_ja: str, reason_en: str, *, roster: bool = False) -> Email:
+    """An uploaded image was refused: the proof of employment, or a group's roster."""
     if lang is Language.EN:
         return Email(
-            "Your proof document could not be accepted",
+            "Your group roster could not be accepted"
+            if roster
+            else "Your proof document could not be accepted",
             f"The uploaded file was refused: {reason_en}\nUpload a JPEG or PNG image of at "
             "most 10 MB from your account." + _footer(lang),
         )
     return Email(
-        "在勤証明書類を受け付けできませんでした",
+        "団体名簿を受け付けできませんでした"
+        if roster
+        else "在勤証明書類を受け付けできませんでした",
         f"アップロードされたファイルは受け付けできませんでした：{reason_ja}\n"
         "10MB以下のJPEGまたはPNG画像をアップロードし直してください。" + _footer(lang),
     )

@@ -291,6 +291,18 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
             "Check that it is the same card, then sign again.",
         ),
     },
+    ErrorCode.NOT_FOR_THIS_ACCOUNT_TYPE: {
+        Language.JA: ("ご利用の登録区分ではお申込みできません", "{reason}"),
+        Language.EN: ("Not for this type of account", "{reason}"),
+    },
+    ErrorCode.ROSTER_REQUIRED: {
+        Language.JA: ("団体名簿が必要です", "{reason}"),
+        Language.EN: ("A group roster is required", "{reason}"),
+    },
+    ErrorCode.CONFIRMATION_EXPIRED: {
+        Language.JA: ("当選確定の期限が過ぎました", "{reason}"),
+        Language.EN: ("The confirmation deadline has passed", "{reason}"),
+    },
     ErrorCode.INTERNAL_ERROR: {
         Language.JA: (
             "システムで問題が発生しました",
@@ -512,6 +524,22 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "在勤の方は勤務先の名称・所在地・電話番号を入力してください。",
         Language.EN: "Workers must give the workplace name, address and phone.",
     },
+    "kana_text": {
+        Language.JA: "団体名（カナ）はカタカナで入力してください（例 アゲオ　テニス　クラブ）。",
+        Language.EN: "Enter the group's name in katakana (e.g. アゲオ　テニス　クラブ).",
+    },
+    "group_required": {
+        Language.JA: "団体で登録する場合は、団体名・団体名（カナ）・構成員数を入力してください。",
+        Language.EN: "A group registration needs the group's name, its kana and its members.",
+    },
+    "group_for_groups_only": {
+        Language.JA: "団体の情報は利用者区分が「団体」の場合だけ入力します。",
+        Language.EN: "Group details are only for userType group.",
+    },
+    "local_members_too_many": {
+        Language.JA: "市内在住・在勤の人数は構成員数（{members}人）以下にしてください。",
+        Language.EN: "Local members cannot exceed the members ({members}).",
+    },
     "terms_required": {
         Language.JA: "利用規約に同意してください。",
         Language.EN: "You must agree to the terms of use.",
@@ -674,6 +702,10 @@ class Bilingual:
     def in_(self, lang: Language) -> str:
         return self.ja if lang is Language.JA else self.en
 
+    def format(self, **values: Any) -> Bilingual:
+        """Both texts with their `{name}` placeholders filled in."""
+        return Bilingual(self.ja.format(**values), self.en.format(**values))
+
 
 class _Blank(dict[str, Any]):
     """Leaves `{name}` visible instead of failing when a template lacks a value."""
@@ -700,6 +732,32 @@ def field_message(kind: str, lang: Language, params: dict[str, Any]) -> str:
         return _FALLBACK_FIELD[lang]
     return _fill(templates[lang], params, lang)
 
+
+# ---------------------------------------------------------------- groups
+
+# Why a facility refuses an account (NOT_FOR_THIS_ACCOUNT_TYPE, ROSTER_REQUIRED).
+FACILITY_FOR_GROUPS_ONLY = Bilingual(
+    "{facility}は団体登録の方だけが予約・抽選申込みできます。個人の登録ではご利用いただけません。",
+    "{facility} can only be booked, or its lotteries entered, by group accounts; "
+    "individual accounts cannot use it.",
+)
+FACILITY_FOR_INDIVIDUALS_ONLY = Bilingual(
+    "{facility}は個人登録の方だけが予約・抽選申込みできます。団体の登録ではご利用いただけません。",
+    "{facility} can only be booked, or its lotteries entered, by individual accounts; "
+    "group accounts cannot use it.",
+)
+ROSTER_NEEDED_FOR = Bilingual(
+    "{facility}（{resource}）を団体で利用するには、審査で確認された団体名簿が必要です。"
+    "マイページから団体名簿の画像を提出し、審査を受けてください。",
+    "Groups need a roster accepted at review to use {resource} at {facility}. "
+    "Submit the roster image from My page for review.",
+)
+ROSTER_FOR_GROUPS_ONLY = Bilingual(
+    "団体名簿は団体登録の方だけが提出します。", "Only group accounts submit a roster."
+)
+UPLOAD_ROSTER_AGAIN_FIRST = Bilingual(
+    "団体名簿の画像を先にアップロードし直してください。", "Upload the group roster again first."
+)
 
 # ---------------------------------------------------------------- LINE
 

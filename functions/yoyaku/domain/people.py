@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 FULL_WIDTH_SPACE = "\u3000"
 _KATAKANA_PART = r"[ァ-ヺー・ヽヾ]+"
 _KANA_NAME = re.compile(rf"^{_KATAKANA_PART}(?:{FULL_WIDTH_SPACE}{_KATAKANA_PART})+$")
+_KANA_TEXT = re.compile(rf"^[ァ-ヺー・ヽヾ0-9]+(?:{FULL_WIDTH_SPACE}[ァ-ヺー・ヽヾ0-9]+)*$")
 _HIRAGANA = re.compile(r"[ぁ-ゖゝゞ]")
 MIN_AGE = 18
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
@@ -31,6 +32,17 @@ def normalise_kana_name(value: str) -> str:
     text = _spaces_to_one_full_width(text)
     if not _KANA_NAME.match(text):
         raise PydanticCustomError("kana_name", "family and given name in katakana")
+    return text
+
+
+def normalise_kana_text(value: str) -> str:
+    """A group's name in kana (団体名フリガナ): one or more words of katakana or digits,
+    typed as for a person's name (`ｱｹﾞｵ ﾃﾆｽ ｸﾗﾌﾞ` → `アゲオ　テニス　クラブ`)."""
+    text = unicodedata.normalize("NFKC", value)
+    text = _HIRAGANA.sub(lambda m: chr(ord(m.group()) + 0x60), text)
+    text = _spaces_to_one_full_width(text)
+    if not _KANA_TEXT.match(text):
+        raise PydanticCustomError("kana_text", "katakana")
     return text
 
 

@@ -38,6 +38,36 @@ class Residency(StrEnum):
     WORKER = "worker"
 
 
+class UserType(StrEnum):
+    """利用者区分 (seed 001): a person, or a group registered by its representative."""
+
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class Group(CamelModel):
+    """A group (団体, seeds 000/001). The registrant is its representative (代表者), who
+    signs for it and is contacted; the roster (名簿) image is uploaded apart."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name_kana: Annotated[str, Field(max_length=100), AfterValidator(people.normalise_kana_text)]
+    members: int = Field(ge=2, le=9999, description="How many people the group has.")
+    local_members: int | None = Field(
+        default=None,
+        ge=0,
+        le=9999,
+        description="How many of them live or work in the municipality, where it asks.",
+    )
+
+    @model_validator(mode="after")
+    def _local_within_members(self) -> Group:
+        if self.local_members is not None and self.local_members > self.members:
+            raise PydanticCustomError(
+                "local_members_too_many", "", {"field": "localMembers", "members": self.members}
+            )
+        return self
+
+
 class Address(CamelModel):
     postal_code: PostalCode
     prefecture: Text
@@ -70,11 +100,21 @@ class RegistrationForm(CamelModel):
     workplace: Workplace | None = None
     agree_to_terms: bool
     identity: IdentityProof | None = None
+    user_type: UserType = UserType.INDIVIDUAL
+    group: Group | None = None
 
     @model_validator(mode="after")
     def _worker_needs_workplace(self) -> RegistrationForm:
         if self.residency is Residency.WORKER and self.workplace is None:
             raise PydanticCustomError("workplace_required", "workplace", {"field": "workplace"})
+        return self
+
+    @model_validator(mode="after")
+    def _group_when_a_group(self) -> RegistrationForm:
+        if self.user_type is UserType.GROUP and self.group is None:
+            raise PydanticCustomError("group_required", "group", {"field": "group"})
+        if self.user_type is UserType.INDIVIDUAL and self.group is not None:
+            raise PydanticCustomError("group_for_groups_only", "group", {"field": "group"})
         return self
 
 
@@ -111,6 +151,13 @@ class AccountStatus(StrEnum):
 RegistrationStatus = Literal["awaiting_email_confirmation", "confirmed"]
 
 
+class Document(StrEnum):
+    """The images a registration may carry; each is uploaded and checked the same way."""
+
+    PROOF = "proof"  # a worker's proof of employment (在勤証明書類)
+    ROSTER = "roster"  # a group's roster (団体名簿)
+
+
 class ProofUpload(CamelModel):
     url: str
     fields: dict[str, str]
@@ -118,10 +165,21 @@ class ProofUpload(CamelModel):
     content_types: list[str]
 
 
+class RosterUpload(ProofUpload):
+    """A presigned POST for a group roster image; `uploadId` names the upload."""
+
+    upload_id: str
+
+
 class RegistrationAccepted(CamelModel):
     registration_id: str
     status: str = "awaiting_email_confirmation"
     proof_upload: ProofUpload | None = None
+    roster_upload: RosterUpload | None = Field(
+        default=None,
+        description="Groups: the roster (名簿) image, JPEG or PNG, needed to use the "
+        "facilities whose resource types are `rosterRequired`.",
+    )
 
 
 class Confirmed(CamelModel):

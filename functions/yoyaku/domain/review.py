@@ -107,4 +107,10 @@ class ReviewDetail(CamelModel):
     applicant: dict[str, Any]
     proof: ProofCheck
     proof_document_url: str | None = None
+    roster: ProofCheck | None = Field(
+        default=None,
+        description="Groups: the roster (団体名簿) image. Approving a group whose roster is "
+        "present accepts the roster, which opens the facilities marked `rosterRequired`.",
+    )
+    roster_document_url: str | None = None
     decision_pending: str | None = None

@@ -32,6 +32,9 @@ def me(user_number: str) -> Me:
         status=user.status_on(runtime.current().today()),
         verified_until=user.verified_until,
         lottery_result_email=user.lottery_result_email,
+        user_type=user.user_type,
+        group=user.group,
+        roster_accepted=user.roster_accepted,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, inventory_store
-from yoyaku.domain import booking
+from yoyaku.domain import booking, groups
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, Unit
 from yoyaku.domain.catalog import Facility
@@ -75,6 +75,7 @@ def place(
 def hold_for_citizen(user: CitizenProfile, request: HoldRequest) -> Hold:
     """A signed-in citizen's hold, within the booking window of their status today."""
     facility = load_facility(request.facility_id)
+    groups.ensure_may_use(user, facility, [request.resource_type_id])
     status = user.status_on(runtime.current().today())
     return place(Owner.citizen(user.user_number), request, facility, status, user.recipient)
 

@@ -7,6 +7,7 @@ import secrets
 
 from yoyaku import runtime
 from yoyaku.adapters import lottery_store, schedules
+from yoyaku.domain import groups
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -79,6 +80,7 @@ def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> Entry
     definition = lottery.definition
     facility = load_facility(definition.facility_id)
     rules.ensure_may_enter(user.status_on(rt.today()), user.residency, facility)
+    groups.ensure_may_use(user, facility, (p.resource_type_id for p in request.preferences))
     demand_keys = rules.check_preferences(request, definition, facility)
     entry = StoredEntry(
         lottery_id=lottery_id,

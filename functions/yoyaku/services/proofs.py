@@ -1,4 +1,5 @@
-"""Proof-of-employment documents: the presigned upload, and the check of every upload.
+"""Documents of a registration: a worker's proof of employment and a group's roster
+(名簿). Both are uploaded by presigned POST and checked the same way.
 
 Presigned-POST conditions are not enforced everywhere (moto ignores them), so the stored
 object itself is checked: its real size, and that its first bytes are really a JPEG or
@@ -12,10 +13,10 @@ from typing import Any
 from yoyaku import runtime
 from yoyaku.adapters import application_store, mailer, proofs, registration_store
 from yoyaku.adapters.proofs import StoredObject
-from yoyaku.domain import emails
+from yoyaku.domain import emails, messages
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual, Language
-from yoyaku.domain.registration import ProofUpload, Residency
+from yoyaku.domain.registration import Document, ProofUpload, Residency, RosterUpload, UserType
 from yoyaku.domain.review import ApplicationStatus
 from yoyaku.services import reviews
 from yoyaku.services.accounts import account
@@ -28,6 +29,24 @@ def new_upload(registration_id: str) -> ProofUpload:
     """A presigned POST for one proof document of this registration."""
     key = proofs.key_for(registration_id, runtime.current().new_id("upl"))
     return ProofUpload.model_validate(proofs.presigned_upload(key))
+
+
+def new_roster_upload(registration_id: str) -> RosterUpload:
+    """A presigned POST for one roster image of this (group) registration."""
+    upload_id = runtime.current().new_id("upl")
+    key = proofs.key_for(registration_id, upload_id, Document.ROSTER)
+    return RosterUpload.model_validate(proofs.presigned_upload(key) | {"uploadId": upload_id})
+
+
+def new_roster_upload_for(user_number: str) -> RosterUpload:
+    """A group's roster image after registration: a roster the review returned as
+    unclear, or one the registration did without. It is checked like the first upload;
+    an application returned to the group goes back to review with it, and one still
+    under review shows staff the newest roster."""
+    user, _ = account(user_number)
+    if user.user_type is not UserType.GROUP:
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.ROSTER_FOR_GROUPS_ONLY)
+    return new_roster_upload(user.registration_id)
 
 
 def new_upload_after_return(user_number: str) -> ProofUpload:
@@ -73,22 +92,26 @@ def problem_with(obj: StoredObject | None, max_bytes: int) -> tuple[str, str] | 
 
 def check_upload(key: str) -> dict[str, Any]:
     """Keeps a good upload (and resumes a returned application); deletes a bad one and
-    tells the applicant why."""
-    registration_id = proofs.registration_of(key)
-    registration = registration_store.get(registration_id) if registration_id else None
-    if registration_id is None or registration is None:
+    tells the applicant why. Proofs and rosters alike."""
+    found = proofs.document_of(key)
+    registration = registration_store.get(found[0]) if found else None
+    if found is None or registration is None:
         proofs.delete(key)  # an upload bound to no registration is kept nowhere
         return {"key": key, "accepted": False, "reason": "no such registration"}
+    registration_id, document = found
     problem = problem_with(proofs.inspect(key), settings().proof_max_bytes)
     if problem is not None:
         proofs.delete(key)
-        registration_store.record_proof(registration_id, None, problem[1])
+        registration_store.record_proof(registration_id, None, problem[1], document)
         lang = Language(registration.language)
-        mailer.send(registration.form["email"], emails.proof_refused(lang, *problem))
-        return {"key": key, "accepted": False, "reason": problem[1]}
-    registration_store.record_proof(registration_id, key, None)
+        mailer.send(
+            registration.form["email"],
+            emails.proof_refused(lang, *problem, roster=document is Document.ROSTER),
+        )
+        return {"key": key, "accepted": False, "reason": problem[1], "document": document.value}
+    registration_store.record_proof(registration_id, key, None, document)
     if registration.user_number:
         for record in application_store.for_user(registration.user_number):
             if record.application.status is ApplicationStatus.RETURNED:
                 reviews.resume_after_return(record)
-    return {"key": key, "accepted": True}
+    return {"key": key, "accepted": True, "document": document.value}

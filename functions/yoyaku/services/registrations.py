@@ -26,6 +26,7 @@ from yoyaku.domain.registration import (
     RegistrationAccepted,
     RegistrationForm,
     Residency,
+    UserType,
     check_registration,
 )
 from yoyaku.domain.review import ApplicationMethod
@@ -48,6 +49,7 @@ def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
     card = identity.registration_identity(form.identity, form) if form.identity else None
     registration_id = rt.new_id("reg")
     upload = proofs.new_upload(registration_id) if form.residency is Residency.WORKER else None
+    roster = proofs.new_roster_upload(registration_id) if form.user_type is UserType.GROUP else None
     if user_store.email_taken(form.email):
         mailer.send(form.email, emails.already_registered(lang))
     else:
@@ -73,7 +75,9 @@ def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
                 lang, _link("/registrations/confirm", token), rt.now() + lifetime
             ),
         )
-    return RegistrationAccepted(registration_id=registration_id, proof_upload=upload)
+    return RegistrationAccepted(
+        registration_id=registration_id, proof_upload=upload, roster_upload=roster
+    )
 
 
 def confirm(token: str) -> Confirmed:
@@ -91,8 +95,13 @@ def confirm(token: str) -> Confirmed:
     lang = Language(registration.language)
     residency = Residency(form["residency"])
     card = registration.identity
+    # The card proves the representative, not the group: a group's registration (and
+    # its roster) is still reviewed by staff.
     verified_by_card = (
-        card is not None and card.municipality_resident and residency is Residency.RESIDENT
+        card is not None
+        and card.municipality_resident
+        and residency is Residency.RESIDENT
+        and form.get("userType", UserType.INDIVIDUAL.value) == UserType.INDIVIDUAL.value
     )
     user = User(
         user_number=user_number,
@@ -104,6 +113,7 @@ def confirm(token: str) -> Confirmed:
         verified_until=verified_until(residency, rt.today()) if verified_by_card else None,
         lottery_result_email=bool(form["lotteryResultEmail"]),
         birthdate=date.fromisoformat(form["birthdate"]),
+        user_type=UserType(form.get("userType") or UserType.INDIVIDUAL.value),
     )
     try:
         user_store.create_account(

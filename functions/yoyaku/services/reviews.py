@@ -20,7 +20,7 @@ from yoyaku.adapters import (
     user_store,
     workflow,
 )
-from yoyaku.domain import emails
+from yoyaku.domain import emails, messages
 from yoyaku.domain.accounts import User, verified_until
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.booking import Owner
@@ -28,7 +28,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.line import ApplicationNotice
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
-from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.registration import AccountStatus, Document, Residency, UserType
 from yoyaku.domain.review import (
     OPEN_STATUSES,
     Application,
@@ -83,6 +83,7 @@ def open_for_staff(application_id: str) -> ReviewDetail:
     profile = user_store.profile(record.user_number) or {}
     required = profile.get("residency") == "worker"
     key = registration.proof_key if registration else None
+    roster, roster_key = _roster_check(profile, registration)
     return ReviewDetail(
         application_id=application_id,
         user_number=record.user_number,
@@ -97,8 +98,21 @@ def open_for_staff(application_id: str) -> ReviewDetail:
             problem=registration.proof_problem if registration else None,
         ),
         proof_document_url=proofs.presigned_view(key) if key else None,
+        roster=roster,
+        roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
         decision_pending=record.decision,
     )
+
+
+def _roster_check(
+    profile: dict[str, Any], registration: registration_store.Registration | None
+) -> tuple[ProofCheck | None, str | None]:
+    """A group's roster as staff see it (None for individuals), and its stored key."""
+    if profile.get("userType") != UserType.GROUP.value:
+        return None, None
+    key, problem = registration.document(Document.ROSTER) if registration else (None, None)
+    # Not required to register: without one, the group cannot use rosterRequired facilities.
+    return ProofCheck(required=False, present=key is not None, problem=problem), key
 
 
 def record_decision(application_id: str, request: DecisionRequest) -> None:
@@ -169,6 +183,8 @@ def resubmit(user: User, application_id: str) -> Application:
                 "Upload your proof of employment again first.",
             ),
         )
+    if user.user_type is UserType.GROUP and registration and registration.roster_problem:
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.UPLOAD_ROSTER_AGAIN_FIRST)
     resume_after_return(record)
     updated = application_store.get(application_id)
     return updated.application if updated else record.application
@@ -239,11 +255,17 @@ def check_proof(application_id: str) -> dict[str, Any]:
     if registration is None or found is None:
         return {"required": False, "present": False, "problem": "registration missing"}
     required = found[0].residency is Residency.WORKER
-    return {
+    checked: dict[str, Any] = {
         "required": required,
         "present": registration.proof_key is not None,
         "problem": registration.proof_problem,
     }
+    if found[0].user_type is UserType.GROUP:
+        checked["roster"] = {
+            "present": registration.roster_key is not None,
+            "problem": registration.roster_problem,
+        }
+    return checked
 
 
 def await_decision(application_id: str, token: str, waiting_for: str) -> dict[str, Any]:
@@ -279,7 +301,12 @@ def apply_decision(application_id: str, decision: Decision, reason: str | None) 
     account = found[0]
     if decision is Decision.APPROVE:
         until = verified_until(account.residency, rt.today())
-        user_store.set_status(account.user_number, AccountStatus.VERIFIED, until)
+        roster: bool | None = None
+        if account.user_type is UserType.GROUP:
+            # Staff saw the roster with the application: approving accepts it.
+            registration = registration_store.get(record.registration_id)
+            roster = bool(registration and registration.roster_key)
+        user_store.set_status(account.user_number, AccountStatus.VERIFIED, until, roster)
         status = ApplicationStatus.COMPLETED
     elif decision is Decision.REJECT:
         user_store.set_status(account.user_number, AccountStatus.REJECTED, None)
