@@ -80,6 +80,7 @@ export function toRegistrationRequest(v: RegistrationDraft): RegistrationForm {
 		password: v.password,
 		lotteryResultEmail: v.lotteryResultEmail,
 		agreeToTerms: v.agreeToTerms,
+		userType: 'individual',
 		...(worker
 			? {
 					workplace: {
