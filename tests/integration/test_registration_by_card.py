@@ -130,6 +130,24 @@ def test_a_worker_proven_by_card_still_goes_to_staff(
     assert review_executions() == 1
 
 
+def test_a_group_whose_representative_is_proven_by_card_still_goes_to_staff(
+    setup: tuple[Client, Mailbox, Jpki],
+) -> None:
+    """The card proves the representative, not the group: staff still see its roster."""
+    client, mailbox, jpki = setup
+    group = {"name": "港テニス同好会", "nameKana": "ミナトテニスドウコウカイ", "members": 12}
+    body = form(identity={"verificationId": verification_id(jpki)}, userType="group", group=group)
+    reply = client.post("/v1/registrations", json_body=body)
+    assert reply.status == 202, reply.body
+    assert reply.json["rosterUpload"]["url"]
+    confirmed = confirm(client, mailbox, body["email"])
+    assert confirmed.json["status"] == "provisional"
+    token = sign_in(client, confirmed.json["userNumber"])
+    applications = client.get("/v1/me/applications", token=token).json["items"]
+    assert [(a["status"], a["method"]) for a in applications] == [("received", "mynumber_card")]
+    assert review_executions() == 1
+
+
 def test_a_card_from_another_municipality_goes_to_staff(
     setup: tuple[Client, Mailbox, Jpki],
 ) -> None:
