@@ -65,6 +65,10 @@ def _pump(
             copy.close()
 
 
+def _sigint_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start[Service: RunningService](kind: type[Service], log_dir: Path | None = None) -> Service:
     """Starts the service and returns once it says it is ready."""
     port = free_port()
@@ -79,6 +83,10 @@ def start[Service: RunningService](kind: type[Service], log_dir: Path | None = N
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A shell without job control starts background jobs with SIGINT ignored, and a
+        # child inherits that: the service would then never see the Ctrl-C that stop()
+        # sends. It gets SIGINT as a program started at a terminal does.
+        preexec_fn=_sigint_as_at_a_terminal,
     )
     lines: list[str] = []
     ready = threading.Event()

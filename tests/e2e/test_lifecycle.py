@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 
 from tests.e2e.conftest import start_service, stop_service
@@ -29,3 +30,15 @@ def test_ctrl_c_stops_cleanly_and_a_restart_starts_from_the_demo_data() -> None:
         assert len(titles) == 2
     finally:
         assert stop_service(second) == 0
+
+
+def test_ctrl_c_stops_it_even_when_started_from_a_background_job() -> None:
+    # A shell without job control (CI scripts, `make test &`) starts its background jobs
+    # with SIGINT ignored; the service must still stop on the Ctrl-C the harness sends.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        service = start_service()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert stop_service(service) == 0
+    assert service.output[-1] == "stopped."
