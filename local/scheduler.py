@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -87,6 +88,9 @@ class LocalScheduler:
                 print(f"local scheduler: {error!r}", flush=True)
 
     def fire_due(self) -> list[str]:
+        """Fires every schedule whose time has come. A target that fails is reported and
+        left fired, as Scheduler does once its retries are spent: moving the clock never
+        fails because of what a schedule started."""
         now = runtime.current().now()
         fired = []
         for repeating in list(self._recurring.values()):
@@ -98,8 +102,11 @@ class LocalScheduler:
                 fired.append(repeating.name)
         for schedule in self._schedules():
             due = _at(schedule)
-            if due is not None and due <= now and schedule["Name"] not in self._fired:
-                self._fire(schedule)
+            if due is not None and due <= now and self._first_firing(schedule["Name"]):
+                try:
+                    self._fire(schedule)
+                except Exception as error:
+                    print(f"local scheduler: {schedule['Name']} failed: {error!r}", flush=True)
                 fired.append(schedule["Name"])
         return fired
 
@@ -120,16 +127,24 @@ class LocalScheduler:
                 return self._fire(schedule)
         raise UnknownSchedule(name)
 
-    def _fire(self, schedule: dict[str, Any]) -> dict[str, Any]:
+    def _first_firing(self, name: str) -> bool:
+        """True once per schedule: the poller and a clock move may look at the same time."""
         with self._lock:
-            self._fired.add(schedule["Name"])
+            first = name not in self._fired
+            self._fired.add(name)
+            return first
+
+    def _fire(self, schedule: dict[str, Any]) -> dict[str, Any]:
+        self._first_firing(schedule["Name"])
         target = schedule["Target"]
         arn: str = target["Arn"]
         payload = target.get("Input") or "{}"
         print(f"local scheduler: firing {schedule['Name']} → {arn}", flush=True)
         if ":states:" in arn:
+            # Scheduler's StartExecution target passes no name, so Step Functions makes a
+            # unique one for every firing; moto would name each execution "None".
             execution = boto3.client("stepfunctions").start_execution(
-                stateMachineArn=arn, input=payload
+                stateMachineArn=arn, name=str(uuid.uuid4()), input=payload
             )
             return {"schedule": schedule["Name"], "executionArn": execution["executionArn"]}
         if ":lambda:" in arn:

@@ -7,7 +7,8 @@
 Checks, in order: the seed matches the commitment published when the lottery was
 created; the entries digest matches the published entries; the order follows from the
 seed and that digest; the allocation of the published inventory in that order gives
-the published results; the result digest matches. Exit status 0 when all hold.
+the published results; the result digest matches. Lodging and time-slot lotteries
+(`kind`) alike. Exit status 0 when all hold.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from yoyaku.domain import lottery as rules
+from yoyaku.domain import slot_draw
 
 
 @lru_cache(maxsize=1 << 16)
@@ -37,6 +39,50 @@ def parse_entry(line: str) -> rules.Entry:
     return rules.entry(entry_id, map(_preference, filter(None, prefs.split(";"))))
 
 
+@lru_cache(maxsize=1 << 16)
+def _slot_preference(part: str) -> slot_draw.SlotPreference:
+    """`rank:date:HHMM:slots:resourceTypeId:quantity` (time-slot lotteries)."""
+    rank, day, start, slots, resource_type_id, quantity = part.split(":")
+    return slot_draw.SlotPreference(
+        int(rank), date.fromisoformat(day), start, int(slots), resource_type_id, int(quantity)
+    )
+
+
+def parse_slot_entry(line: str) -> slot_draw.SlotEntry:
+    entry_id, _, prefs = line.partition("|")
+    return slot_draw.slot_entry(entry_id, map(_slot_preference, filter(None, prefs.split(";"))))
+
+
+def _verify_slots(audit: dict[str, Any], order: list[str], problems: list[str]) -> list[str]:
+    """The allocation and result checks of a time-slot lottery (several wins per entry,
+    up to `maxWinsPerApplicant` slots)."""
+    entries = {e.entry_id: e for e in map(parse_slot_entry, audit["entries"])}
+    inventory = slot_draw.SlotInventory.of(
+        rules.DemandDay(
+            date=date.fromisoformat(i["date"]),
+            resource_type_id=i["resourceTypeId"],
+            applications=0,
+            winnable=int(i["units"]),
+            start=i["start"],
+            end=i["end"],
+        )
+        for i in audit["inventory"]
+    )
+    mechanism = rules.Mechanism(audit["mechanism"])
+    try:
+        won = slot_draw.allocate(
+            order, entries, inventory, mechanism, audit.get("maxWinsPerApplicant")
+        )
+    except ValueError:
+        return [*problems, "an entry has a preference without a slot or a unit"]
+    published = {r["entryId"]: tuple(int(n) for n in r["wonRanks"]) for r in audit["results"]}
+    if won != published:
+        problems.append("allocating the inventory in that order gives other results")
+    if slot_draw.result_digest(order, won) != audit["resultDigest"]:
+        problems.append("the result digest does not match")
+    return problems
+
+
 def verify(audit: dict[str, Any]) -> list[str]:
     """The checks that fail (empty when the draw is sound)."""
     problems = []
@@ -48,6 +94,12 @@ def verify(audit: dict[str, Any]) -> list[str]:
     lines = audit["entries"]
     if rules.lines_digest(sorted(lines)) != audit["entriesDigest"]:
         problems.append("the entries do not match the entries digest")
+    if audit.get("kind", "lodging") == "timeslot":
+        ids = [line.partition("|")[0] for line in lines]
+        order = rules.draw_order(seed, audit["entriesDigest"], ids)
+        if order != audit["order"]:
+            problems.append("the order does not follow from the seed and the entries digest")
+        return _verify_slots(audit, order, problems)
     entries = {e.entry_id: e for e in map(parse_entry, lines)}
     order = rules.draw_order(seed, audit["entriesDigest"], entries)
     if order != audit["order"]:

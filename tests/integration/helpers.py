@@ -122,9 +122,12 @@ def account(
     lottery_result_email: bool = True,
     verified_until: date | None = None,
     language: str = "ja",
+    group: dict[str, Any] | None = None,
+    roster_accepted: bool = False,
 ) -> Account:
     """Writes a citizen straight into the table (what approving a registration leaves
-    behind) and opens a ten-year session for it, so tests may move the clock freely."""
+    behind) and opens a ten-year session for it, so tests may move the clock freely.
+    `group={...}` makes it a group's account (団体), with `roster_accepted` or not."""
     from yoyaku.adapters import session_store
     from yoyaku.adapters.table import UserItem
     from yoyaku.domain.auth import Principal, PrincipalKind
@@ -141,9 +144,13 @@ def account(
             "birthdate": "1985-10-01",
             "email": email,
             "lotteryResultEmail": lottery_result_email,
+            "userType": "group" if group else "individual",
+            "group": group,
         },
         email=email,
         language=language,
+        user_type="group" if group else None,
+        roster_accepted=roster_accepted or None,
         residency=residency,
         status=status,
         verified_until=verified_until.isoformat() if verified_until else None,

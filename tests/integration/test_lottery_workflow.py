@@ -563,3 +563,76 @@ def test_overlapping_executions_never_book_a_win_without_its_units(
     booked = sum(i.document["quantity"] for i in reservation_items())
     assert booked == 2
     assert availability(client)[(D1, "room")]["available"] == 0
+
+
+# ------------------------------------------------------------------ wins to confirm
+
+
+def test_wins_to_confirm_are_reminded_and_released_by_their_schedules(
+    client, clock, staff_token, inn, machine, mailbox
+):
+    """A lodging lottery whose wins must be confirmed within two days of the draw: the
+    state machine, started as the schedules start it (with a `phase`), reminds the
+    winner who has not confirmed, then releases that win at confirmBy."""
+    lottery = create_lottery(client, staff_token, confirmWithinDays=2)
+    lottery_id = lottery["lotteryId"]
+    assert lottery["confirmBy"] == "2030-05-24T00:00:00+09:00"
+    scheduler = boto3.client("scheduler", region_name=REGION)
+    for phase, at in (("remind", "2030-05-22T09:00:00"), ("expire", "2030-05-24T00:00:00")):
+        schedule = scheduler.get_schedule(Name=schedules.phase_schedule_name(lottery_id, phase))
+        assert schedule["ScheduleExpression"] == f"at({at})"
+        assert schedule["Target"]["Arn"] == machine.arn
+        assert json.loads(schedule["Target"]["Input"]) == {"lotteryId": lottery_id, "phase": phase}
+
+    keen, slow = account(clock.now()), account(clock.now())
+    assert enter(client, keen, lottery_id, preference(1, D1)).status == 201
+    assert enter(client, slow, lottery_id, preference(1, D2)).status == 201
+    clock.advance(timedelta(days=6))
+    assert machine.run(lottery_id, "draw")["status"] == "SUCCEEDED"
+    numbers = {}
+    for who in (keen, slow):
+        (result,) = client.get("/v1/me/lottery-results", token=who.token).json["items"]
+        assert result["reservationStatus"] == "awaiting_confirmation"
+        assert result["confirmBy"] == "2030-05-24T00:00:00+09:00"
+        numbers[who.user_number] = result["reservationNumber"]
+    won_mail = mails_to(slow.email, mailbox)[0]
+    assert "2030-05-23 23:59までに" in won_mail.body
+    confirmed = client.post(
+        f"/v1/reservations/{numbers[keen.user_number]}/confirmation", token=keen.token
+    )
+    assert confirmed.status == 200, confirmed.body
+
+    machine.calls.clear()
+    clock.set(clock.now().replace(day=22) + timedelta(hours=-1))  # 2030-05-22 09:00 Tokyo
+    started = machine.sfn.start_execution(
+        stateMachineArn=machine.arn,
+        name="remind",
+        input=json.dumps({"lotteryId": lottery_id, "phase": "remind"}),
+    )
+    run = machine.wait(started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    assert [c["action"] for c in machine.calls] == ["remind"]
+    assert json.loads(run["output"])["reminded"]["result"] == {"reminded": 1}
+    assert [m for m in mailbox.to(keen.email) if "確定のお願い" in m.subject] == []
+    reminder = [m for m in mailbox.to(slow.email) if "確定のお願い" in m.subject]
+    assert len(reminder) == 1 and numbers[slow.user_number] in reminder[0].body
+
+    machine.calls.clear()
+    clock.set(clock.now().replace(day=23, hour=15, minute=0))  # 2030-05-24 00:00 Tokyo
+    started = machine.sfn.start_execution(
+        stateMachineArn=machine.arn,
+        name="expire",
+        input=json.dumps({"lotteryId": lottery_id, "phase": "expire"}),
+    )
+    run = machine.wait(started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    assert [c["action"] for c in machine.calls] == ["expire"]
+    assert json.loads(run["output"])["expired"]["result"] == {"released": 1}
+    slow_win = client.get(f"/v1/reservations/{numbers[slow.user_number]}", token=slow.token).json
+    assert slow_win["status"] == "expired"
+    keen_win = client.get(f"/v1/reservations/{numbers[keen.user_number]}", token=keen.token).json
+    assert keen_win["status"] == "confirmed"
+    days = availability(client)
+    assert days[(D2, "room")]["available"] == CAPACITY[(D2, "room")]
+    assert days[(D1, "room")]["available"] == CAPACITY[(D1, "room")] - 1
+    assert [i.status for i in reservation_items()].count("expired") == 1

@@ -8,7 +8,7 @@ own unexpired claims into bookings in one transaction; cancelling deletes them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -238,6 +238,19 @@ def get_reservation(number: str) -> StoredReservation | None:
         return _stored(ReservationItem.get(f"RESERVATION#{number}", "RESERVATION"))
     except ReservationItem.DoesNotExist:
         return None
+
+
+def get_reservations(numbers: Iterable[str]) -> dict[str, StoredReservation]:
+    """Several reservations by number in one BatchGetItem (per 100); unknown ones are
+    left out."""
+    keys = [
+        (f"RESERVATION#{n}", "RESERVATION")
+        for n in sorted(set(numbers))
+        if n.isdigit() and len(n) == 10
+    ]
+    items = ReservationItem.batch_get(keys) if keys else []
+    stored = (_stored(i) for i in items if isinstance(i, ReservationItem))
+    return {s.number: s for s in stored}
 
 
 _POSITION = re.compile(r"\d{4}-\d{2}-\d{2}#\d{10}")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -20,17 +21,18 @@ from yoyaku.adapters.table import (
     ResultItem,
     RoundGuardItem,
     TableItem,
+    WinItem,
 )
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.booking import Owner, Reservation, Unit
 from yoyaku.domain.calendar import months_between
-from yoyaku.domain.inventory import WHOLE_DAY, Claim, ClaimState, free_units
+from yoyaku.domain.inventory import Claim, ClaimState, free_units
 from yoyaku.domain.lottery import (
+    AnyPreferenceIn,
     DemandDay,
     EntryContact,
     LotteryDefinition,
     LotteryRecord,
-    PreferenceIn,
     StoredEntry,
     StoredResult,
 )
@@ -42,6 +44,9 @@ from yoyaku.domain.paging import Page
 _LOTTERY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 _ENTRY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 _RESULT_POSITION = re.compile(pages.ID)
+
+
+_PREFERENCE: TypeAdapter[Any] = TypeAdapter(AnyPreferenceIn)
 
 
 def _pk(lottery_id: str) -> str:
@@ -116,22 +121,28 @@ def get_many(lottery_ids: set[str]) -> dict[str, LotteryRecord]:
 
 def keep_inventory(
     facility_id: str, lottery_id: str, stay_from: date, stay_to: date, now: datetime
-) -> dict[tuple[date, str], int]:
+) -> list[DemandDay]:
     """Claims every free unit of the stay period for the lottery, so that direct booking
-    cannot take it before the draw. Returns the units kept per day and resource type."""
+    cannot take it before the draw. Returns the units kept per day and resource type
+    (lodging) or per time slot."""
     inventory, claims = inventory_store.read_range(facility_id, stay_from, stay_to)
-    kept: dict[tuple[date, str], int] = {}
-    writes: list[tuple[tuple[date, str], ClaimItem]] = []
+    kept: dict[tuple[date, str, str], int] = {}
+    slots: dict[tuple[date, str, str], tuple[str | None, str | None]] = {}
+    writes: list[tuple[tuple[date, str, str], ClaimItem]] = []
     for day in inventory:
-        key = (day.day, day.resource_type_id)
-        kept[key] = 0
-        for number in free_units(day, WHOLE_DAY, claims, now):
-            item = inventory_store.claim_item(
-                facility_id, day.day, day.resource_type_id, WHOLE_DAY, number
-            )
-            item.state = ClaimState.LOTTERY.value
-            item.holder = lottery_id
-            writes.append((key, item))
+        for cell in day.cells:
+            if not cell.active:
+                continue
+            key = (day.day, day.resource_type_id, cell.key)
+            kept[key] = 0
+            slots[key] = (cell.start, cell.end)
+            for number in free_units(day, cell.key, claims, now):
+                item = inventory_store.claim_item(
+                    facility_id, day.day, day.resource_type_id, cell.key, number
+                )
+                item.state = ClaimState.LOTTERY.value
+                item.holder = lottery_id
+                writes.append((key, item))
     # One conditional put per unit: a unit someone holds meanwhile is simply not kept.
     for key, item in writes:
         try:
@@ -141,30 +152,60 @@ def keep_inventory(
                 raise
             continue
         kept[key] += 1
-    return kept
+    return [
+        DemandDay(
+            date=day,
+            resource_type_id=rt,
+            applications=0,
+            winnable=units,
+            start=slots[(day, rt, cell)][0],
+            end=slots[(day, rt, cell)][1],
+        )
+        for (day, rt, cell), units in kept.items()
+    ]
 
 
-def _demand_sk(day: date, resource_type_id: str) -> str:
-    return f"DEMAND#{day.isoformat()}#{resource_type_id}"
+DemandKey = tuple[date, str] | tuple[date, str, str]
+"""(date, resource type) for lodging, (date, resource type, HHMM) for a time slot."""
 
 
-def save_winnable(lottery_id: str, kept: dict[tuple[date, str], int]) -> None:
+def _demand_sk(key: DemandKey) -> str:
+    return "DEMAND#" + "#".join(k.isoformat() if isinstance(k, date) else k for k in key)
+
+
+def _demand_key(row: DemandDay) -> DemandKey:
+    if row.start is None:
+        return (row.date, row.resource_type_id)
+    return (row.date, row.resource_type_id, row.start.replace(":", ""))
+
+
+def save_winnable(lottery_id: str, kept: list[DemandDay]) -> None:
     with DemandItem.batch_write() as batch:
-        for (day, rt), units in kept.items():
-            batch.save(DemandItem(_pk(lottery_id), _demand_sk(day, rt), winnable=units))
+        for row in kept:
+            batch.save(
+                DemandItem(
+                    _pk(lottery_id),
+                    _demand_sk(_demand_key(row)),
+                    winnable=row.winnable,
+                    start=row.start,
+                    end=row.end,
+                )
+            )
 
 
 def demand(lottery_id: str) -> list[DemandDay]:
     items = DemandItem.query(_pk(lottery_id), DemandItem.sk.startswith("DEMAND#"))
     result = []
     for item in items:
-        _, day, rt = item.sk.split("#", 2)
+        _, day, rt, *_cell = item.sk.split("#")
         result.append(
             DemandDay(
                 date=date.fromisoformat(day),
                 resource_type_id=rt,
                 applications=int(item.applications or 0),
                 winnable=int(item.winnable or 0),
+                start=item.start,
+                end=item.end,
             )
         )
     return result
@@ -194,8 +235,8 @@ def _closed_first(error: TransactWriteError) -> bool:
     return bool(reasons) and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"
 
 
-def _demand_update(lottery_id: str, key: tuple[date, str]) -> DemandItem:
-    return DemandItem(_pk(lottery_id), _demand_sk(*key))
+def _demand_update(lottery_id: str, key: DemandKey) -> DemandItem:
+    return DemandItem(_pk(lottery_id), _demand_sk(key))
 
 
 def _contact_json(contact: EntryContact) -> dict[str, Any]:
@@ -214,7 +255,7 @@ def _contact(data: dict[str, Any] | None) -> EntryContact | None:
     )
 
 
-def add_entry(entry: StoredEntry, round_key: str, demand_keys: set[tuple[date, str]]) -> None:
+def add_entry(entry: StoredEntry, round_key: str, demand_keys: Set[DemandKey]) -> None:
     """The entry, the one-facility-per-round guard and the demand counters, together."""
     lottery_id, user_number = entry.lottery_id, entry.user_number
     item = EntryItem(
@@ -235,7 +276,7 @@ def add_entry(entry: StoredEntry, round_key: str, demand_keys: set[tuple[date, s
             _still_open(tx, lottery_id)
             tx.save(item, condition=EntryItem.pk.does_not_exist())
             tx.save(guard, condition=RoundGuardItem.pk.does_not_exist())
-            for key in sorted(demand_keys):
+            for key in sorted(demand_keys, key=_demand_sk):
                 tx.update(_demand_update(lottery_id, key), actions=[DemandItem.applications.add(1)])
     except TransactWriteError as error:
         if condition_failed(error):
@@ -251,7 +292,7 @@ def _entry(item: EntryItem) -> StoredEntry:
         lottery_id=item.pk.removeprefix("LOTTERY#"),
         user_number=item.sk.removeprefix("ENTRY#"),
         entry_id=item.entry_id,
-        preferences=[PreferenceIn.model_validate(p) for p in item.preferences],
+        preferences=[_PREFERENCE.validate_python(p) for p in item.preferences],
         contact=contact,
         created_at=item.created_at,
     )
@@ -275,7 +316,7 @@ def entries_page(user_number: str, limit: int, token: str | None) -> Page[Stored
 
 
 def withdraw(
-    lottery_id: str, round_key: str, user_number: str, demand_keys: set[tuple[date, str]]
+    lottery_id: str, round_key: str, user_number: str, demand_keys: Set[DemandKey]
 ) -> bool:
     try:
         with TransactWrite(connection=connection()) as tx:
@@ -285,7 +326,7 @@ def withdraw(
                 condition=EntryItem.pk.exists(),
             )
             tx.delete(RoundGuardItem(f"LOTTERYROUND#{round_key}", f"USER#{user_number}"))
-            for key in sorted(demand_keys):
+            for key in sorted(demand_keys, key=_demand_sk):
                 tx.update(
                     _demand_update(lottery_id, key), actions=[DemandItem.applications.add(-1)]
                 )
@@ -328,7 +369,8 @@ def close(lottery_id: str, digest: str) -> str:
 
 
 def winnable(lottery_id: str) -> dict[tuple[date, str], int]:
-    return {(d.date, d.resource_type_id): d.winnable for d in demand(lottery_id)}
+    """The units kept per night and resource type (lodging)."""
+    return {(d.date, d.resource_type_id): d.winnable for d in demand(lottery_id) if not d.start}
 
 
 def _result(item: ResultItem) -> StoredResult:
@@ -340,6 +382,8 @@ def _result(item: ResultItem) -> StoredResult:
         reservation_number=item.reservation_number,
         contact=_contact(item.contact),
         notified=bool(item.notified),
+        wins=tuple((int(w["rank"]), str(w["reservationNumber"])) for w in item.wins or ()),
+        reminded=bool(item.reminded),
     )
 
 
@@ -480,3 +524,83 @@ def release(facility_id: str, lottery_id: str, claims: list[Claim]) -> int:
             if not condition_failed(error):
                 raise
     return released
+
+
+# ---------------------------------------------------------------- time-slot wins
+
+
+def wins(lottery_id: str) -> dict[str, dict[int, str]]:
+    """The time-slot wins recorded so far: user number → rank → reservation number."""
+    found: dict[str, dict[int, str]] = {}
+    for item in WinItem.query(_pk(lottery_id), WinItem.sk.startswith("WIN#")):
+        _, user_number, rank = item.sk.split("#")
+        found.setdefault(user_number, {})[int(rank)] = item.reservation_number
+    return found
+
+
+def record_slot_win(
+    lottery_id: str,
+    entry: StoredEntry,
+    rank: int,
+    claims: list[Claim],
+    reservation: Reservation,
+) -> bool:
+    """Turns kept units into the reservation of one win, all or nothing. False when that
+    win is already recorded (a second run of the draw) or a unit was no longer kept."""
+    number = reservation.reservation_number
+    stored = reservation_item(
+        number,
+        Owner.citizen(entry.user_number),
+        reservation,
+        [Unit(c.day, c.cell, c.unit) for c in claims],
+    )
+    win = WinItem(_pk(lottery_id), f"WIN#{entry.user_number}#{rank:02d}", reservation_number=number)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(win, condition=WinItem.pk.does_not_exist())
+            tx.save(stored, condition=TableItem.pk.does_not_exist())
+            for claim in claims:
+                tx.update(
+                    _claim_item(reservation.facility_id, claim),
+                    actions=[
+                        ClaimItem.state.set(ClaimState.BOOKED.value),
+                        ClaimItem.holder.set(number),
+                        ClaimItem.expires_at.set(booked_until(claim.day)),
+                    ],
+                    condition=(ClaimItem.holder == lottery_id)
+                    & (ClaimItem.state == ClaimState.LOTTERY.value),
+                )
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def record_slot_results(
+    lottery_id: str, results: list[tuple[StoredEntry, list[tuple[int, str]]]]
+) -> None:
+    """Each entry's result: every win (rank, reservation number), or none. Written once
+    per entry (the draw skips entries that have a result), so `notified` stays."""
+    with ResultItem.batch_write() as batch:
+        for entry, won in results:
+            first = won[0] if won else (0, None)
+            batch.save(
+                ResultItem(
+                    _pk(lottery_id),
+                    f"RESULT#{entry.user_number}",
+                    entry_id=entry.entry_id,
+                    won_rank=first[0],
+                    reservation_number=first[1],
+                    wins=[{"rank": r, "reservationNumber": n} for r, n in won] or None,
+                    contact=_contact_json(entry.contact),
+                    gsi1pk=f"USER#{entry.user_number}#RESULTS",
+                    gsi1sk=lottery_id,
+                )
+            )
+
+
+def mark_reminded(lottery_id: str, user_number: str) -> None:
+    ResultItem(_pk(lottery_id), f"RESULT#{user_number}").update(
+        actions=[ResultItem.reminded.set(True)]
+    )

@@ -1,4 +1,5 @@
-"""EventBridge Scheduler: one-time schedules that start the lottery draw."""
+"""EventBridge Scheduler: one-time schedules of a lottery's workflow (the draw, and for
+wins that must be confirmed, the reminder and the release of unconfirmed wins)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,31 @@ def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
             "Arn": settings().draw_state_machine_arn,
             "RoleArn": settings().scheduler_role_arn,
             "Input": json.dumps({"lotteryId": lottery_id}),
+        },
+        ActionAfterCompletion="DELETE",
+    )
+    return name
+
+
+def phase_schedule_name(lottery_id: str, phase: str) -> str:
+    return f"lottery-{lottery_id}-{phase}"
+
+
+def schedule_phase(lottery_id: str, phase: str, at: datetime) -> str:
+    """A later step of the lottery workflow at `at`: `remind` (winners who have not
+    confirmed) or `expire` (release the wins left unconfirmed). The draw state machine
+    starts with a choice on `phase`."""
+    name = phase_schedule_name(lottery_id, phase)
+    local = at.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M:%S")
+    client("scheduler").create_schedule(
+        Name=name,
+        ScheduleExpression=f"at({local})",
+        ScheduleExpressionTimezone="Asia/Tokyo",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": settings().draw_state_machine_arn,
+            "RoleArn": settings().scheduler_role_arn,
+            "Input": json.dumps({"lotteryId": lottery_id, "phase": phase}),
         },
         ActionAfterCompletion="DELETE",
     )

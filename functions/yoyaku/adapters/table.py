@@ -323,10 +323,13 @@ class RoundGuardItem(TableItem, discriminator="lottery_round"):
 
 
 class DemandItem(TableItem, discriminator="lottery_demand"):
-    """sk `DEMAND#{date}#{resourceTypeId}`: 申込総数 (applications) / 当選可能数 (winnable)."""
+    """sk `DEMAND#{date}#{resourceTypeId}` (lodging) or `DEMAND#{date}#{resourceTypeId}#{HHMM}`
+    (one time slot): 申込総数 (applications) / 当選可能数 (winnable)."""
 
     applications = NumberAttribute(default=0)
     winnable = NumberAttribute(default=0)
+    start = UnicodeAttribute(null=True)  # time slots: HH:MM
+    end = UnicodeAttribute(null=True)
 
 
 class ResultItem(TableItem, discriminator="lottery_result"):
@@ -337,6 +340,18 @@ class ResultItem(TableItem, discriminator="lottery_result"):
     reservation_number = UnicodeAttribute(attr_name="reservationNumber", null=True)
     contact = JSONAttribute(null=True)
     notified = BooleanAttribute(default=False)
+    # Time-slot lotteries: every win, [{rank, reservationNumber}].
+    wins = JSONAttribute(null=True)
+    # The confirmation reminder went out (wins that must be confirmed).
+    reminded = BooleanAttribute(null=True)
+
+
+class WinItem(TableItem, discriminator="lottery_win"):
+    """sk `WIN#{userNumber}#{rank:02d}`: one win of a time-slot lottery, written in the
+    same transaction as its reservation, so a second run of the draw never books it
+    twice."""
+
+    reservation_number = UnicodeAttribute(attr_name="reservationNumber")
 
 
 class ChallengeItem(TableItem, discriminator="identity_challenge"):

@@ -79,3 +79,15 @@ def cancel_reservation(
     number: Annotated[str, Path(alias="reservationNumber")],
 ) -> Reservation:
     return reservations.cancel(number, auth.citizen_profile(router))
+
+
+@router.post(
+    "/v1/reservations/<reservationNumber>/confirmation",
+    summary="Confirm a lottery win (当選確定) before its deadline",
+    description="A win awaiting confirmation becomes `confirmed` (200; again: the same "
+    "answer). At or after `confirmBy` the win has been released: 410 "
+    "`CONFIRMATION_EXPIRED`. A cancelled reservation: 409 `CONFLICT`.",
+    tags=["bookings"],
+)
+def confirm_win(number: Annotated[str, Path(alias="reservationNumber")]) -> Reservation:
+    return reservations.confirm_win(number, auth.citizen_profile(router))

@@ -12,7 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from yoyaku.domain import messages
 from yoyaku.domain.appointments import Appointment
+from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.catalog import BookingRules, Facility, ResourceTypeId
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -220,11 +222,17 @@ class ReservationChange(CamelModel):
     room_style: RoomStyle | None = None
 
 
+ReservationStatus = Literal["confirmed", "awaiting_confirmation", "expired", "cancelled"]
+"""`awaiting_confirmation`: a lottery win the winner must confirm by `confirmBy`;
+`expired`: such a win released unconfirmed at `confirmBy`."""
+
+
 class Reservation(CamelModel):
     reservation_number: str
     facility_id: str
     facility_name: str
     resource_type_id: str
+    resource_type_name: str | None = None
     date: date
     nights: int | None = None
     start: str | None = None
@@ -232,11 +240,16 @@ class Reservation(CamelModel):
     quantity: int
     party: list[PartyNight]
     room_style: RoomStyle | None = None
-    status: Literal["confirmed", "cancelled"]
+    status: ReservationStatus
     source: Literal["direct", "lottery"]
     created_at: datetime
     change_deadline: Day
     cancel_deadline: Day
+    confirm_by: datetime | None = Field(
+        default=None,
+        description="A lottery win awaiting confirmation (当選確定) must be confirmed "
+        "before this instant; it is released then.",
+    )
 
 
 def check_room_style(facility: Facility, room_style: str | None) -> None:
@@ -362,6 +375,7 @@ def new_reservation(
         facility_id=facility.facility_id,
         facility_name=facility.name,
         resource_type_id=resource_type_id,
+        resource_type_name=getattr(facility.resource_type(resource_type_id), "name", None),
         date=first,
         nights=nights,
         start=start,
@@ -389,3 +403,38 @@ class StoredReservation:
     secret_hash: str | None = None  # counter appointments: the receipt password's hash
     failed_attempts: int = 0  # wrong receipt passwords in a row
     locked_until: datetime | None = None
+
+
+# ---------------------------------------------------------------- wins to confirm
+
+
+def confirmed_win(reservation: Reservation, now: datetime) -> Reservation:
+    """A lottery win confirmed by its winner (当選確定), before `confirmBy` (exclusive).
+    Confirming what is already confirmed changes nothing."""
+    if reservation.status == "confirmed":
+        return reservation
+    confirm_by = reservation.confirm_by
+    if reservation.status == "expired" or (
+        reservation.status == "awaiting_confirmation"
+        and confirm_by is not None
+        and now >= confirm_by
+    ):
+        deadline = (confirm_by or now).astimezone(TOKYO) - timedelta(minutes=1)
+        raise DomainError(
+            ErrorCode.CONFIRMATION_EXPIRED,
+            reason=messages.CONFIRMATION_DEADLINE_PASSED.format(
+                deadline=deadline.strftime("%Y-%m-%d %H:%M")
+            ),
+        )
+    if reservation.status != "awaiting_confirmation":
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.NOTHING_TO_CONFIRM)
+    return reservation.model_copy(update={"status": "confirmed"})
+
+
+def is_unconfirmed_past(reservation: Reservation, now: datetime) -> bool:
+    """A win still awaiting confirmation whose deadline has come: it is released."""
+    return (
+        reservation.status == "awaiting_confirmation"
+        and reservation.confirm_by is not None
+        and now >= reservation.confirm_by
+    )

@@ -6,7 +6,7 @@ The wording of application statuses follows seed 000's notifications.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from yoyaku.domain.calendar import TOKYO
@@ -324,6 +324,87 @@ def lottery_result(
         f"【抽選結果】{facility}",
         f"{facility}の抽選は、残念ながらすべての希望が落選となりました。"
         "当選者のいなかった空き室は、空き室照会から予約できます。" + _footer(lang),
+    )
+
+
+def deadline_text(confirm_by: datetime) -> str:
+    """`confirmBy` is the instant a day ends (24:00): shown as that day's 23:59."""
+    return _when(confirm_by - timedelta(minutes=1))
+
+
+def won_lines(lang: Language, won: list[Reservation]) -> str:
+    lines = []
+    for r in won:
+        when = r.date.isoformat()
+        if r.start:
+            when += f" {r.start}-{r.end}" if lang is Language.EN else f" {r.start}〜{r.end}"
+        elif r.nights:
+            when += f", {r.nights} night(s)" if lang is Language.EN else f" から{r.nights}泊"
+        units = f" x{r.quantity}" if r.quantity > 1 else ""
+        number = "reservation" if lang is Language.EN else "予約番号"
+        lines.append(
+            f"- {when} {r.resource_type_name or r.resource_type_id}{units} ({number} {r.reservation_number})"
+        )
+    return "\n".join(lines)
+
+
+def lottery_wins(
+    lang: Language, facility: str, won: list[Reservation], confirm_by: datetime | None, link: str
+) -> Email:
+    """The result of an entry that won something: every win, and when the wins must be
+    confirmed (当選確定), by when and where."""
+    if lang is Language.EN:
+        body = f"You won at {facility}:\n{won_lines(lang, won)}\n"
+        if confirm_by is not None:
+            body += (
+                f"\nConfirm your wins by {deadline_text(confirm_by)} (Japan time) on your lottery "
+                f"results page:\n{link}\nWins not confirmed by then are released to "
+                "first-come booking."
+            )
+        else:
+            body += "\nSee them under your reservations."
+        return Email(f"Lottery result: you won ({facility})", body + _footer(lang))
+    body = f"{facility}の抽選で次の予約が当選しました。\n{won_lines(lang, won)}\n"
+    if confirm_by is not None:
+        body += (
+            f"\n{deadline_text(confirm_by)}までに、抽選結果の画面で当選を確定してください。\n{link}\n"
+            "期限までに確定されなかった当選は取り消され、先着順の予約に開放されます。"
+        )
+    else:
+        body += "\n予約の確認画面でご確認ください。"
+    return Email(f"【抽選結果】当選のお知らせ（{facility}）", body + _footer(lang))
+
+
+def slot_lottery_lost(lang: Language, facility: str) -> Email:
+    if lang is Language.EN:
+        return Email(
+            f"Lottery result ({facility})",
+            f"We are sorry: none of your preferences at {facility} was drawn. Slots nobody "
+            "won are now open for first-come booking." + _footer(lang),
+        )
+    return Email(
+        f"【抽選結果】{facility}",
+        f"{facility}の抽選は、残念ながらすべての希望が落選となりました。"
+        "当選者のいなかった枠は、空き状況から先着順で予約できます。" + _footer(lang),
+    )
+
+
+def confirm_reminder(
+    lang: Language, facility: str, pending: list[Reservation], confirm_by: datetime, link: str
+) -> Email:
+    """The day before the deadline, to winners who have not confirmed every win."""
+    if lang is Language.EN:
+        return Email(
+            f"Please confirm your lottery win ({facility})",
+            f"These wins at {facility} are not confirmed yet:\n{won_lines(lang, pending)}\n\n"
+            f"Confirm them by {deadline_text(confirm_by)} (Japan time):\n{link}\n"
+            "Wins not confirmed by then are released." + _footer(lang),
+        )
+    return Email(
+        f"【当選確定のお願い】{facility}",
+        f"{facility}の次の当選は、まだ確定されていません。\n{won_lines(lang, pending)}\n\n"
+        f"{deadline_text(confirm_by)}までに確定してください。\n{link}\n"
+        "期限までに確定されなかった当選は取り消されます。" + _footer(lang),
     )
 
 

@@ -214,13 +214,36 @@ class LotteryNotice:
     facility_name: str
     won_rank: int  # 0: nothing won
     reservation_number: str | None
+    # Time-slot lotteries, and wins to confirm: one line per win, and the deadline.
+    wins: tuple[str, ...] = ()
+    confirm_deadline: str | None = None
+    reminder: bool = False  # the reminder before the deadline, not the result
+    slots: bool = False  # a time-slot lottery (what nobody won is slots, not rooms)
 
     @property
     def dedupe_key(self) -> str:
-        return f"lottery/{self.lottery_id}"  # one result per user and lottery
+        # One result per user and lottery, and one reminder.
+        return f"lottery/{self.lottery_id}" + ("/remind" if self.reminder else "")
 
 
 def lottery_texts(lang: Language, notice: LotteryNotice, reservations_url: str) -> list[str]:
+    if notice.reminder:
+        text = line_text(
+            "lottery.remind",
+            lang,
+            facility=notice.facility_name,
+            wins="\n".join(notice.wins),
+            deadline=notice.confirm_deadline or "",
+        )
+        return [_clip(f"{text}\n\n{line_text('results_link', lang, url=reservations_url)}")]
+    if notice.wins:
+        text = line_text(
+            "lottery.won_list", lang, facility=notice.facility_name, wins="\n".join(notice.wins)
+        )
+        if notice.confirm_deadline:
+            text += "\n\n" + line_text("lottery.confirm", lang, deadline=notice.confirm_deadline)
+            return [_clip(f"{text}\n\n{line_text('results_link', lang, url=reservations_url)}")]
+        return [_clip(f"{text}\n\n{line_text('reservations_link', lang, url=reservations_url)}")]
     if notice.won_rank:
         text = line_text(
             "lottery.won",
@@ -230,4 +253,5 @@ def lottery_texts(lang: Language, notice: LotteryNotice, reservations_url: str) 
             reservationNumber=notice.reservation_number or "",
         )
         return [_clip(f"{text}\n\n{line_text('reservations_link', lang, url=reservations_url)}")]
-    return [_clip(line_text("lottery.lost", lang, facility=notice.facility_name))]
+    lost = "lottery.lost_slots" if notice.slots else "lottery.lost"
+    return [_clip(line_text(lost, lang, facility=notice.facility_name))]

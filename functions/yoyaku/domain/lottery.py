@@ -26,20 +26,21 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import chain, compress
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Protocol
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
-from yoyaku.domain.booking import PartyNight, RoomStyle, check_party, check_room_style
-from yoyaku.domain.calendar import tokyo_date
+from yoyaku.domain.booking import HhMm, PartyNight, RoomStyle, check_party, check_room_style
+from yoyaku.domain.calendar import TOKYO, add_months, tokyo_date
 from yoyaku.domain.catalog import Facility, ResourceTypeId
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -167,40 +168,65 @@ def draw_order(seed: str, digest: str, entry_ids: Iterable[str]) -> list[str]:
 Night = tuple[date, str]  # a (date, resource type) of the inventory
 
 
-class _Units:
+class Wish(Protocol):
+    """What the unit pool needs of a preference: how many units, and it is hashable."""
+
+    @property
+    def quantity(self) -> int: ...
+
+    def __hash__(self) -> int: ...
+
+
+def nights_of(p: Preference) -> tuple[Night, ...]:
+    """The (date, resource type) pairs a stay takes."""
+    if p.nights < 1:
+        raise ValueError(f"a preference needs a night and a unit: {p}")
+    return tuple((p.day + timedelta(days=n), p.resource_type_id) for n in range(p.nights))
+
+
+class UnitPool[W: Wish, K: Hashable]:
     """The units left to win while allocating, and which preferences still fit.
 
     Units only ever decrease, so a preference that no longer fits never fits again.
     Every distinct preference is checked once at the start; after each win only the
-    preferences sharing one of the won nights are checked again. So a preference is
+    preferences sharing one of the won keys are checked again. So a preference is
     `live` exactly when it fits, the allocation needs one set lookup per preference, and
-    it can stop as soon as nothing is live: every entry after that has lost."""
+    it can stop as soon as nothing is live: every entry after that has lost.
 
-    def __init__(self, capacity: Capacity, preferences: Iterable[Preference]) -> None:
+    A key is what holds units: a night of a resource type for lodging, a time slot for
+    time-slot lotteries. `keys_of` gives the keys a preference takes (`quantity` units
+    of each), or None when it can never fit."""
+
+    def __init__(
+        self,
+        capacity: Mapping[K, int],
+        preferences: Iterable[W],
+        keys_of: Callable[[W], tuple[K, ...] | None],
+    ) -> None:
         self.left = dict(capacity)
-        self.live: set[Preference] = set()
-        self._nights: dict[Preference, tuple[Night, ...]] = {}
-        # Per night, the live preferences that need it, fewest units first: a win there
+        self.live: set[W] = set()
+        self._keys: dict[W, tuple[K, ...]] = {}
+        # Per key, the live preferences that need it, fewest units first: a win there
         # ends those at the end of the list that need more than is left.
-        self._sharing: dict[Night, list[Preference]] = defaultdict(list)
+        self._sharing: dict[K, list[W]] = defaultdict(list)
         for p in set(preferences):
-            if p.nights < 1 or p.quantity < 1:
+            keys = keys_of(p)
+            if p.quantity < 1 or (keys is not None and not keys):
                 # Taking nothing (or a negative number) could make a preference fit again.
                 raise ValueError(f"a preference needs a night and a unit: {p}")
-            nights = tuple((p.day + timedelta(days=n), p.resource_type_id) for n in range(p.nights))
-            if all(self.left.get(night, 0) >= p.quantity for night in nights):
+            if keys is not None and all(self.left.get(k, 0) >= p.quantity for k in keys):
                 self.live.add(p)
-                self._nights[p] = nights
-                for night in nights:
-                    self._sharing[night].append(p)
+                self._keys[p] = keys
+                for key in keys:
+                    self._sharing[key].append(p)
         for sharing in self._sharing.values():
             sharing.sort(key=attrgetter("quantity"))
 
-    def take(self, p: Preference) -> None:
-        """Takes `quantity` units on every night of p, which must be live."""
-        for night in self._nights[p]:
-            left = self.left[night] = self.left[night] - p.quantity
-            sharing = self._sharing[night]
+    def take(self, p: W) -> None:
+        """Takes `quantity` units of every key of p, which must be live."""
+        for key in self._keys[p]:
+            left = self.left[key] = self.left[key] - p.quantity
+            sharing = self._sharing[key]
             while sharing and sharing[-1].quantity > left:
                 self.live.discard(sharing.pop())
 
@@ -214,7 +240,9 @@ def allocate(
     unit is won): everyone after that has lost. Until then each preference costs one set
     lookup. Every preference needs at least one night and one unit (ValueError)."""
     won = dict.fromkeys(order, 0)
-    units = _Units(capacity, chain.from_iterable(e.preferences for e in entries.values()))
+    units = UnitPool(
+        capacity, chain.from_iterable(e.preferences for e in entries.values()), nights_of
+    )
     live, take = units.live, units.take
     if mechanism is Mechanism.SERIAL_DICTATORSHIP:
         for entry_id in order:
@@ -278,8 +306,43 @@ def status_at(
     return LotteryStatus.OPEN
 
 
+LotteryKind = Literal["lodging", "timeslot"]
+Period = Annotated[str, Field(pattern=r"^2[01]\d\d-(0[1-9]|1[0-2])$", examples=["2027-04"])]
+_STAY_OR_PERIOD = ("stayFrom", "stayTo", "applyFrom", "applyUntil", "drawAt")
+
+
+def period_days(period: str) -> tuple[date, date]:
+    """The first and the last day of a `YYYY-MM` month."""
+    first = date(int(period[:4]), int(period[5:7]), 1)
+    return first, add_months(first, 1) - timedelta(days=1)
+
+
+def period_schedule(period: str) -> dict[str, str]:
+    """When a time-slot lottery for `period` runs unless staff say otherwise, as
+    municipalities do: entries from the 1st to the 10th of the month before, the draw on
+    the 15th at 10:00 (Asia/Tokyo)."""
+    month_before = add_months(period_days(period)[0], -1)
+
+    def at(day: int, hour: int) -> str:
+        return datetime(month_before.year, month_before.month, day, hour, tzinfo=TOKYO).isoformat()
+
+    return {"applyFrom": at(1, 0), "applyUntil": at(11, 0), "drawAt": at(15, 10)}
+
+
+def _stay_or_period_schema(schema: dict[str, Any]) -> None:
+    # A time-slot lottery gives `period` instead of the stay and may leave the dates to
+    # their defaults (period_schedule): those fields are required only for lodging.
+    schema["required"] = [f for f in schema.get("required", []) if f not in _STAY_OR_PERIOD]
+
+
 class LotteryDefinition(CamelModel):
-    """What staff send to create a lottery."""
+    """What staff send to create a lottery.
+
+    Lodging: `stayFrom`–`stayTo`, one stay won per entry. Time slots: `period` (a month;
+    the stay is the whole month), several slots won per entry up to
+    `maxWinsPerApplicant`, and the entry dates default to period_schedule."""
+
+    model_config = ConfigDict(json_schema_extra=_stay_or_period_schema)
 
     facility_id: str = Field(min_length=1, max_length=40)
     stay_from: BookingDate
@@ -287,8 +350,40 @@ class LotteryDefinition(CamelModel):
     apply_from: AwareDatetime
     apply_until: AwareDatetime
     draw_at: AwareDatetime
-    max_preferences: int = Field(default=3, ge=1, le=5)
+    max_preferences: int = Field(default=3, ge=1, le=10)
     mechanism: Mechanism = Mechanism.SERIAL_DICTATORSHIP
+    period: Period | None = Field(
+        default=None, description="Time-slot lotteries: the month whose slots are drawn."
+    )
+    max_wins_per_applicant: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Time-slot lotteries: the most an applicant wins, in slots (a "
+        "preference of 2 slots on 2 courts counts 4). None: no cap.",
+    )
+    confirm_within_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=30,
+        description="Winners must confirm (当選確定) by the end of this many days after "
+        "the draw day (Asia/Tokyo); unconfirmed wins are then released. None: wins are "
+        "confirmed reservations at once.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_period(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("period"), str):
+            return data
+        period = data["period"]
+        if re.fullmatch(r"2[01]\d\d-(0[1-9]|1[0-2])", period) is None:
+            # The field's own pattern says what is wrong. Stand-ins for what the period
+            # would have given keep "missing" errors from hiding that one.
+            period = "2000-01"
+        first, last = period_days(period)
+        filled = {"stayFrom": first.isoformat(), "stayTo": last.isoformat()}
+        return filled | period_schedule(period) | data
 
     @model_validator(mode="after")
     def _order(self) -> LotteryDefinition:
@@ -296,6 +391,12 @@ class LotteryDefinition(CamelModel):
             raise PydanticCustomError("date_order", "", {"other": "stayFrom", "field": "stayTo"})
         if (self.stay_to - self.stay_from).days > 92:
             raise PydanticCustomError("range_too_long", "", {"maxDays": 93, "field": "stayTo"})
+        if self.period is not None and (self.stay_from, self.stay_to) != period_days(self.period):
+            raise PydanticCustomError("period_is_the_stay", "", {"field": "stayFrom"})
+        if self.period is None and self.max_preferences > MAX_STAY_PREFERENCES:
+            raise PydanticCustomError(
+                "less_than_equal", "", {"le": MAX_STAY_PREFERENCES, "field": "maxPreferences"}
+            )
         if self.apply_until <= self.apply_from:
             raise PydanticCustomError(
                 "date_order", "", {"other": "applyFrom", "field": "applyUntil"}
@@ -305,7 +406,27 @@ class LotteryDefinition(CamelModel):
         if self.stay_from <= tokyo_date(self.draw_at):
             # The draw books the stay: its first night must come after the draw day.
             raise PydanticCustomError("stay_after_draw", "", {"field": "stayFrom"})
+        deadline = self.confirm_by
+        if deadline is not None and tokyo_date(deadline) > self.stay_from:
+            # Unconfirmed wins go back to first-come booking before the first day.
+            raise PydanticCustomError("confirm_before_stay", "", {"field": "confirmWithinDays"})
         return self
+
+    @property
+    def kind(self) -> LotteryKind:
+        return "timeslot" if self.period is not None else "lodging"
+
+    @property
+    def confirm_by(self) -> datetime | None:
+        """The instant unconfirmed wins are released: the end (24:00, Asia/Tokyo) of the
+        `confirmWithinDays`-th day after the draw day."""
+        if self.confirm_within_days is None:
+            return None
+        last = tokyo_date(self.draw_at) + timedelta(days=self.confirm_within_days + 1)
+        return datetime(last.year, last.month, last.day, tzinfo=TOKYO)
+
+
+MAX_STAY_PREFERENCES = 5
 
 
 class Lottery(CamelModel):
@@ -320,10 +441,19 @@ class Lottery(CamelModel):
     max_preferences: int
     mechanism: Mechanism
     seed_commitment: str
+    kind: LotteryKind = "lodging"
+    period: str | None = None
+    max_wins_per_applicant: int | None = None
+    confirm_by: datetime | None = Field(
+        default=None,
+        description="Wins must be confirmed before this instant, or they are released.",
+    )
 
 
 class PreferenceIn(CamelModel):
-    rank: int = Field(ge=1, le=5)
+    """A lodging preference: a stay of 1–2 nights."""
+
+    rank: int = Field(ge=1, le=10)  # the lottery's maxPreferences (≤ 5 for stays) limits it
     date: BookingDate
     nights: int = Field(default=1, ge=1, le=2)
     resource_type_id: ResourceTypeId
@@ -332,8 +462,44 @@ class PreferenceIn(CamelModel):
     room_style: RoomStyle | None = None
 
 
+class SlotPreferenceIn(CamelModel):
+    """A time-slot preference: `slots` consecutive slots from `start` on `date`, with
+    `quantity` units (courts) in each."""
+
+    rank: int = Field(ge=1, le=10)
+    date: BookingDate
+    resource_type_id: ResourceTypeId
+    start: HhMm
+    slots: int = Field(default=1, ge=1, le=12)
+    quantity: int = Field(default=1, ge=1, le=10)
+
+    @property
+    def weight(self) -> int:
+        """What it counts against the applicant's cap: one per unit per slot."""
+        return self.slots * self.quantity
+
+
+def _preference_kind(value: Any) -> str:
+    # A time-slot preference names its first slot; a stay never does.
+    if isinstance(value, dict):
+        slot = "start" in value or "slots" in value
+    else:
+        slot = isinstance(value, SlotPreferenceIn)
+    # The tags read like pydantic's own union steps, which field paths leave out
+    # (api.validation), so an error names `preferences[0].start`, not the tag.
+    return "union[slot]" if slot else "union[stay]"
+
+
+AnyPreferenceIn = Annotated[
+    Annotated[PreferenceIn, Tag("union[stay]")] | Annotated[SlotPreferenceIn, Tag("union[slot]")],
+    Discriminator(_preference_kind),
+]
+
+
 class EntryRequest(CamelModel):
-    preferences: list[PreferenceIn] = Field(min_length=1, max_length=5)
+    """Ranked preferences: stays for a lodging lottery, slots for a time-slot lottery."""
+
+    preferences: list[AnyPreferenceIn] = Field(min_length=1, max_length=10)
 
     @model_validator(mode="after")
     def _ranks(self) -> EntryRequest:
@@ -347,16 +513,25 @@ class EntryOut(CamelModel):
     entry_id: str
     lottery_id: str
     facility_id: str
-    preferences: list[PreferenceIn]
+    preferences: list[AnyPreferenceIn]
     created_at: datetime
 
 
 class LotteryResult(CamelModel):
+    """One result: a lost entry, or one win (a time-slot entry may win several)."""
+
     lottery_id: str
     entry_id: str
     outcome: str  # won | lost
     won_rank: int | None = None
     reservation_number: str | None = None
+    reservation_status: str | None = Field(
+        default=None,
+        description="The won reservation's status now: `awaiting_confirmation` until "
+        "the winner confirms it (by `confirmBy`), then `confirmed`; `expired` once "
+        "released unconfirmed; `cancelled`.",
+    )
+    confirm_by: datetime | None = None
 
 
 class DemandDay(CamelModel):
@@ -364,6 +539,10 @@ class DemandDay(CamelModel):
     resource_type_id: str
     applications: int
     winnable: int
+    start: str | None = Field(
+        default=None, description="Time-slot lotteries: the slot (HH:MM) the row counts."
+    )
+    end: str | None = None
 
 
 class Audit(CamelModel):
@@ -371,6 +550,8 @@ class Audit(CamelModel):
     mechanism: Mechanism
     algorithm: str
     seed_commitment: str
+    kind: LotteryKind = "lodging"
+    max_wins_per_applicant: int | None = None
     entries_digest: str | None = None
     seed: str | None = None
     result_digest: str | None = None
@@ -419,6 +600,10 @@ class LotteryRecord:
             max_preferences=d.max_preferences,
             mechanism=d.mechanism,
             seed_commitment=self.seed_commitment,
+            kind=d.kind,
+            period=d.period,
+            max_wins_per_applicant=d.max_wins_per_applicant,
+            confirm_by=d.confirm_by,
         )
 
     def public_audit(self) -> Audit:
@@ -430,6 +615,8 @@ class LotteryRecord:
             algorithm=ALGORITHM,
             seed_commitment=self.seed_commitment,
             entries_digest=self.entries_digest,
+            kind=self.definition.kind,
+            max_wins_per_applicant=self.definition.max_wins_per_applicant,
         )
         if self.drawn and self.audit:
             audit = audit.model_copy(
@@ -465,21 +652,28 @@ class StoredEntry:
     lottery_id: str
     user_number: str
     entry_id: str
-    preferences: list[PreferenceIn]
+    preferences: Sequence[PreferenceIn | SlotPreferenceIn]
     contact: EntryContact
     created_at: datetime
 
     def for_draw(self) -> Entry:
+        """The entry of a lodging lottery as the draw sees it."""
         return entry(
             self.entry_id,
             (
                 Preference(p.rank, p.date, p.nights, p.resource_type_id, p.quantity)
                 for p in self.preferences
+                if isinstance(p, PreferenceIn)
             ),
         )
 
     def preference(self, rank: int) -> PreferenceIn:
-        return next(p for p in self.preferences if p.rank == rank)
+        return next(p for p in self.preferences if p.rank == rank and isinstance(p, PreferenceIn))
+
+    def slot_preference(self, rank: int) -> SlotPreferenceIn:
+        return next(
+            p for p in self.preferences if p.rank == rank and isinstance(p, SlotPreferenceIn)
+        )
 
 
 @dataclass(frozen=True)
@@ -493,6 +687,17 @@ class StoredResult:
     reservation_number: str | None
     contact: EntryContact | None
     notified: bool
+    # Time-slot lotteries: every win, (rank, reservation number), ranks ascending.
+    wins: tuple[tuple[int, str], ...] = ()
+    reminded: bool = False  # the reminder to confirm went out
+
+    @property
+    def all_wins(self) -> tuple[tuple[int, str], ...]:
+        if self.wins:
+            return self.wins
+        if self.won_rank and self.reservation_number:
+            return ((self.won_rank, self.reservation_number),)
+        return ()
 
     def view(self) -> LotteryResult:
         return LotteryResult(
@@ -503,17 +708,74 @@ class StoredResult:
             reservation_number=self.reservation_number,
         )
 
+    def views(self, reservations: Mapping[str, tuple[str, datetime | None]]) -> list[LotteryResult]:
+        """One row per win (with its reservation's status now and deadline, from
+        `reservations`: number → (status, confirmBy)), or one row when nothing was won."""
+        if not self.all_wins:
+            return [self.view()]
+        rows = []
+        for rank, number in self.all_wins:
+            status, confirm_by = reservations.get(number, (None, None))
+            rows.append(
+                LotteryResult(
+                    lottery_id=self.lottery_id,
+                    entry_id=self.entry_id,
+                    outcome="won",
+                    won_rank=rank,
+                    reservation_number=number,
+                    reservation_status=status,
+                    confirm_by=confirm_by,
+                )
+            )
+        return rows
+
 
 KeptUnits = dict[tuple[date, str], list[Claim]]
 """The units a lottery still keeps, per (night, resource type), lowest unit first."""
 
 
+# ---------------------------------------------------------------- staff rules
+
+
+def ensure_offered(definition: LotteryDefinition, facility: Facility) -> None:
+    """The facility runs lotteries, of the kind the definition describes: a stay period
+    for lodging, a month (`period`) of slots with an optional cap for time slots."""
+    if not facility.lottery.enabled:
+        raise DomainError.invalid("facilityId", "lottery_not_offered")
+    if facility.kind == "lodging":
+        if definition.period is not None:
+            raise DomainError.invalid("period", "period_for_timeslot")
+        if definition.max_wins_per_applicant is not None:
+            raise DomainError.invalid("maxWinsPerApplicant", "cap_for_timeslot")
+    elif definition.period is None:
+        raise DomainError.invalid("period", "period_required")
+
+
+REMINDER_HOUR = 9
+
+
+def reminder_time(definition: LotteryDefinition) -> datetime | None:
+    """When winners who have not confirmed are reminded: 09:00 (Asia/Tokyo) on the day
+    before the last day to confirm; None when that is not after the draw."""
+    confirm_by = definition.confirm_by
+    if confirm_by is None:
+        return None
+    last_day = tokyo_date(confirm_by) - timedelta(days=1)
+    day_before = last_day - timedelta(days=1)
+    at = datetime(day_before.year, day_before.month, day_before.day, REMINDER_HOUR, tzinfo=TOKYO)
+    return at if at > definition.draw_at else None
+
+
 # ---------------------------------------------------------------- entry rules
 
 
-def round_of(definition: LotteryDefinition) -> str:
-    """One facility per lottery round: the round is the month of the stay period."""
-    return definition.stay_from.isoformat()[:7]
+def round_of(lottery: LotteryRecord) -> str:
+    """Lodging: one facility per lottery round, the month of the stay period (seed 003).
+    A time-slot lottery is a round of its own: a group may enter the tennis courts and
+    the baseball ground of the same month (one entry per lottery all the same)."""
+    if lottery.definition.kind == "timeslot":
+        return f"{lottery.definition.period}#{lottery.lottery_id}"
+    return lottery.definition.stay_from.isoformat()[:7]
 
 
 def ensure_may_enter(status: AccountStatus, residency: Residency, facility: Facility) -> None:
@@ -573,6 +835,8 @@ def check_preferences(
     demand_keys = set()
     for index, p in enumerate(request.preferences):
         field = f"preferences[{index}]"
+        if not isinstance(p, PreferenceIn):
+            raise DomainError.invalid(field, "stay_preference_expected")
         last = p.date + timedelta(days=p.nights - 1)
         if p.date < definition.stay_from or last > definition.stay_to:
             raise DomainError.invalid(

@@ -629,8 +629,44 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "The stay period must begin after the draw day.",
     },
     "lottery_not_offered": {
-        Language.JA: "この施設では抽選を行いません（宿泊施設で抽選が有効な施設のみ）。",
-        Language.EN: "This facility runs no lotteries (lodging facilities with lotteries enabled only).",
+        Language.JA: "この施設では抽選を行いません（施設の設定で抽選が有効な施設のみ）。",
+        Language.EN: "This facility runs no lotteries (only facilities with lotteries enabled).",
+    },
+    "period_for_timeslot": {
+        Language.JA: "period（抽選する月）は時間帯で予約する施設の抽選に使います。宿泊施設は stayFrom・stayTo を指定してください。",
+        Language.EN: "period is for time-slot facilities; lodging lotteries take stayFrom and stayTo.",
+    },
+    "period_required": {
+        Language.JA: "時間帯で予約する施設の抽選は、抽選する月を period（YYYY-MM）で指定してください。",
+        Language.EN: "A time-slot lottery needs period, the month drawn (YYYY-MM).",
+    },
+    "cap_for_timeslot": {
+        Language.JA: "当選数の上限は時間帯の抽選だけに設定できます（宿泊の抽選は1申込み1当選です）。",
+        Language.EN: "The cap is for time-slot lotteries; a lodging entry wins at most one stay.",
+    },
+    "period_is_the_stay": {
+        Language.JA: "period を指定した場合、利用期間はその月の初日から末日です。",
+        Language.EN: "With period, the stay runs from the first to the last day of that month.",
+    },
+    "confirm_before_stay": {
+        Language.JA: "当選確定の期限は、利用期間の初日より前になるようにしてください。",
+        Language.EN: "The confirmation deadline must come before the first day of the period.",
+    },
+    "stay_preference_expected": {
+        Language.JA: "この抽選は宿泊の抽選です。希望は宿泊日・泊数・人数で入力してください。",
+        Language.EN: "This is a lodging lottery: give a stay (date, nights, party).",
+    },
+    "slot_preference_expected": {
+        Language.JA: "この抽選は時間帯の抽選です。希望は利用日・開始時刻・コマ数で入力してください。",
+        Language.EN: "This is a time-slot lottery: give a date, a start time and slots.",
+    },
+    "over_the_cap": {
+        Language.JA: "1件の希望が当選数の上限（{cap}コマ）を超えています。コマ数か面数を減らしてください。",
+        Language.EN: "This preference exceeds the cap of {cap} slots; ask for fewer slots or units.",
+    },
+    "slot_not_drawn": {
+        Language.JA: "{date} のこの時間帯は抽選の対象ではないか、連続して利用できません。",
+        Language.EN: "These slots on {date} are not in the lottery, or do not follow one another.",
     },
     "base64": {
         Language.JA: "Base64で符号化して指定してください。",
@@ -759,6 +795,18 @@ UPLOAD_ROSTER_AGAIN_FIRST = Bilingual(
     "団体名簿の画像を先にアップロードし直してください。", "Upload the group roster again first."
 )
 
+# Wins that must be confirmed (当選確定).
+CONFIRMATION_DEADLINE_PASSED = Bilingual(
+    "当選確定の期限（{deadline}）を過ぎたため、この当選は取り消されました。"
+    "空いている枠は空き状況から先着順で予約できます。",
+    "The deadline to confirm this win ({deadline}, Japan time) has passed, so it was "
+    "released. Free slots can be booked first-come from the availability calendar.",
+)
+NOTHING_TO_CONFIRM = Bilingual(
+    "この予約は取り消されているため、確定できません。",
+    "This reservation was cancelled, so it cannot be confirmed.",
+)
+
 # ---------------------------------------------------------------- LINE
 
 # The detail of LINE_TOKEN_INVALID: what went wrong with the LIFF ID token, in words
@@ -847,6 +895,32 @@ LINE_TEXTS: dict[str, dict[Language, str]] = {
         "当選者のいなかった空き室は、空き室照会から予約できます。",
         Language.EN: "Lottery result: {facility}\nWe are sorry: none of your preferences was "
         "drawn. Rooms nobody won are now open for direct booking.",
+    },
+    "lottery.won_list": {
+        Language.JA: "【抽選結果】当選のお知らせ\n{facility}の抽選で次の予約が当選しました。\n{wins}",
+        Language.EN: "Lottery result: you won\nYou won at {facility}:\n{wins}",
+    },
+    "lottery.confirm": {
+        Language.JA: "{deadline}までに、抽選結果の画面で当選を確定してください。"
+        "期限までに確定されなかった当選は取り消されます。",
+        Language.EN: "Confirm your wins on the lottery results page by {deadline} (Japan "
+        "time); wins not confirmed by then are released.",
+    },
+    "lottery.remind": {
+        Language.JA: "【当選確定のお願い】\n{facility}の次の当選がまだ確定されていません。\n{wins}\n"
+        "{deadline}までに確定してください。",
+        Language.EN: "Please confirm your lottery win\nThese wins at {facility} are not "
+        "confirmed yet:\n{wins}\nConfirm them by {deadline} (Japan time).",
+    },
+    "lottery.lost_slots": {
+        Language.JA: "【抽選結果】{facility}\n残念ながら、すべての希望が落選となりました。"
+        "当選者のいなかった枠は、空き状況から先着順で予約できます。",
+        Language.EN: "Lottery result: {facility}\nWe are sorry: none of your preferences was "
+        "drawn. Slots nobody won are now open for first-come booking.",
+    },
+    "results_link": {
+        Language.JA: "<抽選結果・当選確定>\n{url}",
+        Language.EN: "<Lottery results and confirmation>\n{url}",
     },
     "reservations_link": {
         Language.JA: "<予約の確認>\n{url}",

@@ -58,6 +58,7 @@ SESSION_METHOD = "line"  # sessions opened with LINE end when LINE is unlinked
 # Pages of the web app that messages link to.
 HISTORY_PATH = "/me/applications"
 RESERVATIONS_PATH = "/reservations"
+RESULTS_PATH = "/lottery-results"  # my lottery results, with the 確定 buttons
 # A used nonce is remembered a day past its token's expiry.
 NONCE_KEPT = timedelta(days=1)
 RETRY_AFTER_SECONDS = 30
@@ -246,7 +247,8 @@ def notify_lottery_result(
 ) -> Delivery | None:
     """Pushes one lottery result to a linked user who opted in. Never raises."""
     try:
-        texts = lottery_texts(language, notice, settings().site_url + RESERVATIONS_PATH)
+        path = RESULTS_PATH if notice.reminder or notice.confirm_deadline else RESERVATIONS_PATH
+        texts = lottery_texts(language, notice, settings().site_url + path)
         return line_messaging.push(
             link.line_user_id, texts, retry_key(link.line_user_id, notice.dedupe_key)
         )

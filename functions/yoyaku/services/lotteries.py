@@ -4,10 +4,12 @@ creation and the draw on demand. The draw itself is `lottery_draw`."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Set
 
 from yoyaku import runtime
-from yoyaku.adapters import lottery_store, schedules
-from yoyaku.domain import groups
+from yoyaku.adapters import booking_store, lottery_store, schedules
+from yoyaku.adapters.lottery_store import DemandKey
+from yoyaku.domain import groups, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -26,6 +28,7 @@ from yoyaku.domain.lottery import (
 )
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
+from yoyaku.domain.slot_draw import SlotInventory
 from yoyaku.services.catalog import load_facility
 
 LOTTERY = Bilingual("抽選", "lottery")
@@ -81,7 +84,12 @@ def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> Entry
     facility = load_facility(definition.facility_id)
     rules.ensure_may_enter(user.status_on(rt.today()), user.residency, facility)
     groups.ensure_may_use(user, facility, (p.resource_type_id for p in request.preferences))
-    demand_keys = rules.check_preferences(request, definition, facility)
+    demand_keys: Set[DemandKey]
+    if definition.kind == "timeslot":
+        inventory = SlotInventory.of(lottery_store.demand(lottery_id))
+        demand_keys = slot_draw.check_preferences(request, definition, facility, inventory)
+    else:
+        demand_keys = rules.check_preferences(request, definition, facility)
     entry = StoredEntry(
         lottery_id=lottery_id,
         user_number=user.user_number,
@@ -91,7 +99,7 @@ def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> Entry
         created_at=rt.now(),
     )
     try:
-        lottery_store.add_entry(entry, rules.round_of(definition), demand_keys)
+        lottery_store.add_entry(entry, rules.round_of(lottery), demand_keys)
     except lottery_store.AlreadyApplied:
         raise DomainError(ErrorCode.ALREADY_APPLIED) from None
     except lottery_store.EntriesClosed:
@@ -131,10 +139,10 @@ def withdraw(entry_id: str, user_number: str) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
     lottery = load(found.lottery_id)
     rules.ensure_open(lottery, runtime.current().now())
-    keys = {(p.date, p.resource_type_id) for p in found.preferences}
+    keys = _demand_keys(lottery, found)
     try:
         withdrawn = lottery_store.withdraw(
-            found.lottery_id, rules.round_of(lottery.definition), user_number, keys
+            found.lottery_id, rules.round_of(lottery), user_number, keys
         )
     except lottery_store.EntriesClosed:
         raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
@@ -142,8 +150,26 @@ def withdraw(entry_id: str, user_number: str) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
 
 
+def _demand_keys(lottery: LotteryRecord, entry: StoredEntry) -> set[DemandKey]:
+    """The demand counters an entry counts in: its dates (lodging) or its slots."""
+    if lottery.definition.kind == "timeslot":
+        inventory = SlotInventory.of(lottery_store.demand(lottery.lottery_id))
+        return {
+            cell for p in slot_draw.for_draw(entry).preferences for cell in inventory.cells(p) or ()
+        }
+    return {(p.date, p.resource_type_id) for p in entry.preferences}
+
+
 def results_of(user_number: str, limit: int, token: str | None) -> Page[LotteryResult]:
-    return lottery_store.results_page(user_number, limit, token).map(lambda r: r.view())
+    """One page of the user's lottery results: a row per win, with the reservation's
+    status now and its confirmation deadline, or one row for an entry that lost."""
+    page = lottery_store.results_page(user_number, limit, token)
+    numbers = {number for r in page.items for _, number in r.all_wins}
+    states = {
+        number: (stored.document.status, getattr(stored.document, "confirm_by", None))
+        for number, stored in booking_store.get_reservations(numbers).items()
+    }
+    return Page([row for result in page.items for row in result.views(states)], page.next_token)
 
 
 # ---------------------------------------------------------------- staff
@@ -151,11 +177,12 @@ def results_of(user_number: str, limit: int, token: str | None) -> Page[LotteryR
 
 def create(definition: LotteryDefinition) -> Lottery:
     """Creates a lottery: commits to a secret seed, keeps the free inventory of the stay
-    period and schedules the draw at `drawAt`."""
+    period (every slot of the month for a time-slot facility), schedules the draw at
+    `drawAt`, and, when wins must be confirmed, the reminder and the release of the
+    wins left unconfirmed at `confirmBy`."""
     rt = runtime.current()
     facility = load_facility(definition.facility_id)
-    if not facility.lottery.enabled or facility.kind != "lodging":
-        raise DomainError.invalid("facilityId", "lottery_not_offered")
+    rules.ensure_offered(definition, facility)
     if definition.draw_at <= rt.now():
         raise DomainError.invalid("drawAt", "date_in_past", today=rt.now().isoformat())
     lottery_id = rt.new_id("lot")
@@ -166,6 +193,12 @@ def create(definition: LotteryDefinition) -> Lottery:
     )
     lottery_store.save_winnable(lottery_id, kept)
     schedules.schedule_draw(lottery_id, definition.draw_at)
+    confirm_by = definition.confirm_by
+    if confirm_by is not None:
+        remind_at = rules.reminder_time(definition)
+        if remind_at is not None:
+            schedules.schedule_phase(lottery_id, "remind", remind_at)
+        schedules.schedule_phase(lottery_id, "expire", confirm_by)
     return get(lottery_id)
 
 

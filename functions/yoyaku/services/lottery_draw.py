@@ -16,14 +16,17 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from yoyaku import runtime
-from yoyaku.adapters import catalog_store, lottery_store, mailer
-from yoyaku.domain import booking, emails
+from yoyaku.adapters import booking_store, catalog_store, lottery_store, mailer
+from yoyaku.domain import booking, emails, slot_draw
 from yoyaku.domain import lottery as rules
+from yoyaku.domain.booking import StoredReservation
+from yoyaku.domain.catalog import Facility
 from yoyaku.domain.inventory import Claim
 from yoyaku.domain.line import LotteryNotice
-from yoyaku.domain.lottery import LotteryRecord, StoredEntry
+from yoyaku.domain.lottery import LotteryRecord, StoredEntry, StoredResult
 from yoyaku.domain.messages import Language
-from yoyaku.services import line
+from yoyaku.domain.slot_draw import SlotInventory
+from yoyaku.services import line, reservations
 from yoyaku.settings import settings
 
 logger = Logger(service="yoyaku")
@@ -40,10 +43,14 @@ def _lottery(lottery_id: str) -> LotteryRecord:
 
 def close(lottery_id: str) -> dict[str, Any]:
     """Fixes the entries: their digest is computed once and never changes."""
-    _lottery(lottery_id)
-    entries = [e.for_draw() for e in lottery_store.entries(lottery_id)]
-    digest = lottery_store.close(lottery_id, rules.entries_digest(entries))
-    return {"entries": len(entries), "entriesDigest": digest}
+    lottery = _lottery(lottery_id)
+    stored = lottery_store.entries(lottery_id)
+    if lottery.definition.kind == "timeslot":
+        digest = slot_draw.entries_digest(slot_draw.for_draw(e) for e in stored)
+    else:
+        digest = rules.entries_digest(e.for_draw() for e in stored)
+    digest = lottery_store.close(lottery_id, digest)
+    return {"entries": len(stored), "entriesDigest": digest}
 
 
 def _outcome(lottery: LotteryRecord) -> tuple[list[str], dict[str, int], dict[str, StoredEntry]]:
@@ -74,6 +81,19 @@ def _kept(lottery: LotteryRecord) -> rules.KeptUnits:
     return pools
 
 
+def _won_reservation(
+    lottery: LotteryRecord, reservation: booking.Reservation
+) -> booking.Reservation:
+    """A win is a confirmed reservation, or one awaiting confirmation by `confirmBy`
+    when the lottery says so."""
+    confirm_by = lottery.definition.confirm_by
+    if confirm_by is None:
+        return reservation
+    return reservation.model_copy(
+        update={"status": "awaiting_confirmation", "confirm_by": confirm_by}
+    )
+
+
 def draw(lottery_id: str) -> dict[str, Any]:
     """Allocates in draw order: each win turns kept units into a reservation together
     with its result; entries that won nothing are recorded as lost."""
@@ -82,6 +102,8 @@ def draw(lottery_id: str) -> dict[str, Any]:
     facility = catalog_store.get(lottery.definition.facility_id)
     if facility is None:
         raise LookupError(lottery.definition.facility_id)
+    if lottery.definition.kind == "timeslot":
+        return _draw_slots(lottery, facility)
     order, won, entries = _outcome(lottery)
     done = lottery_store.results(lottery_id)
     pools = _kept(lottery)
@@ -118,6 +140,7 @@ def draw(lottery_id: str) -> dict[str, Any]:
                 source="lottery",
                 created_at=rt.now(),
             )
+            reservation = _won_reservation(lottery, reservation)
             if lottery_store.record_win(lottery_id, entry, rank, claims, reservation):
                 wins += 1
                 break
@@ -128,6 +151,160 @@ def draw(lottery_id: str) -> dict[str, Any]:
             logger.error("win could not be recorded", extra={"entryId": entry_id})
     lottery_store.record_losses(lottery_id, losers)
     return {"won": wins, "lost": len(losers), "alreadyRecorded": len(done)}
+
+
+def _slot_outcome(
+    lottery: LotteryRecord,
+) -> tuple[list[str], slot_draw.Won, dict[str, StoredEntry], SlotInventory]:
+    """A time-slot lottery's order and the ranks each entry won (same on every run)."""
+    if lottery.entries_digest is None:
+        raise RuntimeError("the lottery must be closed before it is drawn")
+    stored = {e.entry_id: e for e in lottery_store.entries(lottery.lottery_id)}
+    entries = {entry_id: slot_draw.for_draw(e) for entry_id, e in stored.items()}
+    order = rules.draw_order(lottery.seed, lottery.entries_digest, entries)
+    inventory = SlotInventory.of(lottery_store.demand(lottery.lottery_id))
+    won = slot_draw.allocate(
+        order,
+        entries,
+        inventory,
+        lottery.definition.mechanism,
+        lottery.definition.max_wins_per_applicant,
+    )
+    return order, won, stored, inventory
+
+
+def _kept_slots(lottery: LotteryRecord) -> dict[slot_draw.SlotKey, list[Claim]]:
+    d = lottery.definition
+    pools: dict[slot_draw.SlotKey, list[Claim]] = defaultdict(list)
+    for claim in lottery_store.kept_units(
+        d.facility_id, lottery.lottery_id, d.stay_from, d.stay_to
+    ):
+        pools[(claim.day, claim.resource_type_id, claim.cell)].append(claim)
+    for pool in pools.values():
+        pool.sort(key=lambda c: c.unit)
+    return pools
+
+
+def _hhmm(cell: str) -> str:
+    return f"{cell[:2]}:{cell[2:]}"
+
+
+def _draw_slots(lottery: LotteryRecord, facility: Facility) -> dict[str, Any]:
+    """The time-slot draw: each win (an entry may have several) turns its kept units into
+    a reservation in one transaction with its win record; then each entry's result."""
+    rt = runtime.current()
+    lottery_id = lottery.lottery_id
+    order, won, entries, inventory = _slot_outcome(lottery)
+    done = lottery_store.results(lottery_id)
+    recorded = lottery_store.wins(lottery_id)
+    pools = _kept_slots(lottery)
+    results: list[tuple[StoredEntry, list[tuple[int, str]]]] = []
+    wins = 0
+    for entry_id in order:
+        entry = entries[entry_id]
+        if entry.user_number in done:
+            continue
+        taken: list[tuple[int, str]] = []
+        for rank in won[entry_id]:
+            number = recorded.get(entry.user_number, {}).get(rank)
+            if number is None:
+                number = _record_slot_win(lottery, facility, entry, rank, inventory, pools, rt)
+                wins += number is not None
+            if number is not None:
+                taken.append((rank, number))
+        results.append((entry, taken))
+    lottery_store.record_slot_results(lottery_id, results)
+    lost = sum(1 for _, taken in results if not taken)
+    return {"won": wins, "lost": lost, "alreadyRecorded": len(done)}
+
+
+def _record_slot_win(
+    lottery: LotteryRecord,
+    facility: Facility,
+    entry: StoredEntry,
+    rank: int,
+    inventory: SlotInventory,
+    pools: dict[slot_draw.SlotKey, list[Claim]],
+    rt: runtime.Runtime,
+) -> str | None:
+    """Books one win; its reservation number, or None when it could not be recorded."""
+    preference = entry.slot_preference(rank)
+    cells = inventory.cells(slot_draw.slot_of(preference)) or ()
+    claims: list[Claim] = []
+    for cell in cells:
+        claims += pools[cell][: preference.quantity]
+        pools[cell] = pools[cell][preference.quantity :]
+    if not cells or len(claims) != preference.quantity * len(cells):
+        # Another run of the draw has taken these units (and records this win).
+        logger.warning("units already allocated", extra={"entryId": entry.entry_id})
+        return lottery_store.wins(lottery.lottery_id).get(entry.user_number, {}).get(rank)
+    for number in booking.reservation_numbers(rt.rng):
+        reservation = booking.new_reservation(
+            number=number,
+            facility=facility,
+            resource_type_id=preference.resource_type_id,
+            first=preference.date,
+            nights=None,
+            quantity=preference.quantity,
+            party=[],
+            room_style=None,
+            source="lottery",
+            created_at=rt.now(),
+            start=preference.start,
+            end=_hhmm(inventory.ends[cells[-1]]),
+        )
+        reservation = _won_reservation(lottery, reservation)
+        if lottery_store.record_slot_win(lottery.lottery_id, entry, rank, claims, reservation):
+            return number
+        found = lottery_store.wins(lottery.lottery_id).get(entry.user_number, {}).get(rank)
+        if found is not None:
+            return found  # another run recorded it
+        # Otherwise the number was taken (or a unit changed): try a fresh number.
+    logger.error("win could not be recorded", extra={"entryId": entry.entry_id})
+    return None
+
+
+def _results_link() -> str:
+    return settings().site_url + line.RESULTS_PATH
+
+
+def _result_messages(
+    lottery: LotteryRecord,
+    result: StoredResult,
+    language: Language,
+    won: list[booking.Reservation],
+) -> tuple[emails.Email, LotteryNotice]:
+    """The e-mail and the LINE notice of one result. A lodging win that needs no
+    confirmation keeps the original wording; time slots and wins to confirm list every
+    win and say by when to confirm."""
+    d = lottery.definition
+    slots = d.kind == "timeslot"
+    if not slots and d.confirm_by is None:
+        email = emails.lottery_result(
+            language, lottery.facility_name, result.won_rank, result.reservation_number
+        )
+        notice = LotteryNotice(
+            lottery.lottery_id, lottery.facility_name, result.won_rank, result.reservation_number
+        )
+        return email, notice
+    if won:
+        email = emails.lottery_wins(
+            language, lottery.facility_name, won, d.confirm_by, _results_link()
+        )
+    elif slots:
+        email = emails.slot_lottery_lost(language, lottery.facility_name)
+    else:
+        email = emails.lottery_result(language, lottery.facility_name, 0, None)
+    notice = LotteryNotice(
+        lottery.lottery_id,
+        lottery.facility_name,
+        result.won_rank,
+        result.reservation_number,
+        wins=tuple(emails.won_lines(language, won).splitlines()) if won else (),
+        confirm_deadline=emails.deadline_text(d.confirm_by) if d.confirm_by else None,
+        slots=slots,
+    )
+    return email, notice
 
 
 def notify(lottery_id: str) -> dict[str, Any]:
@@ -144,6 +321,10 @@ def notify(lottery_id: str) -> dict[str, Any]:
         for r in unnotified
         if (r.contact and r.contact.lottery_result_email) or r.user_number in on_line
     ]
+    plain = lottery.definition.kind == "lodging" and lottery.definition.confirm_by is None
+    reservations = (
+        {} if plain else booking_store.get_reservations(n for r in pending for _, n in r.all_wins)
+    )
     sent = 0
     for index, result in enumerate(pending):
         if time.monotonic() - started > NOTIFY_SECONDS:
@@ -151,13 +332,14 @@ def notify(lottery_id: str) -> dict[str, Any]:
         if index and index % rate == 0:
             time.sleep(1)  # stay within the account's SES send rate
         language = result.contact.language if result.contact else Language.JA
+        won = [
+            stored.document
+            for _, number in result.all_wins
+            if (stored := reservations.get(number))
+            and isinstance(stored.document, booking.Reservation)
+        ]
+        email, notice = _result_messages(lottery, result, language, won)
         if result.contact is not None and result.contact.lottery_result_email:
-            email = emails.lottery_result(
-                language,
-                lottery.facility_name,
-                result.won_rank,
-                result.reservation_number,
-            )
             try:
                 mailer.send(result.contact.email, email)
             except Exception:  # an address SES rejects must not stop the others
@@ -166,18 +348,90 @@ def notify(lottery_id: str) -> dict[str, Any]:
                 )
         link = on_line.get(result.user_number)
         if link is not None:  # never raises: LINE cannot cost anyone the e-mail
-            notice = LotteryNotice(
-                lottery_id, lottery.facility_name, result.won_rank, result.reservation_number
-            )
             line.notify_lottery_result(link, language, notice)
         lottery_store.mark_notified(lottery_id, result.user_number)
         sent += 1
     return {"sent": sent, "remaining": 0}
 
 
+# ---------------------------------------------------------------- wins to confirm
+
+
+def _awaiting(lottery: LotteryRecord) -> list[tuple[StoredResult, list[StoredReservation]]]:
+    """Each winner's wins still awaiting confirmation."""
+    results = [r for r in lottery_store.results(lottery.lottery_id).values() if r.all_wins]
+    stored = booking_store.get_reservations(n for r in results for _, n in r.all_wins)
+    found = []
+    for result in results:
+        waiting = [
+            s
+            for _, n in result.all_wins
+            if (s := stored.get(n)) is not None
+            and isinstance(s.document, booking.Reservation)
+            and s.document.status == "awaiting_confirmation"
+        ]
+        if waiting:
+            found.append((result, waiting))
+    return found
+
+
+def remind(lottery_id: str) -> dict[str, Any]:
+    """The day before the deadline: tells each winner with wins still to confirm, by
+    e-mail (when they take lottery results by e-mail) and on LINE (when they opted in
+    there). Each winner is reminded once, whatever reruns."""
+    lottery = _lottery(lottery_id)
+    confirm_by = lottery.definition.confirm_by
+    if confirm_by is None:
+        return {"reminded": 0}
+    waiting = [(r, s) for r, s in _awaiting(lottery) if not r.reminded]
+    on_line = line.lottery_recipients(r.user_number for r, _ in waiting)
+    reminded = 0
+    for result, pending in waiting:
+        language = result.contact.language if result.contact else Language.JA
+        documents = [s.document for s in pending if isinstance(s.document, booking.Reservation)]
+        if result.contact is not None and result.contact.lottery_result_email:
+            email = emails.confirm_reminder(
+                language, lottery.facility_name, documents, confirm_by, _results_link()
+            )
+            try:
+                mailer.send(result.contact.email, email)
+            except Exception:
+                logger.exception("reminder not sent", extra={"userNumber": result.user_number})
+        link = on_line.get(result.user_number)
+        if link is not None:
+            notice = LotteryNotice(
+                lottery_id,
+                lottery.facility_name,
+                result.won_rank,
+                result.reservation_number,
+                wins=tuple(emails.won_lines(language, documents).splitlines()),
+                confirm_deadline=emails.deadline_text(confirm_by),
+                reminder=True,
+            )
+            line.notify_lottery_result(link, language, notice)
+        lottery_store.mark_reminded(lottery_id, result.user_number)
+        reminded += 1
+    return {"reminded": reminded}
+
+
+def expire(lottery_id: str) -> dict[str, Any]:
+    """At `confirmBy`: every win still awaiting confirmation is released; its units go
+    back to first-come booking at once."""
+    lottery = _lottery(lottery_id)
+    if lottery.definition.confirm_by is None:
+        return {"released": 0}
+    released = 0
+    for _, pending in _awaiting(lottery):
+        for stored in pending:
+            released += reservations.expire_unconfirmed(stored)
+    return {"released": released}
+
+
 def publish(lottery_id: str) -> dict[str, Any]:
     """Reveals the seed and publishes what anyone needs to recompute the draw."""
     lottery = _lottery(lottery_id)
+    if lottery.definition.kind == "timeslot":
+        return _publish_slots(lottery)
     order, won, entries = _outcome(lottery)
     digest = rules.result_digest(order, won)
     audit = {
@@ -192,6 +446,23 @@ def publish(lottery_id: str) -> dict[str, Any]:
         "results": [{"entryId": e, "wonRank": won[e]} for e in order],
     }
     lottery_store.publish(lottery_id, digest, audit)
+    return {"resultDigest": digest}
+
+
+def _publish_slots(lottery: LotteryRecord) -> dict[str, Any]:
+    """The same audit shape as lodging: entries (their canonical lines), inventory (one
+    row per slot, with its end), order, and results (`wonRanks` of each entry)."""
+    order, won, entries, inventory = _slot_outcome(lottery)
+    digest = slot_draw.result_digest(order, won)
+    audit = {
+        "entries": sorted(
+            slot_draw.canonical_line(slot_draw.for_draw(e)) for e in entries.values()
+        ),
+        "inventory": inventory.rows(),
+        "order": order,
+        "results": [{"entryId": e, "wonRanks": list(won[e])} for e in order],
+    }
+    lottery_store.publish(lottery.lottery_id, digest, audit)
     return {"resultDigest": digest}
 
 

@@ -180,8 +180,11 @@ def get(number: str, owner: Owner) -> Reservation:
     return _own(number, owner)[1]
 
 
-def _confirmed(reservation: Reservation) -> Reservation:
-    if reservation.status != "confirmed":
+def _confirmed(reservation: Reservation, *, awaiting: bool = False) -> Reservation:
+    """The reservation, when it is live: confirmed (or, with `awaiting`, a lottery win
+    still awaiting confirmation, which its winner may also decline)."""
+    live = ("confirmed", "awaiting_confirmation") if awaiting else ("confirmed",)
+    if reservation.status not in live:
         raise DomainError(
             ErrorCode.CONFLICT,
             reason=Bilingual("この予約は取り消されています。", "This reservation was cancelled."),
@@ -254,7 +257,7 @@ def cancel(number: str, user: CitizenProfile) -> Reservation:
     """Cancels the caller's reservation until its deadline; its units are free at once."""
     rt = runtime.current()
     stored, current = _own(number, Owner.citizen(user.user_number))
-    _confirmed(current)
+    _confirmed(current, awaiting=True)
     booking.ensure_before_deadline(
         current.date, current.cancel_deadline, rt.today(), ErrorCode.OUTSIDE_CANCEL_PERIOD
     )
@@ -271,10 +274,58 @@ def cancel_future(owner: Owner) -> int:
     cancelled = 0
     for stored in booking_store.reservations_of(owner):
         reservation = stored.document
-        if reservation.status != "confirmed" or reservation.date < today:
+        if reservation.status not in ("confirmed", "awaiting_confirmation"):
+            continue
+        if reservation.date < today:
             continue
         booking_store.update_reservation(
             stored, reservation.model_copy(update={"status": "cancelled"}), []
         )
         cancelled += 1
     return cancelled
+
+
+# ---------------------------------------------------------------- wins to confirm
+
+CONFIRM_ATTEMPTS = 3
+
+
+def confirm_win(number: str, user: CitizenProfile) -> Reservation:
+    """The winner confirms a lottery win (当選確定) before `confirmBy`; afterwards it is
+    CONFIRMATION_EXPIRED. A release racing this confirmation loses, or wins, as one
+    versioned write: never both."""
+    owner = Owner.citizen(user.user_number)
+    for _ in range(CONFIRM_ATTEMPTS):
+        stored, current = _own(number, owner)
+        updated = booking.confirmed_win(current, runtime.current().now())
+        if updated is current:
+            return current
+        try:
+            booking_store.update_reservation(stored, updated, stored.units)
+        except inventory_store.LostRace:
+            continue  # released or confirmed meanwhile: look again
+        mailer.send(user.email, emails.reservation_confirmed(user.language, updated))
+        return updated
+    raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+
+
+def expire_unconfirmed(stored: StoredReservation) -> int:
+    """Releases a win left unconfirmed at its deadline: the reservation becomes
+    `expired` and its units are free for first-come booking at once. 1 when released."""
+    now = runtime.current().now()
+    for _ in range(CONFIRM_ATTEMPTS):
+        current = stored.document
+        if not isinstance(current, Reservation) or not booking.is_unconfirmed_past(current, now):
+            return 0
+        try:
+            booking_store.update_reservation(
+                stored, current.model_copy(update={"status": "expired"}), []
+            )
+        except inventory_store.LostRace:
+            found = booking_store.get_reservation(stored.number)
+            if found is None:
+                return 0
+            stored = found
+            continue
+        return 1
+    return 0

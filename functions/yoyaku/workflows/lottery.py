@@ -1,5 +1,6 @@
 """The tasks of the lottery draw state machine (statemachines/lottery_draw.asl.json):
-close → draw → notify (looped) → publish → release, each a use case of
+close → draw → notify (looped) → publish → release, and for wins that must be confirmed
+remind and expire (started by their own schedules), each a use case of
 `services.lottery_draw`."""
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ TASKS: dict[str, Callable[[str], dict[str, Any]]] = {
     "notify": lottery_draw.notify,
     "publish": lottery_draw.publish,
     "release": lottery_draw.release,
+    "remind": lottery_draw.remind,
+    "expire": lottery_draw.expire,
 }
 
 
