@@ -1,8 +1,8 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
-Options: `--only requests cold-start argon2 lottery contention web identity` runs a subset,
-`--runs N` sets the cold-start repetitions (argon2 uses twice as many), `--strict` exits 1
-when a target is missed.
+Options: `--only requests cold-start argon2 lottery slot-lottery contention web identity`
+runs a subset, `--runs N` sets the cold-start repetitions (argon2 uses twice as many),
+`--strict` exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from benchmarks import (
     identity,
     lottery_scale,
     password_hash,
+    slot_lottery,
     web,
 )
 from benchmarks.report import ROOT, Section, machine, render, write_json
@@ -28,6 +29,7 @@ BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "cold-start": lambda runs: cold_start.run(runs),
     "argon2": lambda runs: password_hash.run(runs * 2),
     "lottery": lambda runs: lottery_scale.run(),
+    "slot-lottery": lambda runs: slot_lottery.run(),
     "contention": lambda runs: contention.run(),
     "web": lambda runs: web.run(runs),
     "identity": lambda runs: identity.run(),
