@@ -20,9 +20,10 @@ export interface Mail {
 export class Backend {
 	constructor(private readonly request: APIRequestContext) {}
 
-	async json<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+	async json<T>(method: string, path: string, body?: unknown, token?: string, timeout?: number): Promise<T> {
 		const response = await this.request.fetch(path, {
 			method,
+			...(timeout ? { timeout } : {}),
 			data: body === undefined ? undefined : JSON.stringify(body),
 			headers: {
 				...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -82,6 +83,27 @@ export class Backend {
 			facilityId: 'minato-ohiradai', stayFrom, stayTo,
 			applyFrom: at(-1), applyUntil: at(1), drawAt: at(2), maxPreferences: 3
 		}, token);
+	}
+
+	/**
+	 * Staff open a time-slot lottery for the demo tennis courts (ageo-tennis) over the
+	 * month `period` (YYYY-MM), open for entries now; wins must be confirmed within
+	 * `confirmWithinDays` days of the draw. Keeping a month of slots takes a while.
+	 */
+	async createSlotLottery(period: string, confirmWithinDays: number): Promise<{ lotteryId: string; confirmBy: string }> {
+		const token = await this.staffToken();
+		const clock = await this.json<{ now: string }>('GET', '/_local/clock');
+		const now = Date.parse(clock.now);
+		const at = (hours: number) => new Date(now + hours * 3_600_000).toISOString();
+		return this.json('POST', '/v1/staff/lotteries', {
+			facilityId: 'ageo-tennis', period, applyFrom: at(-1), applyUntil: at(1), drawAt: at(2),
+			maxPreferences: 4, maxWinsPerApplicant: 2, confirmWithinDays
+		}, token, 180_000);
+	}
+
+	/** A citizen's API token (for what has no screen of its own in a test). */
+	async citizenToken(userNumber: string, password: string): Promise<string> {
+		return (await this.json<{ token: string }>('POST', '/v1/sessions', { userNumber, password })).token;
 	}
 
 	/** Staff start the draw now (the schedule would at drawAt) and wait until it is done. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, endOfNextMonth, formatDate, formatShortDate, todayInTokyo, weekday } from './dates';
+import { addDays, daysBetween, endOfNextMonth, formatDate, formatShortDate, lastDayBefore, todayInTokyo, weekday } from './dates';
 
 describe('dates', () => {
 	it('adds days across months and years', () => {
@@ -18,6 +18,11 @@ describe('dates', () => {
 		expect(formatDate('2019-04-08', 'ja')).toBe('2019年4月8日月曜日');
 		expect(formatDate('2019-04-08', 'en')).toMatch(/^Monday,? 8 April 2019$/);
 		expect(formatShortDate('2019-04-08', 'ja')).toBe('4/8(月)');
+	});
+	it('names the last day before a deadline at midnight in Tokyo', () => {
+		expect(lastDayBefore('2030-05-05T00:00:00+09:00')).toBe('2030-05-04');
+		expect(lastDayBefore('2030-05-04T15:00:00Z')).toBe('2030-05-04');
+		expect(lastDayBefore('2030-05-05T10:00:00+09:00')).toBe('2030-05-05');
 	});
 	it('takes today in Tokyo, not in the browser zone', () => {
 		// 2026-11-30 20:00 UTC is already 1 December in Tokyo

@@ -80,3 +80,11 @@ export function formatTime(iso: string, locale: Locale): string {
 		minute: '2-digit'
 	}).format(new Date(iso));
 }
+
+/**
+ * The last day (Tokyo) before a deadline instant: a deadline at 00:00 on the 5th is
+ * "until the end of the 4th", which is how the screens say it (4日まで).
+ */
+export function lastDayBefore(iso: string): string {
+	return todayInTokyo(new Date(Date.parse(iso) - 1));
+}

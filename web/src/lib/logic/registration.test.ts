@@ -25,6 +25,12 @@ describe('registration checks', () => {
 		expect(errors['workplace.name']).toBe('error.required');
 		expect(errors.emailConfirm).toBe('error.emailMismatch');
 	});
+	it('asks groups for their name, kana and members, not individuals', () => {
+		expect(registrationChecks(t)(filled())['group.name']).toBeUndefined();
+		const errors = registrationChecks(t)({ ...filled(), userType: 'group' });
+		expect([errors['group.name'], errors['group.nameKana'], errors['group.members']]).toEqual(['error.required', 'error.required', 'error.required']);
+		expect(errors['group.localMembers']).toBeUndefined(); // only where the municipality asks
+	});
 });
 
 describe('registration request', () => {
@@ -36,5 +42,12 @@ describe('registration request', () => {
 			address: { postalCode: '1050011', prefecture: '東京都', city: '港区', street: '芝公園2-1' }
 		});
 		expect(worker).not.toHaveProperty('emailConfirm');
+	});
+	it('names the userType and sends the group only for groups', () => {
+		expect(toRegistrationRequest(filled())).toMatchObject({ userType: 'individual' });
+		expect(toRegistrationRequest(filled())).not.toHaveProperty('group');
+		const club = { ...filled(), userType: 'group' as const, groupName: '上尾テニスクラブ', groupNameKana: 'アゲオテニスクラブ', groupMembers: '12' };
+		expect(toRegistrationRequest(club).group).toEqual({ name: '上尾テニスクラブ', nameKana: 'アゲオテニスクラブ', members: 12 });
+		expect(toRegistrationRequest({ ...club, groupLocalMembers: '8' }).group?.localMembers).toBe(8);
 	});
 });

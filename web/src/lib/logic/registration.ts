@@ -23,6 +23,12 @@ export interface RegistrationDraft {
 	workplacePhone: string;
 	lotteryResultEmail: boolean;
 	agreeToTerms: boolean;
+	/** 利用者区分 (seed 001): a group is registered by its representative (代表者). */
+	userType: 'individual' | 'group';
+	groupName: string;
+	groupNameKana: string;
+	groupMembers: string;
+	groupLocalMembers: string;
 }
 
 export function emptyRegistration(): RegistrationDraft {
@@ -31,7 +37,8 @@ export function emptyRegistration(): RegistrationDraft {
 		postalCode: '', prefecture: '', city: '', street: '', birthdate: '',
 		email: '', emailConfirm: '', password: '',
 		workplaceName: '', workplacePostalCode: '', workplacePrefecture: '', workplaceCity: '', workplaceStreet: '', workplacePhone: '',
-		lotteryResultEmail: true, agreeToTerms: false
+		lotteryResultEmail: true, agreeToTerms: false,
+		userType: 'individual', groupName: '', groupNameKana: '', groupMembers: '', groupLocalMembers: ''
 	};
 }
 
@@ -44,7 +51,11 @@ export function registrationChecks(t: (key: MessageKey) => string) {
 	return (v: RegistrationDraft): Record<string, string | undefined> => {
 		const required = (value: string | null) => (value && value.trim() ? undefined : t('error.required'));
 		const worker = v.residency === 'worker';
+		const group = v.userType === 'group';
 		return {
+			'group.name': group ? required(v.groupName) : undefined,
+			'group.nameKana': group ? required(v.groupNameKana) : undefined,
+			'group.members': group ? required(v.groupMembers) : undefined,
 			nameKana: required(v.nameKana),
 			nameKanji: required(v.nameKanji),
 			phone: required(v.phone),
@@ -80,7 +91,17 @@ export function toRegistrationRequest(v: RegistrationDraft): RegistrationForm {
 		password: v.password,
 		lotteryResultEmail: v.lotteryResultEmail,
 		agreeToTerms: v.agreeToTerms,
-		userType: 'individual',
+		userType: v.userType,
+		...(v.userType === 'group'
+			? {
+					group: {
+						name: v.groupName.trim(),
+						nameKana: v.groupNameKana.trim(),
+						members: Number(v.groupMembers),
+						...(v.groupLocalMembers.trim() ? { localMembers: Number(v.groupLocalMembers) } : {})
+					}
+				}
+			: {}),
 		...(worker
 			? {
 					workplace: {
