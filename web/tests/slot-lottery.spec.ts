@@ -15,13 +15,29 @@ test('a tennis-court win is confirmed with 確定 before its deadline; the one l
 
 	const resident = await registerResident(page, backend);
 	await backend.approve(resident.userNumber);
-	const token = await backend.citizenToken(resident.userNumber, resident.password);
 	const day = `${period}-01`;
-	const wish = (rank: number, start: string) => ({ rank, date: day, resourceTypeId: 'court', start, slots: 1, quantity: 1 });
-	await backend.json('POST', `/v1/lotteries/${lotteryId}/entries`, { preferences: [wish(1, '09:00'), wish(2, '11:00')] }, token);
+	await signIn(page, resident);
+
+	// 抽選の申込み: the week grid of slots with 申込総数/当選可能数, two wishes by their numbers
+	await page.getByRole('link', { name: '抽選の申込み' }).click();
+	await page.getByRole('link', { name: '上尾運動公園テニスコート 申し込む' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /上尾運動公園テニスコート 申込総数\/当選可能数/ })).toBeVisible();
+	await expect(page.getByText('月に2枠(時間帯×面数)までです。')).toBeVisible();
+	const nine = page.getByRole('row', { name: /テニスコート（1面） 09:00~11:00/ });
+	await nine.getByRole('button', { name: /^0\/4 .* 09:00 を第1希望にする$/ }).first().click();
+	const eleven = page.getByRole('row', { name: /テニスコート（1面） 11:00~13:00/ });
+	await eleven.getByRole('button', { name: /^0\/4 .* 11:00 を第2希望にする$/ }).first().click();
+	await expect(page.getByRole('heading', { level: 3, name: /^第2希望: .* 11:00/ })).toBeVisible();
+	await expectAccessible(page, 'slot lottery entry');
+	await page.screenshot({ path: 'test-results/slot-lottery-entry.png', fullPage: true });
+	await page.getByRole('button', { name: '抽選に申し込む' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: '抽選申込みが完了しました。' })).toBeVisible();
+	await expect(page.getByRole('listitem').filter({ hasText: /^第1希望/ })).toContainText('09:00から1枠');
+	const demand = await backend.json<{ days: { date: string; start?: string; applications: number }[] }>('GET', `/v1/lotteries/${lotteryId}/demand`);
+	expect(demand.days.find((d) => d.date === day && d.start === '09:00')?.applications).toBe(1);
 	await backend.drawNow(lotteryId);
 
-	await signIn(page, resident);
 	await page.goto('/lottery-results');
 	await expect(page.getByRole('heading', { level: 1, name: '抽選結果の確認' })).toBeVisible();
 	const wins = page.getByRole('listitem').filter({ hasText: '上尾運動公園テニスコート' });
