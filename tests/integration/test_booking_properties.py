@@ -58,6 +58,7 @@ class ModelHold:
     quantity: int
     valid_until: datetime
     consumed: bool = False  # confirmed or released
+    confirmed: bool = False
 
     def live(self, now: datetime) -> bool:
         return not self.consumed and self.valid_until > now
@@ -174,7 +175,9 @@ class BookingMachine(RuleBasedStateMachine):
         reply = self.call(
             "POST", "/v1/reservations", hold.owner, {"holdId": hold.hold_id, "party": party}
         )
-        if hold.consumed:
+        if hold.confirmed:
+            assert (reply.status, reply.json["code"]) == (409, "CONFLICT"), reply.body
+        elif hold.consumed:
             assert (reply.status, reply.json["code"]) == (404, "HOLD_NOT_FOUND"), reply.body
         elif hold.valid_until <= self.now():
             assert (reply.status, reply.json["code"]) == (410, "HOLD_EXPIRED"), reply.body
@@ -185,7 +188,7 @@ class BookingMachine(RuleBasedStateMachine):
                 len(hold.nights),
                 hold.quantity,
             )
-            hold.consumed = True
+            hold.consumed = hold.confirmed = True
             self.reservations.append(
                 ModelReservation(
                     reply.json["reservationNumber"], hold.owner, hold.nights, hold.quantity
@@ -200,7 +203,9 @@ class BookingMachine(RuleBasedStateMachine):
         candidates = [h for h in self.holds if h.consumed or h.live(self.now())]
         hold = candidates[pick % len(candidates)]
         reply = self.call("DELETE", f"/v1/holds/{hold.hold_id}", hold.owner)
-        if hold.consumed:
+        if hold.confirmed:  # a confirmed hold is no longer a hold: releasing it is refused
+            assert (reply.status, reply.json["code"]) == (409, "CONFLICT"), reply.body
+        elif hold.consumed:
             assert (reply.status, reply.json["code"]) == (404, "HOLD_NOT_FOUND"), reply.body
         else:
             assert reply.status == 204, reply.body

@@ -408,11 +408,16 @@ def test_a_refused_attempt_does_not_use_up_the_key(client, inn, make_citizen) ->
     assert fixed.json["party"] == party(1, adults=5)
 
 
-def test_without_a_key_a_second_confirmation_finds_no_hold(client, inn, make_citizen) -> None:
+def test_without_a_key_a_second_confirmation_is_told_it_was_confirmed(
+    client, inn, make_citizen
+) -> None:
     citizen = make_citizen()
     held = hold(client, citizen)
-    assert reserve(client, citizen, held.json["holdId"]).status == 201
-    assert_problem(reserve(client, citizen, held.json["holdId"]), 404, "HOLD_NOT_FOUND")
+    first = reserve(client, citizen, held.json["holdId"])
+    assert first.status == 201
+    again = reserve(client, citizen, held.json["holdId"])
+    problem = assert_problem(again, 409, "CONFLICT")
+    assert first.json["reservationNumber"] in problem["detail"]
     assert len(stored_reservations()) == 1
 
 

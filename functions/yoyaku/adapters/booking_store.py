@@ -120,24 +120,44 @@ def get_hold(hold_id: str) -> Hold | None:
         contact=Recipient(contact["email"], Language(contact["language"])) if contact else None,
         start=details.get("start"),
         end=details.get("end"),
+        confirmed_as=item.confirmed_as,
     )
 
 
+def _still_a_hold() -> Any:
+    """The hold record exists and was not confirmed: only then may it be released."""
+    return HoldItem.pk.exists() & HoldItem.confirmed_as.does_not_exist()
+
+
 def release_hold(hold: Hold) -> None:
-    """Frees the hold's units at once. A unit someone else holds by now (this hold had
-    expired) is left to them: only claims still held by this hold are deleted."""
+    """Frees the hold's units at once, on the condition that it is still a hold.
+
+    LostRace when it was confirmed or released meanwhile (the caller re-reads to say
+    which). A unit someone else holds by now (this hold had expired) is left to them:
+    only claims still held by this hold are deleted.
+    """
+    record = HoldItem(f"HOLD#{hold.hold_id}", "HOLD")
     try:
         with TransactWrite(connection=connection()) as tx:
+            tx.delete(record, condition=_still_a_hold())
             for unit in hold.units:
                 tx.delete(
                     _claim(hold.facility_id, hold.resource_type_id, unit),
                     condition=(ClaimItem.holder == hold.hold_id) | ClaimItem.pk.does_not_exist(),
                 )
-            tx.delete(HoldItem(f"HOLD#{hold.hold_id}", "HOLD"))
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
-        for unit in hold.units:  # one by one, skipping the units taken by others
+        # Either the record changed (confirmed, released) or a unit was taken by another
+        # hold after this one expired. The record goes first, conditionally: once it is
+        # gone no confirmation can succeed, so freeing the remaining claims is safe.
+        try:
+            record.delete(condition=_still_a_hold())
+        except DeleteError as single:
+            if condition_failed(single):
+                raise LostRace from single
+            raise
+        for unit in hold.units:
             try:
                 _claim(hold.facility_id, hold.resource_type_id, unit).delete(
                     condition=ClaimItem.holder == hold.hold_id
@@ -145,24 +165,64 @@ def release_hold(hold: Hold) -> None:
             except DeleteError as single:
                 if not condition_failed(single):
                     raise
-        HoldItem(f"HOLD#{hold.hold_id}", "HOLD").delete()
 
 
 def reservation_item(
-    number: str, owner: Owner, document: Reservation | Appointment, units: list[Unit]
+    number: str,
+    owner: Owner,
+    document: Reservation | Appointment,
+    units: list[Unit],
+    *,
+    secret_hash: str | None,
 ) -> ReservationItem:
-    """The stored reservation, listed under its owner by stay date (gsi1)."""
+    """The whole stored reservation, listed under its owner by stay date (gsi1).
+
+    Every save writes the whole item, so every attribute is an argument here: a change
+    can never drop one it did not mean to (an appointment's receipt password hash).
+    """
     stay = units[0].day
     key = owner_key(owner)
-    return ReservationItem(  # secret fields are set by the callers that need them
+    return ReservationItem(
         f"RESERVATION#{number}",
         "RESERVATION",
         owner=key,
         document=document.model_dump(mode="json"),
         units=[_unit_json(u) for u in units],
         status=document.status,
+        secret_hash=secret_hash,
         gsi1pk=f"OWNER#{key}#RESERVATIONS",
         gsi1sk=f"{stay.isoformat()}#{number}",
+    )
+
+
+def add_confirmation(
+    tx: TransactWrite,
+    hold: Hold,
+    number: str,
+    document: Reservation | Appointment,
+    now: datetime,
+    secret_hash: str | None = None,
+) -> None:
+    """The writes that turn the hold's own unexpired claims into bookings, record the
+    reservation and mark the hold confirmed, added to the caller's transaction."""
+    for unit in hold.units:
+        tx.update(
+            _claim(hold.facility_id, hold.resource_type_id, unit),
+            actions=[
+                ClaimItem.state.set(ClaimState.BOOKED.value),
+                ClaimItem.holder.set(number),
+                ClaimItem.expires_at.set(booked_until(unit.day)),
+            ],
+            condition=(ClaimItem.holder == hold.hold_id)
+            & (ClaimItem.state == ClaimState.HOLD.value)
+            & (ClaimItem.expires_at > now),
+        )
+    item = reservation_item(number, hold.owner, document, hold.units, secret_hash=secret_hash)
+    tx.save(item, condition=ReservationItem.pk.does_not_exist())
+    tx.update(
+        HoldItem(f"HOLD#{hold.hold_id}", "HOLD"),
+        actions=[HoldItem.confirmed_as.set(number)],
+        condition=_still_a_hold(),
     )
 
 
@@ -173,26 +233,11 @@ def confirm_hold(
     now: datetime,
     secret_hash: str | None = None,
 ) -> None:
-    """Turns the hold's own unexpired claims into bookings and records the reservation;
-    LostRace when the hold expired (or the number was taken) before this committed."""
-    item = reservation_item(number, hold.owner, document, hold.units)
-    item.secret_hash = secret_hash
+    """Turns the hold into the reservation in one transaction; LostRace when the hold
+    expired, was released or confirmed, or the number was taken, before this committed."""
     try:
         with TransactWrite(connection=connection()) as tx:
-            for unit in hold.units:
-                tx.update(
-                    _claim(hold.facility_id, hold.resource_type_id, unit),
-                    actions=[
-                        ClaimItem.state.set(ClaimState.BOOKED.value),
-                        ClaimItem.holder.set(number),
-                        ClaimItem.expires_at.set(booked_until(unit.day)),
-                    ],
-                    condition=(ClaimItem.holder == hold.hold_id)
-                    & (ClaimItem.state == ClaimState.HOLD.value)
-                    & (ClaimItem.expires_at > now),
-                )
-            tx.save(item, condition=ReservationItem.pk.does_not_exist())
-            tx.delete(HoldItem(f"HOLD#{hold.hold_id}", "HOLD"))
+            add_confirmation(tx, hold, number, document, now, secret_hash)
     except TransactWriteError as error:
         if condition_failed(error):
             raise LostRace from error
@@ -278,21 +323,35 @@ def reservations_page(owner: Owner, limit: int, token: str | None) -> Page[Store
     return pages.collect(((i.gsi1sk or "", _stored(i)) for i in items), limit, "reservations")
 
 
+def add_update(
+    tx: TransactWrite,
+    stored: StoredReservation,
+    document: Reservation | Appointment,
+    keep: list[Unit],
+) -> None:
+    """The writes that save a changed reservation (on its version) and free the units it
+    no longer keeps, added to the caller's transaction."""
+    released = [u for u in stored.units if u not in keep]
+    item = reservation_item(
+        stored.number, stored.owner, document, keep or stored.units, secret_hash=stored.secret_hash
+    )
+    item.version = stored.version
+    for unit in released:
+        tx.delete(
+            _claim(document.facility_id, document.resource_type_id, unit),
+            condition=ClaimItem.holder == stored.number,
+        )
+    tx.save(item)
+
+
 def update_reservation(
     stored: StoredReservation, document: Reservation | Appointment, keep: list[Unit]
 ) -> None:
-    """Saves the changed reservation and frees the units it no longer uses, together."""
-    released = [u for u in stored.units if u not in keep]
-    item = reservation_item(stored.number, stored.owner, document, keep or stored.units)
-    item.version = stored.version
+    """Saves the changed reservation and frees the units it no longer uses, together;
+    LostRace when it changed meanwhile."""
     try:
         with TransactWrite(connection=connection()) as tx:
-            for unit in released:
-                tx.delete(
-                    _claim(document.facility_id, document.resource_type_id, unit),
-                    condition=ClaimItem.holder == stored.number,
-                )
-            tx.save(item)
+            add_update(tx, stored, document, keep)
     except TransactWriteError as error:
         if condition_failed(error):
             raise LostRace from error

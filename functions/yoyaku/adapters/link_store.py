@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters.table import LinkItem
 from yoyaku.adapters.transactions import condition_failed
@@ -40,6 +41,15 @@ def get(token: str) -> Link | None:
     except LinkItem.DoesNotExist:
         return None
     return Link(LinkPurpose(item.purpose), item.subject, item.valid_until, item.used_at)
+
+
+def add_use(tx: TransactWrite, token: str, now: datetime) -> None:
+    """Uses the link as part of the caller's transaction (which fails if it was used)."""
+    tx.update(
+        LinkItem(pk_of(token), "LINK"),
+        actions=[LinkItem.used_at.set(now)],
+        condition=LinkItem.pk.exists() & LinkItem.used_at.does_not_exist(),
+    )
 
 
 def use(token: str, now: datetime) -> bool:

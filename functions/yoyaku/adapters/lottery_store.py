@@ -431,6 +431,7 @@ def record_win(
         Owner.citizen(entry.user_number),
         reservation,
         [Unit(c.day, c.cell, c.unit) for c in claims],
+        secret_hash=None,
     )
     result = ResultItem(
         _pk(lottery_id),

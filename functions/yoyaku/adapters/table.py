@@ -251,6 +251,9 @@ class HoldItem(TableItem, discriminator="hold"):
     valid_until = UTCDateTimeAttribute(attr_name="validUntil")
     # The facility as it was when held and whom to tell: confirming needs no other read.
     details = JSONAttribute(null=True)
+    # The reservation (or appointment) number once confirmed; a confirmed hold is no
+    # longer a hold, and releasing or confirming it again is refused by condition.
+    confirmed_as = UnicodeAttribute(attr_name="confirmedAs", null=True)
 
 
 class ReservationItem(TableItem, discriminator="reservation"):
@@ -288,6 +291,16 @@ class AppointmentRequestItem(TableItem, discriminator="appointment_request"):
     language = UnicodeAttribute()
     people = NumberAttribute()
     counter = UnicodeAttribute(null=True)
+    person_keys = ListAttribute(of=UnicodeAttribute, attr_name="personKeys", null=True)
+
+
+class PersonAppointmentItem(TableItem, discriminator="person_appointment"):
+    """pk `APPTPERSON#{facilityId}#{noticeNumber}#{noticeNumber2}`, sk `APPTPERSON`: the
+    person's live counter appointment there (its receipt number, `holder`) until
+    `expiresAt`. Written in the appointment's own transaction, only when absent or past,
+    so a person never has two, whichever links they book with."""
+
+    holder = UnicodeAttribute()
 
 
 class LotteryItem(TableItem, discriminator="lottery"):

@@ -7,12 +7,13 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
@@ -62,6 +63,12 @@ class Eligible:
     birthdate: date
     counter: str | None
 
+    @property
+    def key(self) -> str:
+        """Who this person is, whatever link they book with: a person may have one live
+        appointment per facility."""
+        return f"{self.notice_number}#{self.notice_number2}"
+
 
 @dataclass(frozen=True)
 class PartyRequest:
@@ -73,6 +80,7 @@ class PartyRequest:
     language: Language
     people: int
     counter: str | None
+    person_keys: tuple[str, ...] = ()  # `Eligible.key` of each person of the party
 
 
 def identify(person: Person, candidates: list[Eligible], index: int) -> Eligible:
@@ -182,6 +190,13 @@ class Appointment(CamelModel):
     def resource_type_id(self) -> str:
         """The counter is the resource type its slots were booked on."""
         return self.counter
+
+
+def live_until(appointment: Appointment) -> datetime:
+    """When an appointment stops counting as the person's live one: its end (Tokyo)."""
+    hours, minutes = (int(part) for part in (appointment.end or "24:00").split(":"))
+    day_start = datetime.combine(appointment.date, time(0), TOKYO)
+    return day_start + timedelta(hours=hours, minutes=minutes)
 
 
 class AppointmentCreated(Appointment):

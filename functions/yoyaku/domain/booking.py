@@ -310,6 +310,9 @@ class Hold:
     contact: Recipient | None = None  # where the confirmation goes
     start: str | None = None  # time-slot holds: from the first slot's start …
     end: str | None = None  # … to the last slot's end
+    # Set once confirmed: the record stays (until its TTL) so that a late release or a
+    # second confirmation is told the truth instead of "not found" or "expired".
+    confirmed_as: str | None = None
 
     @property
     def first_day(self) -> date:

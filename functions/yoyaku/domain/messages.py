@@ -592,6 +592,10 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "この方を特定できませんでした。通知書の番号と生年月日を確認してください。",
         Language.EN: "This person could not be identified; check the notice number and birthdate.",
     },
+    "has_appointment": {
+        Language.JA: "この方はこの窓口の予約をすでにお持ちです。",
+        Language.EN: "This person already has an appointment at this counter.",
+    },
     "counters_differ": {
         Language.JA: "交付窓口が異なる方は一緒に予約できません。別々に予約してください。",
         Language.EN: "People assigned to different counters cannot book together; book separately.",

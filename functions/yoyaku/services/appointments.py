@@ -7,6 +7,7 @@ receipt number and a password shown once give later lookup and cancellation.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import string
 from datetime import datetime, timedelta
@@ -35,7 +36,7 @@ from yoyaku.domain.appointments import (
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, StoredReservation
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
-from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Bilingual, Language
 from yoyaku.domain.registration import AccountStatus
@@ -46,6 +47,10 @@ from yoyaku.settings import settings
 LINK_LIFETIME = timedelta(hours=24)
 ALPHABET = string.ascii_letters + string.digits
 RETRY = Bilingual("もう一度お試しください。", "Please retry.")
+HAS_APPOINTMENT = Bilingual(
+    "すでに予約済みの方がいます。予約を確認するか、取り消してからお申し込みください。",
+    "Someone in the party already has an appointment here; look it up or cancel it first.",
+)
 
 
 def request(request: AppointmentRequest, lang: Language) -> tuple[int, datetime]:
@@ -62,8 +67,10 @@ def request(request: AppointmentRequest, lang: Language) -> tuple[int, datetime]
     if len({(p.notice_number, p.notice_number2) for p in people}) != len(people):
         raise DomainError.invalid("people", "duplicate", value="")
     counter = rules.fixed_counter(people)
+    keys = tuple(p.key for p in people)
+    _ensure_no_live_appointment(facility.facility_id, keys, rt.now())
     party = PartyRequest(
-        rt.new_id("apr"), facility.facility_id, request.email, lang, len(people), counter
+        rt.new_id("apr"), facility.facility_id, request.email, lang, len(people), counter, keys
     )
     appointment_store.save_request(party, rt.now())
     token = link_store.issue(LinkPurpose.APPOINTMENT, party.request_id, rt.now(), LINK_LIFETIME)
@@ -73,6 +80,22 @@ def request(request: AppointmentRequest, lang: Language) -> tuple[int, datetime]
         request.email, emails.appointment_link(lang, facility.name, len(people), link, expires_at)
     )
     return len(people), expires_at
+
+
+def _ensure_no_live_appointment(facility_id: str, keys: tuple[str, ...], now: datetime) -> None:
+    """A person has one live appointment per facility: say so before they pick a slot.
+    (Only a courtesy: the appointment's own transaction is what enforces it.)"""
+    live = appointment_store.live_appointments(facility_id, keys, now)
+    if live:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=HAS_APPOINTMENT,
+            field_errors=[
+                FieldError(f"people[{i}]", "has_appointment")
+                for i, key in enumerate(keys)
+                if key in live
+            ],
+        )
 
 
 def _party(token: str) -> PartyRequest:
@@ -120,7 +143,8 @@ def confirm(request: AppointmentConfirm) -> AppointmentCreated:
     """The held slots become the appointment; its password is shown (and mailed) once."""
     rt = runtime.current()
     party = _party(request.token)
-    held = holds.own(request.hold_id, Owner.appointment_request(party.request_id))
+    owner = Owner.appointment_request(party.request_id)
+    held = holds.pending(request.hold_id, owner)
     if held.valid_until <= rt.now():
         raise DomainError(ErrorCode.HOLD_EXPIRED)
     facility = load_facility(party.facility_id)
@@ -142,18 +166,41 @@ def confirm(request: AppointmentConfirm) -> AppointmentCreated:
             cancel_deadline=booking.deadline(first, facility.rules.cancel_deadline_days),
         )
         try:
-            booking_store.confirm_hold(held, number, appointment, rt.now(), secret_hash)
+            appointment_store.confirm(
+                held, number, appointment, rt.now(), secret_hash, party, request.token
+            )
         except inventory_store.LostRace:
-            current = booking_store.get_hold(held.hold_id)
-            if current is None or current.valid_until <= rt.now():
-                raise DomainError(ErrorCode.HOLD_EXPIRED) from None
-            continue
-        link_store.use(request.token, rt.now())
+            refusal = _why_lost(held, owner, party, request.token)
+            if refusal is not None:
+                raise refusal from None
+            continue  # the number was taken: try another
         mailer.send(
             party.email, emails.appointment_confirmed(party.language, appointment, password)
         )
         return AppointmentCreated(**appointment.model_dump(), password=password)
     raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+
+
+def _why_lost(held: Hold, owner: Owner, party: PartyRequest, token: str) -> DomainError | None:
+    """The true reason an appointment's transaction failed, or None to retry.
+
+    A hold that can no longer become this party's appointment (its link or a person's
+    appointment was taken by another hold) is released at once, so its slots are free
+    for others instead of for the rest of its ten minutes.
+    """
+    now = runtime.current().now()
+    refusal = holds.lost_race(held.hold_id, owner, now)
+    if refusal is not None:
+        return refusal
+    link = link_store.get(token)
+    if link is not None and link.used_at is not None:
+        refusal = DomainError(ErrorCode.LINK_ALREADY_USED)
+    elif appointment_store.live_appointments(party.facility_id, party.person_keys, now):
+        refusal = DomainError(ErrorCode.CONFLICT, reason=HAS_APPOINTMENT)
+    if refusal is not None:
+        with contextlib.suppress(DomainError):
+            holds.release(held.hold_id, owner)
+    return refusal
 
 
 def _unlocked(credentials: ReceiptCredentials) -> tuple[StoredReservation, Appointment]:
@@ -198,11 +245,11 @@ def cancel(credentials: ReceiptCredentials) -> Appointment:
         appointment.date, appointment.cancel_deadline, rt.today(), ErrorCode.OUTSIDE_CANCEL_PERIOD
     )
     cancelled = appointment.model_copy(update={"status": "cancelled"})
+    party = appointment_store.get_request(stored.owner.id)
     try:
-        booking_store.update_reservation(stored, cancelled, [])
+        appointment_store.cancel(stored, cancelled, party)
     except inventory_store.LostRace:
         raise DomainError(ErrorCode.CONFLICT, reason=RETRY) from None
-    party = appointment_store.get_request(stored.owner.id)
     if party:
         mailer.send(party.email, emails.appointment_cancelled(party.language, cancelled))
     return cancelled

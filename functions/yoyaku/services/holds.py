@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, inventory_store
@@ -13,6 +13,7 @@ from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import free_units
+from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.registration import AccountStatus
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
@@ -81,13 +82,52 @@ def hold_for_citizen(user: CitizenProfile, request: HoldRequest) -> Hold:
 
 
 def own(hold_id: str, owner: Owner) -> Hold:
-    """The caller's hold; someone else's answers exactly like a missing one."""
+    """The caller's hold, confirmed or not; someone else's answers exactly like a missing
+    one."""
     hold = booking_store.get_hold(hold_id)
     if hold is None or hold.owner != owner:
         raise DomainError(ErrorCode.HOLD_NOT_FOUND)
     return hold
 
 
+def already_confirmed(hold: Hold) -> DomainError:
+    """What a confirmed hold answers to a second confirmation or a release."""
+    return DomainError(
+        ErrorCode.CONFLICT,
+        reason=Bilingual(
+            f"この仮押さえは予約 {hold.confirmed_as} として確定済みです。",
+            f"This hold was already confirmed as reservation {hold.confirmed_as}.",
+        ),
+    )
+
+
+def pending(hold_id: str, owner: Owner) -> Hold:
+    """The caller's hold while it is still a hold (not yet confirmed)."""
+    hold = own(hold_id, owner)
+    if hold.confirmed_as is not None:
+        raise already_confirmed(hold)
+    return hold
+
+
+def lost_race(hold_id: str, owner: Owner, now: datetime) -> DomainError | None:
+    """Why a write on a hold lost its race, by what the hold is now; None when it is
+    still pending and unexpired (the race was with something else: retry)."""
+    try:
+        current = pending(hold_id, owner)
+    except DomainError as error:
+        return error
+    if current.valid_until <= now:
+        return DomainError(ErrorCode.HOLD_EXPIRED)
+    return None
+
+
 def release(hold_id: str, owner: Owner) -> None:
-    """Frees the caller's hold at once."""
-    booking_store.release_hold(own(hold_id, owner))
+    """Frees the caller's hold at once; refused once it is confirmed (even by a
+    confirmation that commits while this runs)."""
+    hold = pending(hold_id, owner)
+    try:
+        booking_store.release_hold(hold)
+    except inventory_store.LostRace:
+        raise lost_race(hold_id, owner, runtime.current().now()) or DomainError(
+            ErrorCode.HOLD_NOT_FOUND
+        ) from None

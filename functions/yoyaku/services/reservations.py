@@ -73,7 +73,7 @@ def _new(hold: Hold, request: ReservationRequest, number: str) -> Reservation:
 def confirm(owner: Owner, request: ReservationRequest) -> Reservation:
     """Turns the caller's own unexpired hold into a reservation (GetItem + one transaction)."""
     rt = runtime.current()
-    hold = holds.own(request.hold_id, owner)
+    hold = holds.pending(request.hold_id, owner)
     if hold.valid_until <= rt.now():
         raise DomainError(ErrorCode.HOLD_EXPIRED)
     for number in booking.reservation_numbers(rt.rng):
@@ -81,12 +81,10 @@ def confirm(owner: Owner, request: ReservationRequest) -> Reservation:
         try:
             booking_store.confirm_hold(hold, number, reservation, rt.now())
         except inventory_store.LostRace:
-            current = booking_store.get_hold(hold.hold_id)
-            if current is None:
-                raise DomainError(ErrorCode.HOLD_NOT_FOUND) from None
-            if current.valid_until <= rt.now():
-                raise DomainError(ErrorCode.HOLD_EXPIRED) from None
-            continue
+            refusal = holds.lost_race(hold.hold_id, owner, rt.now())
+            if refusal is not None:
+                raise refusal from None
+            continue  # the number was taken: try another
         if hold.contact:
             mailer.send(
                 hold.contact.address,
