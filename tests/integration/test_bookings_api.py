@@ -641,3 +641,27 @@ def test_a_hold_can_be_confirmed_until_its_last_moment(
     clock.set(expires - timedelta(seconds=0.2))
     made = reserve(client, citizen, held.json["holdId"])
     assert made.status == 201, made.body
+
+
+def test_a_release_that_races_a_confirmation_leaves_the_reservation_booked(
+    client, inn, make_citizen
+) -> None:
+    """The release read the hold before the confirmation committed: its writes are
+    conditional on the hold still being a hold, so they fail and the booking stays."""
+    from yoyaku.adapters.inventory_store import LostRace
+
+    citizen = make_citizen()
+    held = hold(client, citizen)
+    stale = booking_store.get_hold(held.json["holdId"])
+    assert stale is not None
+    made = reserve(client, citizen, held.json["holdId"])
+    assert made.status == 201
+    before = table_snapshot()
+    with pytest.raises(LostRace):
+        booking_store.release_hold(stale)
+    assert table_snapshot() == before
+    released = client.delete(f"/v1/holds/{held.json['holdId']}", token=citizen.token)
+    assert made.json["reservationNumber"] in assert_problem(released, 409, "CONFLICT")["detail"]
+    assert table_snapshot() == before
+    availability = client.get(f"/v1/facilities/inn/availability?from={STAY}&to={STAY}").json
+    assert availability["days"][0]["available"] == 2

@@ -9,6 +9,7 @@ booking), with two rooms a night in July and in August.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -705,3 +706,42 @@ def test_the_stay_must_begin_after_the_draw(client, staff_token, inn) -> None:
     reply = create(client, staff_token, drawAt="2030-07-02T10:00:00+09:00")
     body = assert_problem(reply, 422, "VALIDATION_FAILED")
     assert {e["field"] for e in body["errors"]} & {"stayFrom", "drawAt"}
+
+
+def test_two_lotteries_never_draw_the_same_night(client, staff_token, lottery) -> None:
+    """Overlapping periods of one facility are refused, all of them or none stored."""
+    before = table_snapshot()
+    for start, end in ((D1, D3), (D3, D3 + timedelta(days=2)), (D1 - timedelta(days=3), D1)):
+        problem = assert_problem(create(client, staff_token, start=start, end=end), 409, "CONFLICT")
+        assert lottery["lotteryId"] in problem["detail"]
+        assert problem["errors"][0]["field"] == "stayFrom"
+    assert table_snapshot() == before
+    # Another period of the same facility is fine.
+    assert create(client, staff_token, start=AUGUST, end=AUGUST).status == 201
+
+
+def test_a_staff_draw_while_entries_are_open_needs_force_and_a_reason(
+    client, clock, staff_token, lottery
+) -> None:
+    import boto3
+
+    boto3.client("stepfunctions", region_name="ap-northeast-1").create_state_machine(
+        name="lottery-draw",  # recorded, not run: the draw itself is test_lottery_workflow's
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+        roleArn="arn:aws:iam::123456789012:role/draw",
+    )
+    path = f"/v1/staff/lotteries/{lottery['lotteryId']}/draw"
+    early = client.post(path, token=staff_token)
+    assert "force" in assert_problem(early, 409, "CONFLICT")["detail"]
+    assert_invalid(client.post(path, json_body={"force": True}, token=staff_token), "reason")
+    forced = client.post(
+        path, json_body={"force": True, "reason": "台風のため受付を打ち切る"}, token=staff_token
+    )
+    assert forced.status == 202, forced.body
+    from yoyaku.adapters.table import LotteryItem
+
+    kept = LotteryItem.get(f"LOTTERY#{lottery['lotteryId']}", "LOTTERY").forced_draw
+    assert kept["reason"] == "台風のため受付を打ち切る" and kept["staffId"]
+    clock.set(APPLY_UNTIL.astimezone(UTC))
+    later = staff_session(clock.now())
+    assert client.post(path, token=later).status == 202  # no force needed any more

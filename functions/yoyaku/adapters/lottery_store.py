@@ -17,6 +17,7 @@ from yoyaku.adapters.table import (
     ClaimItem,
     DemandItem,
     EntryItem,
+    LotteryDayItem,
     LotteryItem,
     ResultItem,
     RoundGuardItem,
@@ -25,7 +26,7 @@ from yoyaku.adapters.table import (
 )
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.booking import Owner, Reservation, Unit
-from yoyaku.domain.calendar import months_between
+from yoyaku.domain.calendar import days, months_between
 from yoyaku.domain.inventory import Claim, ClaimState, free_units
 from yoyaku.domain.lottery import (
     AnyPreferenceIn,
@@ -78,8 +79,13 @@ def create(
     seed: str,
     commitment: str,
 ) -> None:
+    """Stores the lottery and claims each night of its stay period for it, together.
+
+    A night another lottery of the facility already draws fails the transaction
+    (LostRace; `lottery_of_nights` says which): two lotteries never share a night.
+    """
     stored = definition.model_dump(mode="json") | {"facilityName": facility_name}
-    LotteryItem(
+    record = LotteryItem(
         _pk(lottery_id),
         "LOTTERY",
         definition=stored,
@@ -87,7 +93,43 @@ def create(
         seed_commitment=commitment,
         gsi1pk="LOTTERIES",
         gsi1sk=f"{stored['drawAt']}#{lottery_id}",
-    ).save(condition=LotteryItem.pk.does_not_exist())
+    )
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(record, condition=LotteryItem.pk.does_not_exist())
+            for night in days(definition.stay_from, definition.stay_to):
+                guard = _night(definition.facility_id, night)
+                guard.holder = lottery_id
+                guard.expires_at = booked_until(night)
+                tx.save(guard, condition=LotteryDayItem.pk.does_not_exist())
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise inventory_store.LostRace from error
+        raise
+
+
+def _night(facility_id: str, night: date) -> LotteryDayItem:
+    return LotteryDayItem(f"LOTTERYDAY#{facility_id}#{night.isoformat()}", "LOTTERYDAY")
+
+
+def lottery_of_nights(facility_id: str, stay_from: date, stay_to: date) -> str | None:
+    """The lottery that already draws one of these nights of the facility, if any."""
+    keys = [(_night(facility_id, n).pk, "LOTTERYDAY") for n in days(stay_from, stay_to)]
+    for item in LotteryDayItem.batch_get(keys):
+        return str(item.holder)
+    return None
+
+
+def record_forced_draw(lottery_id: str, staff_id: str, reason: str, now: datetime) -> None:
+    """Keeps who started a draw before entries closed, when and why (in the audit)."""
+    LotteryItem(_pk(lottery_id), "LOTTERY").update(
+        actions=[
+            LotteryItem.forced_draw.set(
+                {"staffId": staff_id, "reason": reason, "at": now.isoformat()}
+            )
+        ],
+        condition=LotteryItem.pk.exists(),
+    )
 
 
 def get(lottery_id: str) -> LotteryRecord | None:

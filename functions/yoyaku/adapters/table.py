@@ -318,6 +318,7 @@ class LotteryItem(TableItem, discriminator="lottery"):
     entries_digest = UnicodeAttribute(attr_name="entriesDigest", null=True)
     result_digest = UnicodeAttribute(attr_name="resultDigest", null=True)
     audit = JSONAttribute(null=True)  # entries (no personal data), order, results
+    forced_draw = JSONAttribute(attr_name="forcedDraw", null=True)  # {staffId, reason, at}
 
 
 class EntryItem(TableItem, discriminator="lottery_entry"):
@@ -327,6 +328,13 @@ class EntryItem(TableItem, discriminator="lottery_entry"):
     preferences = JSONAttribute()
     contact = JSONAttribute()  # email, language, lotteryResultEmail at entry time
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class LotteryDayItem(TableItem, discriminator="lottery_day"):
+    """pk `LOTTERYDAY#{facilityId}#{date}`, sk `LOTTERYDAY`: the one lottery (`holder`)
+    that draws this facility's night; written with the lottery, only when absent."""
+
+    holder = UnicodeAttribute()
 
 
 class RoundGuardItem(TableItem, discriminator="lottery_round"):

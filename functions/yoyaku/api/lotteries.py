@@ -7,7 +7,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
@@ -15,6 +15,7 @@ from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.lottery import (
     Audit,
     DemandDay,
+    DrawRequest,
     EntryOut,
     EntryRequest,
     Lottery,
@@ -144,6 +145,10 @@ def create_lottery(definition: LotteryDefinition) -> tuple[Lottery, int]:
     summary="Start the draw now (the schedule does it at drawAt)",
     tags=["staff"],
 )
-def draw_now(lottery_id: Annotated[str, Path(alias="lotteryId")]) -> tuple[DrawStarted, int]:
-    auth.staff(staff)
-    return DrawStarted(lottery_id=lottery_id, execution_arn=lotteries.draw_now(lottery_id)), 202
+def draw_now(
+    lottery_id: Annotated[str, Path(alias="lotteryId")],
+    request: Annotated[DrawRequest | None, Body()] = None,
+) -> tuple[DrawStarted, int]:
+    caller = auth.staff(staff)
+    arn = lotteries.draw_now(lottery_id, caller.id, request or DrawRequest())
+    return DrawStarted(lottery_id=lottery_id, execution_arn=arn), 202

@@ -429,6 +429,26 @@ class LotteryDefinition(CamelModel):
 MAX_STAY_PREFERENCES = 5
 
 
+class DrawRequest(CamelModel):
+    """Staff starting a draw at once; before `applyUntil` only when forced, with why."""
+
+    force: bool = Field(
+        default=False, description="Draw although entries are still open (closes them now)."
+    )
+    reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Why the draw cannot wait; required with `force`, kept with the lottery.",
+    )
+
+    @model_validator(mode="after")
+    def _reason_with_force(self) -> DrawRequest:
+        if self.force and not self.reason:
+            raise PydanticCustomError("missing", "", {"field": "reason"})
+        return self
+
+
 class Lottery(CamelModel):
     lottery_id: str
     facility_id: str

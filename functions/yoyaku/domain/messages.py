@@ -592,6 +592,10 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "この方を特定できませんでした。通知書の番号と生年月日を確認してください。",
         Language.EN: "This person could not be identified; check the notice number and birthdate.",
     },
+    "lottery_overlaps": {
+        Language.JA: "この期間の一部は抽選 {lotteryId} の対象です。期間を変えてください。",
+        Language.EN: "Part of this period belongs to lottery {lotteryId}; choose another period.",
+    },
     "has_appointment": {
         Language.JA: "この方はこの窓口の予約をすでにお持ちです。",
         Language.EN: "This person already has an appointment at this counter.",

@@ -7,15 +7,16 @@ import secrets
 from collections.abc import Set
 
 from yoyaku import runtime
-from yoyaku.adapters import booking_store, lottery_store, schedules
+from yoyaku.adapters import booking_store, inventory_store, lottery_store, schedules
 from yoyaku.adapters.lottery_store import DemandKey
 from yoyaku.domain import groups, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
-from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.lottery import (
     Audit,
     DemandDay,
+    DrawRequest,
     EntryContact,
     EntryOut,
     EntryRequest,
@@ -187,7 +188,20 @@ def create(definition: LotteryDefinition) -> Lottery:
         raise DomainError.invalid("drawAt", "date_in_past", today=rt.now().isoformat())
     lottery_id = rt.new_id("lot")
     seed = secrets.token_hex(32)
-    lottery_store.create(lottery_id, definition, facility.name, seed, rules.commitment(seed))
+    try:
+        lottery_store.create(lottery_id, definition, facility.name, seed, rules.commitment(seed))
+    except inventory_store.LostRace:
+        other = lottery_store.lottery_of_nights(
+            facility.facility_id, definition.stay_from, definition.stay_to
+        )
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                f"この施設のこの期間は抽選 {other} がすでに対象にしています。",
+                f"Lottery {other} already draws nights of this facility in this period.",
+            ),
+            field_errors=[FieldError("stayFrom", "lottery_overlaps", {"lotteryId": other})],
+        ) from None
     kept = lottery_store.keep_inventory(
         facility.facility_id, lottery_id, definition.stay_from, definition.stay_to, rt.now()
     )
@@ -202,7 +216,24 @@ def create(definition: LotteryDefinition) -> Lottery:
     return get(lottery_id)
 
 
-def draw_now(lottery_id: str) -> str:
-    """Starts the draw workflow now; returns its execution ARN."""
-    load(lottery_id)
-    return schedules.start_draw_now(lottery_id, runtime.current().now())
+def draw_now(lottery_id: str, staff_id: str, request: DrawRequest) -> str:
+    """Starts the draw workflow now; returns its execution ARN.
+
+    While entries are still open this would close them early, which staff must mean:
+    it is refused unless forced with a reason, and who forced it, when and why is kept.
+    """
+    now = runtime.current().now()
+    record = load(lottery_id)
+    if now < record.definition.apply_until and not record.closed:
+        if not request.force:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                reason=Bilingual(
+                    f"申込受付中です（{record.definition.apply_until.isoformat()} まで）。"
+                    "今すぐ抽選するには理由を添えて force を指定してください。",
+                    f"Entries are open until {record.definition.apply_until.isoformat()}; "
+                    "to draw now anyway, send force with a reason.",
+                ),
+            )
+        lottery_store.record_forced_draw(lottery_id, staff_id, request.reason or "", now)
+    return schedules.start_draw_now(lottery_id, now)
