@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from threading import Barrier
 from typing import Any
 
+import pytest
 import requests
 
 from tests.e2e.accounts import bearer, link_token, wait_for_mail
-from tests.e2e.conftest import LocalService
+from tests.e2e.conftest import LocalService, start_service, stop_service
 
 CLIENTS = 50
 # A counter of its own with one day of slots, so that fifty holds read a small partition.
@@ -86,6 +88,15 @@ def _slots(day: date) -> list[tuple[str, str]]:
     """(counter, start) pairs of one day, every 15 minutes from 09:00 on both counters."""
     starts = [f"{9 + m // 60:02d}:{m % 60:02d}" for m in range(0, 8 * 60, 15)]
     return [(counter, start) for start in starts for counter in ("counter-1", "counter-2")]
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[LocalService]:
+    """A runtime of its own: fifty argon2 hashes at once would stall the shared one for
+    every other test on a small machine."""
+    running = start_service()
+    yield running
+    stop_service(running)
 
 
 # Fifty requests queue on two cores, each confirmation hashing its receipt password with

@@ -246,13 +246,15 @@ def test_lotteries_come_in_pages_by_draw_time_within_their_filter(client, clock)
     base = datetime(2030, 6, 1, 1, 0, tzinfo=UTC)
     for n in range(6):
         facility_id = "inn" if n % 2 == 0 else "lodge"
+        # Lotteries of one facility never share a night: each draws its own ten days.
+        stay_from = date(2030, 8, 1) + timedelta(days=10 * n)
         lottery_store.create(
             f"lot_{n:04d}",
             LotteryDefinition.model_validate(
                 {
                     "facilityId": facility_id,
-                    "stayFrom": "2030-08-01",
-                    "stayTo": "2030-08-10",
+                    "stayFrom": stay_from.isoformat(),
+                    "stayTo": (stay_from + timedelta(days=9)).isoformat(),
                     "applyFrom": (base + timedelta(days=n)).isoformat(),
                     "applyUntil": (base + timedelta(days=n, hours=1)).isoformat(),
                     "drawAt": (base + timedelta(days=n, hours=2)).isoformat(),
