@@ -9,6 +9,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -291,14 +292,46 @@ def make_handler(
             content_length = response.headers.get("Content-Length", str(len(response.body)))
             self.send_header("Content-Length", content_length)
             self.end_headers()
-            self.wfile.write(response.body)
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
             elapsed = (time.perf_counter() - started) * 1000
             stamp = datetime.now(UTC).astimezone().strftime("%H:%M:%S")
             print(
                 f"{stamp} {self.command} {self.path} {response.status} {elapsed:.0f}ms", flush=True
             )
 
-        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+        # Every method goes to the gateway, which answers what API Gateway answers for a
+        # method no route has (404 problem+json), never http.server's HTML 501.
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+        do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _serve
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("do_"):  # any other method token a client may send
+                return self._serve
+            raise AttributeError(name)
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """What http.server itself refuses (an over-long request line or header, a
+            malformed request) is a problem+json too, not its HTML page."""
+            codes = {414: "URI_TOO_LONG", 431: "HEADERS_TOO_LARGE", 413: "REQUEST_TOO_LARGE"}
+            body = json.dumps(
+                {
+                    "type": "about:blank",
+                    "title": message or HTTPStatus(code).phrase,
+                    "status": code,
+                    "detail": explain or HTTPStatus(code).description,
+                    "code": codes.get(code, "BAD_REQUEST"),
+                }
+            ).encode()
+            self.send_response(code, message)
+            self.send_header("Content-Type", "application/problem+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             """One line per request is printed by _serve; silence the default log."""

@@ -309,3 +309,34 @@ def state_machine_in_moto(
             "stateMachineArn"
         ]
         yield sfn, arn, role
+
+
+def appointment_with_receipt(number: str = "5550001234") -> str:
+    """A stored counter appointment with a receipt password (as confirming stores it);
+    returns its receipt number. The password is `receipt-password`."""
+    from yoyaku.adapters import booking_store, passwords
+    from yoyaku.domain.appointments import Appointment, Contact
+    from yoyaku.domain.booking import Owner, Unit
+
+    day = date(2030, 6, 10)
+    appointment = Appointment(
+        receipt_number=number,
+        facility_id="counter",
+        facility_name="窓口",
+        counter="counter-1",
+        date=day,
+        start="10:00",
+        end="10:15",
+        people=1,
+        contact=Contact(name="港 太郎", phone="0312345678"),
+        status="confirmed",
+        cancel_deadline=day,
+    )
+    booking_store.reservation_item(
+        number,
+        Owner.appointment_request("apr_test"),
+        appointment,
+        [Unit(day, "1000", 0)],
+        secret_hash=passwords.hash_password("receipt-password"),
+    ).save()
+    return number

@@ -235,3 +235,97 @@ def test_no_bad_input_gives_a_server_error(client, seeded) -> None:
                     json.loads(reply.body)
                 statuses.add(reply.status)
     assert 422 in statuses
+
+
+# ------------------------------------------------------------------ one rule per class
+# Raw JSON text, so that numbers are sent as written (1e2, 2.0) and escapes arrive as
+# the characters they stand for.
+
+LOTTERY = (
+    '{"facilityId": "inn", "stayFrom": "2030-07-01", "stayTo": "2030-07-02", '
+    '"applyFrom": %s, "applyUntil": "2030-05-20T17:00:00+09:00", '
+    '"drawAt": "2030-05-21T10:00:00+09:00"}'
+)
+RAW_BAD_BODIES = [
+    (
+        "PUT",
+        INVENTORY_PATH,
+        '{"resourceTypeId": "room", "from": "2030-06-10", "to": "2030-06-12", "capacity": 1e2}',
+        "capacity",
+    ),
+    (
+        "PUT",
+        INVENTORY_PATH,
+        '{"resourceTypeId": "room", "from": "2030-06-10", "to": "2030-06-12", "capacity": 3.0}',
+        "capacity",
+    ),
+    (
+        "PUT",
+        INVENTORY_PATH,
+        '{"resourceTypeId": "room", "from": "2030-06-10T00:00", "to": "2030-06-12", "capacity": 3}',
+        "from",
+    ),
+    (
+        "PUT",
+        INVENTORY_PATH,
+        '{"resourceTypeId": "room", "from": "2030-06-10", '
+        '"to": "2030-06-12", "capacity": 3, "closedDates": ["2030-06-11", "2030-06-12T00:00"]}',
+        "closedDates[1]",
+    ),
+    ("POST", NOTICES, '{"title": "a\\u0000b", "body": "b"}', "title"),
+    ("POST", NOTICES, '{"title": "t", "body": "\\u202etxet"}', "body"),
+    ("POST", NOTICES, '{"title": "t", "body": "\\ud800"}', "body"),
+    (
+        "POST",
+        NOTICES,
+        '{"title": "t", "body": "b", "publishedAt": "9999-12-31T23:59:59-14:00"}',
+        "publishedAt",
+    ),
+    (
+        "POST",
+        NOTICES,
+        '{"title": "t", "body": "b", "publishedAt": "0001-01-01T00:00:00+14:00"}',
+        "publishedAt",
+    ),
+    ("POST", "/v1/staff/lotteries", LOTTERY % '"0001-01-01T00:00:00+14:00"', "applyFrom"),
+    ("POST", "/v1/staff/lotteries", LOTTERY % '"9999-12-31T23:59:59-14:00"', "applyFrom"),
+    (
+        "POST",
+        "/v1/appointment-requests",
+        '{"facilityId": "inn", "email": "a@example.jp", '
+        '"people": [{"noticeNumber": "ABC123456", "birthdate": "0001-01-01"}]}',
+        "people[0].birthdate",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "text", "field"),
+    RAW_BAD_BODIES,
+    ids=[f"{m} {p.rsplit('/', 1)[-1]} {f}" for m, p, _, f in RAW_BAD_BODIES],
+)
+def test_every_model_refuses_the_same_classes_of_bad_value(
+    client, seeded, method, path, text, field
+) -> None:
+    before = table_snapshot()
+    reply = client.request(method, path, raw=text.encode(), token=seeded)
+    assert_validation_problem(reply, field)
+    assert table_snapshot() == before
+
+
+def test_a_registration_with_a_birthdate_in_year_one_is_refused(client) -> None:
+    form = {
+        "nameKana": "ミナト　タロウ",
+        "nameKanji": "港　太郎",
+        "phone": "0312345678",
+        "residency": "resident",
+        "address": {"postalCode": "1058511", "prefecture": "東京都", "city": "港区", "street": "1"},
+        "birthdate": "0001-01-01",
+        "email": "year-one@example.jp",
+        "password": "minato2024",
+        "lotteryResultEmail": True,
+        "agreeToTerms": True,
+    }
+    before = table_snapshot()
+    assert_validation_problem(client.post("/v1/registrations", json_body=form), "birthdate")
+    assert table_snapshot() == before

@@ -268,6 +268,15 @@ class ReservationItem(TableItem, discriminator="reservation"):
     secret_hash = UnicodeAttribute(attr_name="secretHash", null=True)
 
 
+class ThrottleItem(TableItem, discriminator="throttle"):
+    """pk `THROTTLE#{scope}#{identifier}` (wrong passwords in a row for an identifier that
+    may or may not exist) or `THROTTLE#client#{address}#{window}` (a client's failures in
+    one window), sk `THROTTLE`. Kept a day by TTL."""
+
+    failures = NumberAttribute(default=0)
+    last_failure = UTCDateTimeAttribute(attr_name="lastFailure", null=True)
+
+
 class AttemptsItem(TableItem, discriminator="attempts"):
     """sk `ATTEMPTS` beside what it protects (e.g. an appointment): wrong passwords in a
     row and the lock they caused. Kept apart so counting never bumps that item's version."""

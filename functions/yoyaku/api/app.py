@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from yoyaku.api.problems import negotiate_language, problem_response
+from yoyaku.api.request_body import normalised, request_problem
 from yoyaku.api.validation import field_errors
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual, Language
@@ -36,38 +36,16 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
 
 
-def body_problem(event: APIGatewayProxyEvent) -> DomainError | None:
-    """What is wrong with a request body before any route sees it, if anything.
-
-    Powertools would misread these: a form-encoded body (curl without -H) as form
-    fields, bytes that are not UTF-8 as a crash, and a JSON array as its first element.
-    """
-    raw = event.body
-    if not raw:
-        return None
-    content_type = event.headers.get("content-type") or event.headers.get("Content-Type") or ""
-    if content_type.lower().startswith("text/csv"):
-        return None  # the routes that take CSV parse and check it themselves
-    if "json" not in content_type.lower():
-        return DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
-    try:
-        text = base64.b64decode(raw).decode("utf-8") if event.is_base64_encoded else raw
-        value = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        return DomainError.invalid("body", "json_invalid")
-    if not isinstance(value, dict):
-        return DomainError.invalid("body", "model_type")
-    return None
-
-
 class YoyakuResolver(APIGatewayRestResolver):
-    """Checks the body first, so that every bad body gets a problem, never a crash."""
+    """Checks every request's input first (api/request_body.py), so that no body, media
+    type or parameter a route cannot read ever reaches Powertools or a route."""
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        proxy = APIGatewayProxyEvent(dict(event))
-        problem = body_problem(proxy)
+        raw = dict(event)
+        problem = request_problem(raw)
         if problem is None:
-            return super().resolve(event, context)
+            return super().resolve(normalised(raw), context)
+        proxy = APIGatewayProxyEvent(raw)
         lang = negotiate_language(
             proxy.headers.get("accept-language") or proxy.headers.get("Accept-Language")
         )

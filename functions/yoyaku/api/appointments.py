@@ -9,6 +9,7 @@ from datetime import datetime
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field
 
+from yoyaku.api import auth
 from yoyaku.api.language import caller_language
 from yoyaku.domain.appointments import (
     Appointment,
@@ -95,9 +96,9 @@ def confirm_appointment(request: AppointmentConfirm) -> tuple[AppointmentCreated
 
 @router.post("/v1/appointments/lookup", summary="Look up an appointment", tags=["appointments"])
 def lookup_appointment(credentials: ReceiptCredentials) -> Appointment:
-    return appointments.lookup(credentials)
+    return appointments.lookup(credentials, auth.client_address(router))
 
 
 @router.post("/v1/appointments/cancel", summary="Cancel an appointment", tags=["appointments"])
 def cancel_appointment(credentials: ReceiptCredentials) -> Appointment:
-    return appointments.cancel(credentials)
+    return appointments.cancel(credentials, auth.client_address(router))

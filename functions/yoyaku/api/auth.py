@@ -56,3 +56,9 @@ def bearer_token(router: Router) -> str | None:
     header = router.current_event.headers.get("authorization") or ""
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def client_address(router: Router) -> str:
+    """The address the request came from, as API Gateway saw it (for per-client limits)."""
+    event = cast(APIGatewayProxyEvent, router.current_event)
+    return event.request_context.identity.source_ip or "unknown"

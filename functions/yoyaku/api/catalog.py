@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -10,8 +9,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.availability import MAX_RANGE_DAYS, Availability
-from yoyaku.domain.calendar import FIRST_DAY, LAST_DAY
 from yoyaku.domain.catalog import Facility
+from yoyaku.domain.model import QueryDate
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import catalog
 
@@ -42,7 +41,7 @@ def get_facility(facility_id: Annotated[str, Path(alias="facilityId")]) -> Facil
 )
 def get_availability(
     facility_id: Annotated[str, Path(alias="facilityId")],
-    from_: Annotated[date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
-    to: Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
+    from_: Annotated[QueryDate | None, Query(alias="from")] = None,
+    to: Annotated[QueryDate | None, Query()] = None,
 ) -> Availability:
     return catalog.availability(facility_id, from_, to)

@@ -36,7 +36,8 @@ class ResetAccepted(CamelModel):
 
 @router.post("/v1/sessions", summary="Sign in with user number and password", tags=["accounts"])
 def sign_in(credentials: SignIn) -> tuple[SessionToken, int]:
-    return sessions.sign_in(credentials.user_number, credentials.password), 201
+    client = auth.client_address(router)
+    return sessions.sign_in(credentials.user_number, credentials.password, client), 201
 
 
 @router.delete("/v1/sessions/current", summary="Sign out", tags=["accounts"])

@@ -7,8 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from yoyaku.api import auth
-from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.api import auth, request_body
+from yoyaku.domain.errors import DomainError
 from yoyaku.domain.model import CamelModel
 from yoyaku.services import appointments, catalog
 
@@ -20,6 +20,9 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 class ImportResult(CamelModel):
     facility_id: str
     imported: int
+
+
+request_body.accepts(request_body.CSV, "POST", "/v1/staff/appointment-eligibility")
 
 
 @router.post(
@@ -35,11 +38,8 @@ def import_eligibility(
 ) -> ImportResult:
     auth.staff(router)
     catalog.load_facility(facility_id)  # an unknown facility is 404 whatever the body
-    event = router.current_event
-    content_type = (event.headers.get("content-type") or "").lower()
-    if not content_type.startswith("text/csv"):
-        raise DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
-    text = event.decoded_body or ""
+    # The media type, UTF-8 and the text rule were checked before the route (request_body).
+    text = router.current_event.decoded_body or ""
     if len(text.encode()) > MAX_CSV_BYTES:
         raise DomainError.invalid("body", "string_too_long", max_length=MAX_CSV_BYTES)
     imported = appointments.import_eligible(facility_id, text)

@@ -22,7 +22,8 @@ class StaffSignIn(CamelModel):
 
 @router.post("/v1/staff/sessions", summary="Staff sign-in", tags=["staff"])
 def sign_in(credentials: StaffSignIn) -> tuple[SessionToken, int]:
-    return sessions.staff_sign_in(credentials.staff_id, credentials.password), 201
+    client = auth.client_address(router)
+    return sessions.staff_sign_in(credentials.staff_id, credentials.password, client), 201
 
 
 @router.delete("/v1/staff/sessions/current", summary="Staff sign-out", tags=["staff"])

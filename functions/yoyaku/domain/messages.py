@@ -430,6 +430,23 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Is not valid JSON.",
     },
     # Yoyaku's own kinds.
+    "utf8_invalid": {
+        Language.JA: "UTF-8 の文字として読み取れません。",
+        Language.EN: "Is not UTF-8 text.",
+    },
+    "forbidden_character": {
+        Language.JA: "使用できない文字（{character}）が含まれています。制御文字や表示方向を変える文字は使えません。",
+        Language.EN: "Contains a character that cannot be used ({character}): no control or text-direction characters.",
+    },
+    "float_type": {Language.JA: "数値で入力してください。", Language.EN: "Must be a number."},
+    "date_format": {
+        Language.JA: "日付は YYYY-MM-DD の形で入力してください（時刻は付けません）。",
+        Language.EN: "Must be a date as YYYY-MM-DD (without a time).",
+    },
+    "date_range": {
+        Language.JA: "{first}から{last}までの日付・日時にしてください。",
+        Language.EN: "Must be between {first} and {last}.",
+    },
     "date_order": {
         Language.JA: "{other}以降の日付にしてください。",
         Language.EN: "Must not be before {other}.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from yoyaku import runtime
@@ -11,6 +12,7 @@ from yoyaku.domain.accounts import Me, PasswordChange, User
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
+from yoyaku.services import credentials
 from yoyaku.settings import settings
 
 
@@ -41,6 +43,7 @@ def me(user_number: str) -> Me:
 def _set_password(user: User, password: str) -> None:
     """A new password ends every session and tells the user by e-mail."""
     user_store.set_password(user.user_number, passwords.hash_password(password))
+    credentials.forget_failures(credentials.Scope.CITIZEN, user.user_number)
     session_store.end_all(Principal(PrincipalKind.CITIZEN, user.user_number))
     mailer.send(user.email, emails.password_changed(user.language))
 
@@ -55,9 +58,22 @@ def change_password(user_number: str, change: PasswordChange) -> None:
     _set_password(user, change.new_password)
 
 
+# Every reset request takes at least this long, so its time does not tell whether the
+# number and address matched (a match writes a link and sends an e-mail).
+RESET_ANSWER_SECONDS = 1.0
+
+
 def request_reset(user_number: str, email: str) -> None:
     """E-mails a single-use reset link when number and address match; silent otherwise
-    (the answer must not tell which accounts exist)."""
+    (neither the answer nor its time may tell which accounts exist)."""
+    started = time.monotonic()
+    try:
+        _send_reset_link(user_number, email)
+    finally:
+        time.sleep(max(0.0, RESET_ANSWER_SECONDS - (time.monotonic() - started)))
+
+
+def _send_reset_link(user_number: str, email: str) -> None:
     rt = runtime.current()
     found = user_store.get(user_number.strip())
     if found is not None and found[0].email.lower() == email.strip().lower():

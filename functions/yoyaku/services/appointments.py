@@ -23,7 +23,6 @@ from yoyaku.adapters import (
 )
 from yoyaku.domain import appointments as rules
 from yoyaku.domain import booking, emails
-from yoyaku.domain.accounts import LOCK_DURATION, MAX_FAILED_SIGN_INS
 from yoyaku.domain.appointments import (
     Appointment,
     AppointmentConfirm,
@@ -40,7 +39,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Bilingual, Language
 from yoyaku.domain.registration import AccountStatus
-from yoyaku.services import holds
+from yoyaku.services import credentials, holds
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
 
@@ -203,39 +202,34 @@ def _why_lost(held: Hold, owner: Owner, party: PartyRequest, token: str) -> Doma
     return refusal
 
 
-def _unlocked(credentials: ReceiptCredentials) -> tuple[StoredReservation, Appointment]:
-    """The appointment if number and password match; wrong passwords are limited."""
-    now = runtime.current().now()
-    number = credentials.receipt_number.strip()
-    stored = booking_store.get_with_attempts(number)
-    if stored is None or stored.secret_hash is None or not isinstance(stored.document, Appointment):
-        passwords.verify_password(passwords.decoy_hash(), credentials.password)
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
-    if stored.locked_until and stored.locked_until > now:
-        seconds = int((stored.locked_until - now).total_seconds()) + 1
-        raise DomainError(ErrorCode.RATE_LIMITED, retryAfterSeconds=seconds)
-    if not passwords.verify_password(stored.secret_hash, credentials.password):
-        failures = stored.failed_attempts + 1
-        if failures >= MAX_FAILED_SIGN_INS:
-            booking_store.record_failed_attempt(number, 0, now + LOCK_DURATION)
-            raise DomainError(
-                ErrorCode.RATE_LIMITED, retryAfterSeconds=int(LOCK_DURATION.total_seconds())
-            )
-        booking_store.record_failed_attempt(number, failures, None)
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
-    if stored.failed_attempts or stored.locked_until:
-        booking_store.record_failed_attempt(number, 0, None)
+def _unlocked(receipt: ReceiptCredentials, client: str) -> tuple[StoredReservation, Appointment]:
+    """The appointment if number and password match. Wrong passwords are throttled per
+    receipt number and per client, and an unknown number answers like a known one."""
+    number = receipt.receipt_number.strip()
+    stored = booking_store.get_reservation(number)
+    usable = (
+        stored is not None
+        and stored.secret_hash is not None
+        and isinstance(stored.document, Appointment)
+    )
+    credentials.verify(
+        credentials.Claim(credentials.Scope.RECEIPT, number, client),
+        stored.secret_hash if usable and stored else None,
+        receipt.password,
+    )
+    if stored is None or not isinstance(stored.document, Appointment):
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS)  # verify() has refused it already
     return stored, stored.document
 
 
-def lookup(credentials: ReceiptCredentials) -> Appointment:
-    return _unlocked(credentials)[1]
+def lookup(receipt: ReceiptCredentials, client: str) -> Appointment:
+    return _unlocked(receipt, client)[1]
 
 
-def cancel(credentials: ReceiptCredentials) -> Appointment:
+def cancel(receipt: ReceiptCredentials, client: str) -> Appointment:
     """Cancels until the facility's deadline; the slots are free at once."""
     rt = runtime.current()
-    stored, appointment = _unlocked(credentials)
+    stored, appointment = _unlocked(receipt, client)
     if appointment.status != "confirmed":
         raise DomainError(
             ErrorCode.CONFLICT,

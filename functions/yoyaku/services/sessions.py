@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from yoyaku import runtime
-from yoyaku.adapters import passwords, session_store, staff_store, user_store
-from yoyaku.domain.accounts import after_failed_sign_in, ensure_not_locked
+from yoyaku.adapters import session_store, staff_store, user_store
 from yoyaku.domain.auth import CallerContext, Principal, PrincipalKind, SessionToken
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.registration import AccountStatus
+from yoyaku.services import credentials
 from yoyaku.settings import settings
 
 
@@ -21,21 +21,19 @@ def _open(principal: Principal) -> SessionToken:
     return SessionToken(token=token, expires_at=expires_at)
 
 
-def sign_in(user_number: str, password: str) -> SessionToken:
-    """A citizen's session; the fifth wrong password in a row locks sign-in for a while."""
-    now = runtime.current().now()
-    found = user_store.get(user_number.strip())
-    if found is None:
-        passwords.verify_password(passwords.decoy_hash(), password)  # same timing
+def sign_in(user_number: str, password: str, client: str) -> SessionToken:
+    """A citizen's session. Wrong passwords are throttled, and an unknown number is
+    answered exactly like a known one with a wrong password (services.credentials)."""
+    number = user_number.strip()
+    found = user_store.get(number)
+    credentials.verify(
+        credentials.Claim(credentials.Scope.CITIZEN, number, client),
+        found[1] if found else None,
+        password,
+    )
+    if found is None:  # verify() has refused it already
         raise DomainError(ErrorCode.INVALID_CREDENTIALS)
-    user, password_hash = found
-    ensure_not_locked(user, now)
-    if not passwords.verify_password(password_hash, password):
-        failures, locked_until = after_failed_sign_in(user.failed_sign_ins, now)
-        user_store.record_sign_in_failure(user.user_number, failures, locked_until)
-        if locked_until is not None:
-            raise DomainError(ErrorCode.ACCOUNT_LOCKED, retryAt=locked_until.isoformat())
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
+    user = found[0]
     if user.status is AccountStatus.REJECTED:
         raise DomainError(
             ErrorCode.NOT_ELIGIBLE,
@@ -44,15 +42,18 @@ def sign_in(user_number: str, password: str) -> SessionToken:
                 "This registration was cancelled; see the e-mail that told you why.",
             ),
         )
-    if user.failed_sign_ins or user.locked_until:
-        user_store.clear_sign_in_failures(user.user_number)
     return _open(Principal(PrincipalKind.CITIZEN, user.user_number))
 
 
-def staff_sign_in(staff_id: str, password: str) -> SessionToken:
-    account = staff_store.get(staff_id)
-    stored = account.password_hash if account else passwords.decoy_hash()
-    if not passwords.verify_password(stored, password) or account is None:
+def staff_sign_in(staff_id: str, password: str, client: str) -> SessionToken:
+    identifier = staff_id.strip()
+    account = staff_store.get(identifier)
+    credentials.verify(
+        credentials.Claim(credentials.Scope.STAFF, identifier, client),
+        account.password_hash if account else None,
+        password,
+    )
+    if account is None:  # verify() has refused it already
         raise DomainError(ErrorCode.INVALID_CREDENTIALS)
     return _open(Principal(PrincipalKind.STAFF, account.staff_id))
 
