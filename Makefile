@@ -7,11 +7,12 @@ PYTHON ?= $(shell for p in python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/ver
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 BIN := $(VENV)/bin
 export PYTHONPATH := functions:.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test test-unit test-integration test-e2e test-web lint lint-web bench openapi sam-validate build clean web
+.PHONY: help venv run test test-unit test-integration test-e2e test-web lint lint-web bench openapi sam-validate build checkov clean web
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -28,6 +29,13 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
 	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
+	@touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.13 not found"; exit 1; }
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements-checkov.txt
 	@touch $@
 
 venv: $(BIN)/.installed ## create the development virtual environment
@@ -81,6 +89,9 @@ lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web ## ruff, mypy, cfn-lint,
 lint-web: web/node_modules/.installed ## the web app's type and accessibility checks (svelte-check)
 	cd web && npm run check --silent
 
+checkov: $(CHECKOV_VENV)/.installed ## scan template.yaml (accepted failures: docs/architecture.md)
+	$(CHECKOV_VENV)/bin/checkov -f template.yaml --compact --quiet || true
+
 bench: $(BIN)/.installed web ## measure request counts, cold start, web JS size and LCP (see benchmarks/)
 	$(BIN)/python -m benchmarks
 
@@ -93,5 +104,5 @@ build: $(BIN)/.installed $(SAM_VENV)/.installed ## sam build (no Docker needed)
 	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build
 
 clean: ## remove virtual environments and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
 	rm -rf web/node_modules web/build web/.svelte-kit web/test-results
