@@ -130,7 +130,10 @@ def test_waits_grow_but_stay_short() -> None:
     assert max(waits) == throttle.MAX_DELAY == timedelta(minutes=5)
 
 
-def test_one_client_guessing_across_many_accounts_is_stopped(client, make_citizen) -> None:
+def test_one_client_guessing_across_many_accounts_is_stopped(
+    client, make_citizen, monkeypatch
+) -> None:
+    monkeypatch.setattr(throttle, "CLIENT_FAILURES", 10)  # the rule, at a tenth of the size
     owner = make_citizen(user_number="300003", with_password=True)
     for n in range(throttle.CLIENT_FAILURES):
         body = {"userNumber": f"{400000 + n}", "password": "guess-1234"}
