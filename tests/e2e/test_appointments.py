@@ -201,10 +201,24 @@ def test_staff_import_reports_bad_lines(service: LocalService) -> None:
 def test_the_booking_page_learns_party_and_counter_from_the_link_without_using_it(
     service: LocalService,
 ) -> None:
+    # Two people of its own: a person holds one live appointment at a time, and the demo
+    # people book in the other tests of this module.
+    imported = service.call(
+        "POST",
+        "/v1/staff/appointment-eligibility",
+        params={"facilityId": "mynumber-counter"},
+        data=(
+            b"noticeNumber,noticeNumber2,birthdate,counter\n"
+            b"PGE000001,PAGEAAAAAAAAAAAA01,1990-10-10,counter-2\n"
+            b"PGE000002,PAGEBBBBBBBBBBBB02,1985-05-05,\n"
+        ),
+        headers={**bearer(service.staff_token()), "Content-Type": "text/csv"},
+    )
+    assert imported.status_code == 200, imported.text
     email = _email()
     people = [
-        {"noticeNumber": "XYZ654321", "birthdate": "1990-10-10"},
-        {"noticeNumber": "ABC123456", "birthdate": "1985-05-05"},
+        {"noticeNumber": "PGE000001", "birthdate": "1990-10-10"},
+        {"noticeNumber": "PGE000002", "birthdate": "1985-05-05"},
     ]
     assert _request(service, people, email).status_code == 202
     token = link_token(wait_for_mail(service, email, "窓口予約"))
@@ -216,7 +230,7 @@ def test_the_booking_page_learns_party_and_counter_from_the_link_without_using_i
         assert body["facilityId"] == "mynumber-counter"
         assert body["facilityName"] == "マイナンバーカード交付窓口"
         assert body["people"] == 2
-        assert body["counter"] == "counter-2"  # the eligibility list fixes it for XYZ654321
+        assert body["counter"] == "counter-2"  # the eligibility list fixes it for PGE000001
         assert "expiresAt" in body
 
     unknown = service.call("POST", "/v1/appointment-requests/lookup", json={"token": "x" * 40})
