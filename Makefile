@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := functions:.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test test-unit test-integration test-e2e test-web lint lint-web bench openapi sam-validate build checkov clean web
+.PHONY: help venv run test test-unit test-integration test-e2e test-web lint lint-web lint-openapi bench openapi sam-validate build checkov clean web
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -54,10 +54,10 @@ web/build/index.html: web/node_modules/.installed $(WEB_SOURCES)
 
 web: web/build/index.html ## build the web app (web/build) when its sources changed
 
-run: $(BIN)/.installed web ## start the whole service (web app at /, API at /v1) on http://127.0.0.1:$${PORT:-3000}
+run: $(BIN)/.installed web tools/openapi/node_modules/.installed ## start the whole service (web app at /, API at /v1, API reference at /docs) on http://127.0.0.1:$${PORT:-3000}
 	$(BIN)/python -m local
 
-test: $(BIN)/.installed ## unit, integration (moto), end-to-end (HTTP) and web (unit + browser) tests
+test: $(BIN)/.installed tools/openapi/node_modules/.installed ## unit, integration (moto), end-to-end (HTTP) and web (unit + browser) tests
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-web
 
@@ -79,12 +79,21 @@ test-integration: $(BIN)/.installed
 test-e2e: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/e2e
 
-lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web ## ruff, mypy, cfn-lint, sam validate --lint, svelte-check
+lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web lint-openapi ## ruff, mypy, cfn-lint, sam validate --lint, svelte-check, Redocly (OpenAPI)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam validate --lint --region ap-northeast-1
+
+# Redocly CLI (lint) and Swagger UI (the /docs page of the local runtime) from their own
+# lock file in tools/openapi.
+tools/openapi/node_modules/.installed: tools/openapi/package-lock.json
+	cd tools/openapi && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint-openapi: tools/openapi/node_modules/.installed ## docs/openapi.json against Redocly's recommended rules (no error allowed)
+	cd tools/openapi && ./node_modules/.bin/redocly lint ../../docs/openapi.json --config redocly.yaml --format=stylish
 
 lint-web: web/node_modules/.installed ## the web app's type and accessibility checks (svelte-check)
 	cd web && npm run check --silent

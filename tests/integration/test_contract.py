@@ -173,6 +173,40 @@ def test_the_template_routes_are_the_routes_the_routers_serve(openapi) -> None:
     assert template_routes() == served
 
 
+# The authorizer the template puts before a route, and the scheme the document gives it.
+AUTHORIZER_SCHEMES = {
+    None: [],
+    "CitizenAuthorizer": [{"citizen": []}],
+    "StaffAuthorizer": [{"staff": []}],
+}
+
+
+def test_the_document_asks_for_the_token_the_gateway_checks(openapi) -> None:
+    """The document derives each route's security from the code (who `api.auth` admits);
+    the gateway enforces the template's authorizers: the two must agree."""
+    for route in template.api(DOCUMENT).routes:
+        operation = openapi["paths"][route.path][route.method.lower()]
+        assert operation["security"] == AUTHORIZER_SCHEMES[route.authorizer], route
+
+
+def test_every_operation_documents_its_problems(openapi) -> None:
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            successes = [status for status in responses if status.startswith("2")]
+            assert len(successes) == 1, (method, path)
+            assert {"429", "500"} <= responses.keys(), (method, path)
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    continue
+                content = response["content"]
+                assert list(content) == ["application/problem+json"], (method, path, status)
+            if "requestBody" in operation:
+                assert {"415", "422"} <= responses.keys(), (method, path)
+            if operation["security"]:
+                assert {"401", "403"} <= responses.keys(), (method, path)
+
+
 def test_each_route_reaches_a_function_that_serves_it() -> None:
     functions = template.functions(DOCUMENT)
     api = template.api(DOCUMENT)

@@ -39,10 +39,11 @@ class RequestAccepted(CamelModel):
     "records match, SECOND_NUMBER_REQUIRED asks for number 2 (18 characters). The party "
     "size is fixed from here on.",
     tags=["appointments"],
+    status_code=202,
 )
-def request_appointment(request: AppointmentRequest) -> tuple[RequestAccepted, int]:
+def request_appointment(request: AppointmentRequest) -> RequestAccepted:
     people, expires_at = appointments.request(request, caller_language(router))
-    return RequestAccepted(people=people, expires_at=expires_at), 202
+    return RequestAccepted(people=people, expires_at=expires_at)
 
 
 class LinkToken(CamelModel):
@@ -80,18 +81,20 @@ def look_up_request(request: LinkToken) -> PartyOfLink:
     "/v1/appointments/holds",
     summary="Hold one slot per person (consecutive, one counter) for 10 minutes",
     tags=["appointments"],
+    status_code=201,
 )
-def hold_appointment(request: AppointmentHoldRequest) -> tuple[HoldCreated, int]:
-    return HoldCreated.of(appointments.hold(request)), 201
+def hold_appointment(request: AppointmentHoldRequest) -> HoldCreated:
+    return HoldCreated.of(appointments.hold(request))
 
 
 @router.post(
     "/v1/appointments",
     summary="Confirm the held slots: returns the receipt number and a password (shown once)",
     tags=["appointments"],
+    status_code=201,
 )
-def confirm_appointment(request: AppointmentConfirm) -> tuple[AppointmentCreated, int]:
-    return appointments.confirm(request), 201
+def confirm_appointment(request: AppointmentConfirm) -> AppointmentCreated:
+    return appointments.confirm(request)
 
 
 @router.post("/v1/appointments/lookup", summary="Look up an appointment", tags=["appointments"])

@@ -22,10 +22,11 @@ router = Router()
     description="Lodging: `date` and `nights`; time-slot facilities: `date`, `start` and "
     "`slots` (consecutive). All units are claimed together or none is.",
     tags=["bookings"],
+    status_code=201,
 )
-def create_hold(request: HoldRequest) -> tuple[HoldCreated, int]:
+def create_hold(request: HoldRequest) -> HoldCreated:
     hold = holds.hold_for_citizen(auth.citizen_profile(router), request)
-    return HoldCreated.of(hold), 201
+    return HoldCreated.of(hold)
 
 
 @router.get("/v1/holds/<holdId>", summary="One of my holds", tags=["bookings"])
@@ -34,7 +35,9 @@ def get_hold(hold_id: Annotated[str, Path(alias="holdId")]) -> HoldCreated:
     return HoldCreated.of(holds.own(hold_id, owner))
 
 
-@router.delete("/v1/holds/<holdId>", summary="Release a hold at once", tags=["bookings"])
+@router.delete(
+    "/v1/holds/<holdId>", summary="Release a hold at once", tags=["bookings"], status_code=204
+)
 def delete_hold(hold_id: Annotated[str, Path(alias="holdId")]) -> Response[None]:
     holds.release(hold_id, Owner.citizen(auth.citizen(router).id))
     return NO_CONTENT

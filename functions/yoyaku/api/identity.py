@@ -77,8 +77,9 @@ class VerificationDone(CamelModel):
     description="Single use, valid for 10 minutes. `signedData` binds the purpose, a "
     "server nonce and the consent `text` (in the caller's language).",
     tags=["identity"],
+    status_code=201,
 )
-def create_challenge(request: ChallengeRequest) -> tuple[ChallengeIssued, int]:
+def create_challenge(request: ChallengeRequest) -> ChallengeIssued:
     issued = identity.create_challenge(request.purpose, caller_language(router))
     challenge = issued.challenge
     return ChallengeIssued(
@@ -86,7 +87,7 @@ def create_challenge(request: ChallengeRequest) -> tuple[ChallengeIssued, int]:
         signed_data=base64.b64encode(challenge.signed_data).decode(),
         text=issued.text,
         expires_at=challenge.expires_at,
-    ), 201
+    )
 
 
 @router.post(
@@ -98,8 +99,9 @@ def create_challenge(request: ChallengeRequest) -> tuple[ChallengeIssued, int]:
     "revocation source cannot answer, CARD_CHECK_FAILED (503, Retry-After). Only the four "
     "facts and the certificate's SHA-256 are kept.",
     tags=["identity"],
+    status_code=201,
 )
-def verify(request: VerificationRequest) -> tuple[VerificationDone, int]:
+def verify_card(request: VerificationRequest) -> VerificationDone:
     verification = identity.verify_card(
         request.challenge_id, request.certificate, request.signature, request.format
     )
@@ -113,4 +115,4 @@ def verify(request: VerificationRequest) -> tuple[VerificationDone, int]:
             gender=facts.gender,
         ),
         expires_at=verification.expires_at,
-    ), 201
+    )

@@ -57,9 +57,10 @@ def _status(link: LineLink | None) -> LineStatus:
     "channel, badly signed or already used (a token with a `nonce` works once; when "
     "`nonce` is sent, the token must carry that nonce).",
     tags=["line"],
+    status_code=201,
 )
-def sign_in(request: LineSignIn) -> tuple[SessionToken, int]:
-    return line.sign_in(request.id_token, request.nonce), 201
+def line_sign_in(request: LineSignIn) -> SessionToken:
+    return line.sign_in(request.id_token, request.nonce)
 
 
 @router.get("/v1/me/line", summary="Whether my account is linked to LINE", tags=["line"])
@@ -76,8 +77,9 @@ def my_line() -> LineStatus:
     "Application notices then also come by LINE; lottery results only with "
     "`lotteryResults: true`. An e-mail confirms the link.",
     tags=["line"],
+    status_code=204,
 )
-def link(request: LineLinkRequest) -> Response[None]:
+def link_line(request: LineLinkRequest) -> Response[None]:
     line.link(auth.citizen(router).id, request.id_token, request.nonce, request.lottery_results)
     return NO_CONTENT
 
@@ -87,7 +89,7 @@ def link(request: LineLinkRequest) -> Response[None]:
     summary="Choose whether lottery results also come by LINE",
     tags=["line"],
 )
-def preferences(request: LinePreferences) -> LineStatus:
+def set_line_preferences(request: LinePreferences) -> LineStatus:
     return _status(line.set_lottery_results(auth.citizen(router).id, request.lottery_results))
 
 
@@ -97,7 +99,8 @@ def preferences(request: LinePreferences) -> LineStatus:
     description="Ends every session opened with LINE (this one too, if it was); notices "
     "come by e-mail only. 204 also when nothing was linked.",
     tags=["line"],
+    status_code=204,
 )
-def unlink() -> Response[None]:
+def unlink_line() -> Response[None]:
     line.unlink(auth.citizen(router).id)
     return NO_CONTENT

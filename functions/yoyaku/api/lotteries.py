@@ -98,11 +98,12 @@ def get_audit(lottery_id: Annotated[str, Path(alias="lotteryId")]) -> Audit:
     "/v1/lotteries/<lotteryId>/entries",
     summary="Enter a lottery with 1 to 3 ranked preferences",
     tags=["lotteries"],
+    status_code=201,
 )
-def enter(
+def enter_lottery(
     lottery_id: Annotated[str, Path(alias="lotteryId")], request: EntryRequest
-) -> tuple[EntryOut, int]:
-    return lotteries.enter(lottery_id, auth.citizen_profile(citizen), request), 201
+) -> EntryOut:
+    return lotteries.enter(lottery_id, auth.citizen_profile(citizen), request)
 
 
 @citizen.get("/v1/me/lottery-entries", summary="My lottery entries", tags=["lotteries"])
@@ -115,8 +116,9 @@ def my_entries(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> En
     "/v1/me/lottery-entries/<entryId>",
     summary="Withdraw an entry while the lottery is open",
     tags=["lotteries"],
+    status_code=204,
 )
-def withdraw(entry_id: Annotated[str, Path(alias="entryId")]) -> Response[None]:
+def withdraw_entry(entry_id: Annotated[str, Path(alias="entryId")]) -> Response[None]:
     lotteries.withdraw(entry_id, auth.citizen(citizen).id)
     return NO_CONTENT
 
@@ -134,21 +136,23 @@ def my_results(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> Re
     "/v1/staff/lotteries",
     summary="Create a lottery (keeps its inventory and schedules the draw)",
     tags=["staff"],
+    status_code=201,
 )
-def create_lottery(definition: LotteryDefinition) -> tuple[Lottery, int]:
+def create_lottery(definition: LotteryDefinition) -> Lottery:
     auth.staff(staff)
-    return lotteries.create(definition), 201
+    return lotteries.create(definition)
 
 
 @staff.post(
     "/v1/staff/lotteries/<lotteryId>/draw",
     summary="Start the draw now (the schedule does it at drawAt)",
     tags=["staff"],
+    status_code=202,
 )
 def draw_now(
     lottery_id: Annotated[str, Path(alias="lotteryId")],
     request: Annotated[DrawRequest | None, Body()] = None,
-) -> tuple[DrawStarted, int]:
+) -> DrawStarted:
     caller = auth.staff(staff)
     arn = lotteries.draw_now(lottery_id, caller.id, request or DrawRequest())
-    return DrawStarted(lottery_id=lottery_id, execution_arn=arn), 202
+    return DrawStarted(lottery_id=lottery_id, execution_arn=arn)

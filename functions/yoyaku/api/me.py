@@ -29,7 +29,7 @@ def _user_number() -> str:
 
 
 @router.get("/v1/me", summary="The signed-in user", tags=["accounts"])
-def me() -> Me:
+def get_me() -> Me:
     return accounts.me(_user_number())
 
 
@@ -37,6 +37,7 @@ def me() -> Me:
     "/v1/me/password",
     summary="Change the password (signs out every session)",
     tags=["accounts"],
+    status_code=204,
 )
 def change_password(change: PasswordChange) -> Response[None]:
     accounts.change_password(_user_number(), change)
@@ -54,9 +55,10 @@ def my_applications(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) 
     "/v1/me/proof-document",
     summary="A new upload for the proof of employment (after a return)",
     tags=["accounts"],
+    status_code=201,
 )
-def new_proof_document() -> tuple[ProofUpload, int]:
-    return proofs.new_upload_after_return(_user_number()), 201
+def new_proof_document() -> ProofUpload:
+    return proofs.new_upload_after_return(_user_number())
 
 
 @router.post(
@@ -67,9 +69,10 @@ def new_proof_document() -> tuple[ProofUpload, int]:
     "put back under review by a valid upload; while the application is under review, "
     "staff see the newest roster.",
     tags=["accounts"],
+    status_code=201,
 )
-def new_roster_upload() -> tuple[RosterUpload, int]:
-    return proofs.new_roster_upload_for(_user_number()), 201
+def new_roster_upload() -> RosterUpload:
+    return proofs.new_roster_upload_for(_user_number())
 
 
 @router.post(
@@ -79,6 +82,8 @@ def new_roster_upload() -> tuple[RosterUpload, int]:
     "for the other cases, and refuses while a worker's latest upload was refused.",
     tags=["accounts"],
 )
-def resubmit(application_id: Annotated[str, Path(alias="applicationId")]) -> Application:
+def resubmit_application(
+    application_id: Annotated[str, Path(alias="applicationId")],
+) -> Application:
     user, _ = accounts.account(_user_number())
     return reviews.resubmit(user, application_id)

@@ -24,7 +24,7 @@ def list_notices(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> 
     return NoticeList(items=page.items, next_token=page.next_token)
 
 
-@staff.post("/v1/staff/notices", summary="Publish a notice", tags=["staff"])
-def publish_notice(draft: NoticeDraft) -> tuple[Notice, int]:
+@staff.post("/v1/staff/notices", summary="Publish a notice", tags=["staff"], status_code=201)
+def publish_notice(draft: NoticeDraft) -> Notice:
     auth.staff(staff)
-    return notices.publish(draft), 201
+    return notices.publish(draft)

@@ -24,15 +24,17 @@ class ConfirmRequest(CamelModel):
     "for their proof of employment (JPEG or PNG, at most 10 MB). The answer is the same "
     "whether or not the address already has an account (the e-mail says which).",
     tags=["accounts"],
+    status_code=202,
 )
-def register(form: RegistrationForm) -> tuple[RegistrationAccepted, int]:
-    return registrations.register(form, caller_language(router)), 202
+def register(form: RegistrationForm) -> RegistrationAccepted:
+    return registrations.register(form, caller_language(router))
 
 
 @router.post(
     "/v1/registrations/confirm",
     summary="Confirm the e-mail address: issues the user number",
     tags=["accounts"],
+    status_code=201,
 )
-def confirm(request: ConfirmRequest) -> tuple[Confirmed, int]:
-    return registrations.confirm(request.token), 201
+def confirm_registration(request: ConfirmRequest) -> Confirmed:
+    return registrations.confirm(request.token)

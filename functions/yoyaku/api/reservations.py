@@ -30,15 +30,16 @@ def _owner() -> Owner:
     description="Send an `Idempotency-Key` header: a retry with the same key returns the "
     "same reservation instead of making a second one.",
     tags=["bookings"],
+    status_code=201,
 )
 def create_reservation(
     request: ReservationRequest,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)] = None,
-) -> tuple[Reservation, int]:
+) -> Reservation:
     owner = _owner()
     if not idempotency_key:
-        return reservations.confirm(owner, request), 201
-    return reservations.confirm_once(owner, request, idempotency_key, router.lambda_context), 201
+        return reservations.confirm(owner, request)
+    return reservations.confirm_once(owner, request, idempotency_key, router.lambda_context)
 
 
 @router.get("/v1/reservations", summary="My reservations, by stay date", tags=["bookings"])

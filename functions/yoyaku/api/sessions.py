@@ -34,13 +34,18 @@ class ResetAccepted(CamelModel):
     status: str = "accepted"
 
 
-@router.post("/v1/sessions", summary="Sign in with user number and password", tags=["accounts"])
-def sign_in(credentials: SignIn) -> tuple[SessionToken, int]:
+@router.post(
+    "/v1/sessions",
+    summary="Sign in with user number and password",
+    tags=["accounts"],
+    status_code=201,
+)
+def sign_in(credentials: SignIn) -> SessionToken:
     client = auth.client_address(router)
-    return sessions.sign_in(credentials.user_number, credentials.password, client), 201
+    return sessions.sign_in(credentials.user_number, credentials.password, client)
 
 
-@router.delete("/v1/sessions/current", summary="Sign out", tags=["accounts"])
+@router.delete("/v1/sessions/current", summary="Sign out", tags=["accounts"], status_code=204)
 def sign_out() -> Response[None]:
     auth.citizen(router)
     sessions.sign_out(auth.bearer_token(router))
@@ -53,16 +58,18 @@ def sign_out() -> Response[None]:
     description="Always 202, whether or not the number and address match (no account "
     "enumeration); when they match, a single-use link valid for an hour is e-mailed.",
     tags=["accounts"],
+    status_code=202,
 )
-def request_reset(request: ResetRequest) -> tuple[ResetAccepted, int]:
+def request_reset(request: ResetRequest) -> ResetAccepted:
     accounts.request_reset(request.user_number, request.email)
-    return ResetAccepted(), 202
+    return ResetAccepted()
 
 
 @router.post(
     "/v1/password-resets/confirm",
     summary="Set a new password with the e-mailed link (signs out everywhere)",
     tags=["accounts"],
+    status_code=204,
 )
 def confirm_reset(request: ResetConfirm) -> Response[None]:
     accounts.confirm_reset(request.token, request.new_password)

@@ -61,7 +61,7 @@ def get_review(application_id: Annotated[str, Path(alias="applicationId")]) -> R
     description="A second decision on the same application is refused with CONFLICT.",
     tags=["staff"],
 )
-def decide(
+def decide_review(
     application_id: Annotated[str, Path(alias="applicationId")], request: DecisionRequest
 ) -> DecisionResult:
     auth.staff(router)

@@ -20,14 +20,16 @@ class StaffSignIn(CamelModel):
     password: str = Field(min_length=1, max_length=128)
 
 
-@router.post("/v1/staff/sessions", summary="Staff sign-in", tags=["staff"])
-def sign_in(credentials: StaffSignIn) -> tuple[SessionToken, int]:
+@router.post("/v1/staff/sessions", summary="Staff sign-in", tags=["staff"], status_code=201)
+def staff_sign_in(credentials: StaffSignIn) -> SessionToken:
     client = auth.client_address(router)
-    return sessions.staff_sign_in(credentials.staff_id, credentials.password, client), 201
+    return sessions.staff_sign_in(credentials.staff_id, credentials.password, client)
 
 
-@router.delete("/v1/staff/sessions/current", summary="Staff sign-out", tags=["staff"])
-def sign_out() -> Response[None]:
+@router.delete(
+    "/v1/staff/sessions/current", summary="Staff sign-out", tags=["staff"], status_code=204
+)
+def staff_sign_out() -> Response[None]:
     auth.staff(router)
     sessions.sign_out(auth.bearer_token(router))
     return NO_CONTENT

@@ -10,6 +10,7 @@ cannot be encoded to UTF-8 at all) and Unicode non-characters are not.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 # Explicit direction marks, embeddings, overrides and isolates (Unicode bidi controls).
@@ -34,6 +35,36 @@ def forbidden_character(text: str) -> str | None:
 def _noncharacter(char: str) -> bool:
     code = ord(char)
     return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def _ranges() -> str:
+    """The refused characters of the Basic Multilingual Plane as a regex class body."""
+    refused = [
+        c
+        for c in range(0x10000)
+        if not 0xD800 <= c <= 0xDFFF  # surrogates never reach a decoded string
+        and chr(c) not in ALLOWED_CONTROLS
+        and (
+            unicodedata.category(chr(c)) == "Cc" or chr(c) in BIDI_CONTROLS or _noncharacter(chr(c))
+        )
+    ]
+    parts: list[str] = []
+    start = previous = refused[0]
+    for code in [*refused[1:], -1]:
+        if code != previous + 1:
+            parts.append(f"\\u{start:04X}" + (f"-\\u{previous:04X}" if previous != start else ""))
+            start = code
+        previous = code
+    return "".join(parts)
+
+
+@cache
+def text_pattern() -> str:
+    """The same rule as a JSON Schema pattern (ECMA-262 syntax, which Python's re also
+    reads), so the OpenAPI document tells clients which characters a string may not
+    have. Only the document needs it (built on first use, not at cold start); the
+    noncharacters beyond the Basic Multilingual Plane are refused but not named here."""
+    return f"^[^{_ranges()}]*$"
 
 
 def describe(char: str) -> str:
