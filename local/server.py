@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from local import api_docs
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
 from local.jpki import CARD_STATES, CardRequest, LocalJpki
 from local.line_platform import LINE_USER_ID, FakeLinePlatform
@@ -269,11 +270,20 @@ def make_handler(
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k: v for k, v in self.headers.items()}
+            # API Gateway keeps `?to=` as an empty value (a 422 for a date), never drops it.
+            query = parse_qs(url.query, keep_blank_values=True)
             try:
                 response = (
                     local_routes.handle(self.command, url.path, body)
+                    or api_docs.handle(self.command, url.path)
                     or (site.handle(self.command, url.path, headers) if site else None)
-                    or gateway.handle(self.command, url.path, parse_qs(url.query), headers, body)
+                    or gateway.handle(
+                        self.command,
+                        url.path,
+                        query,
+                        headers,
+                        body,
+                    )
                 )
             except Exception as error:  # a crash in a handler is a 502 from API Gateway too
                 print(f"  ! {type(error).__name__}: {error}", flush=True)

@@ -224,7 +224,8 @@ class Client:
         body = raw if raw is not None else b""
         if json_body is not None:
             body = json.dumps(json_body, ensure_ascii=False).encode()
-        response = self.gateway.handle(method, parts.path, parse_qs(parts.query), sent, body)
+        query = parse_qs(parts.query, keep_blank_values=True)  # as API Gateway keeps `?x=`
+        response = self.gateway.handle(method, parts.path, query, sent, body)
         return Reply(response.status, response.headers, response.body)
 
     def get(self, url: str, **kwargs: Any) -> Reply:

@@ -287,6 +287,14 @@ RAW_BAD_BODIES = [
         '{"title": "t", "body": "b", "publishedAt": "0001-01-01T00:00:00+14:00"}',
         "publishedAt",
     ),
+    ("POST", NOTICES, '{"title": "t", "body": "b", "publishedAt": 0}', "publishedAt"),
+    ("POST", "/v1/staff/lotteries", LOTTERY % "1796198400", "applyFrom"),
+    (
+        "PUT",
+        INVENTORY_PATH,
+        '{"resourceTypeId": "room", "from": 20300610, "to": "2030-06-12", "capacity": 3}',
+        "from",
+    ),
     ("POST", "/v1/staff/lotteries", LOTTERY % '"0001-01-01T00:00:00+14:00"', "applyFrom"),
     ("POST", "/v1/staff/lotteries", LOTTERY % '"9999-12-31T23:59:59-14:00"', "applyFrom"),
     (

@@ -270,6 +270,7 @@ def completed(document: dict[str, Any]) -> dict[str, Any]:
         "securitySchemes": SECURITY_SCHEMES,
     }
     document["tags"] = [{"name": name, "description": text} for name, text in TAGS.items()]
+    document["paths"] = dict(sorted(document["paths"].items()))  # a reader's order
     return document
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from yoyaku.domain.errors import FieldError
@@ -35,5 +36,8 @@ def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
             path = ".".join(p for p in (path, str(ctx.pop("field"))) if p)
         if "expected" in ctx:
             ctx["expected"] = str(ctx["expected"]).replace("'", "")
+        for name, value in ctx.items():
+            if isinstance(value, date):  # a bound such as `ge` reads 2000-01-01, not a repr
+                ctx[name] = value.isoformat()
         result.append(FieldError(field=path or "body", kind=str(error.get("type")), params=ctx))
     return result

@@ -102,6 +102,17 @@ def _input_problem(annotation: Any, value: Any) -> tuple[str, str] | None:
     if isinstance(value, float) and int in accepted and float not in accepted:
         return "int_type", ""  # one rule for every count: 1e2 and 2.0 are not integers
     if (
+        isinstance(value, int | float)
+        and accepted & {date, datetime}
+        and not accepted
+        & {
+            int,
+            float,
+        }
+    ):
+        # pydantic's lax mode reads a number as seconds since 1970: dates are strings.
+        return ("datetime_type" if datetime in accepted else "date_type"), ""
+    if (
         isinstance(value, str)
         and date in accepted
         and datetime not in accepted
@@ -151,7 +162,7 @@ class CamelModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         fields = [(n, f.alias or n, f.annotation) for n, f in cls.model_fields.items()]
-        cls._checked = tuple(f for f in fields if _scalars(f[2]) & {int, float, date})
+        cls._checked = tuple(f for f in fields if _scalars(f[2]) & {int, float, date, datetime})
         cls._dated = tuple((n, a) for n, a, t in fields if _scalars(t) & {date, datetime})
 
     @model_validator(mode="before")
