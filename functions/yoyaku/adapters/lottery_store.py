@@ -596,6 +596,7 @@ def record_slot_win(
         Owner.citizen(entry.user_number),
         reservation,
         [Unit(c.day, c.cell, c.unit) for c in claims],
+        secret_hash=None,
     )
     win = WinItem(_pk(lottery_id), f"WIN#{entry.user_number}#{rank:02d}", reservation_number=number)
     try:
