@@ -17,7 +17,7 @@ export SAM_CLI_TELEMETRY := 0
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
+$(BIN)/.installed: requirements-dev.txt layers/dependencies/requirements.txt layers/dependencies/requirements-no-deps.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it (pyenv install 3.13) or set PYTHON=/path/to/python3.13"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -110,7 +110,9 @@ openapi: $(BIN)/.installed ## regenerate docs/openapi.json from the Powertools r
 build: $(BIN)/.installed $(SAM_VENV)/.installed ## sam build (no Docker needed)
 	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam build
 	# Lambda cannot write bytecode: ship it compiled, or every cold start compiles.
-	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build
+	# (aenum, a line-bot-sdk dependency, ships a Python 2 module that is never imported.)
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+		-x '/aenum/_py2\.py$$' .aws-sam/build
 
 clean: ## remove virtual environments and build output
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -152,6 +152,7 @@ class CamelModel(BaseModel):
         extra="forbid",
         frozen=True,
         serialize_by_alias=True,
+        defer_build=True,
     )
 
     # Per class, the fields these rules look at: (name, alias, annotation).

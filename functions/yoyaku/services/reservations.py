@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from yoyaku import runtime
-from yoyaku.adapters import booking_store, catalog_store, inventory_store, mailer
+from yoyaku.adapters import booking_store, catalog_store, idempotency, inventory_store, mailer
 from yoyaku.domain import booking, emails
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.booking import (
@@ -36,7 +23,6 @@ from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
 from yoyaku.services import holds
 from yoyaku.services.catalog import load_facility
-from yoyaku.settings import settings
 
 RESERVATION = Bilingual("予約", "reservation")
 RETRY = Bilingual("もう一度お試しください。", "Please retry.")
@@ -94,34 +80,14 @@ def confirm(owner: Owner, request: ReservationRequest) -> Reservation:
     raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
 
 
-@cache
-def _idempotency_config() -> IdempotencyConfig:
-    return IdempotencyConfig(
-        event_key_jmespath="[key, owner]",
-        payload_validation_jmespath="body",
-        expires_after_seconds=24 * 3600,
-    )
-
-
-@cache
-def _idempotent_confirm() -> Callable[..., dict[str, Any]]:
-    """Powertools idempotency on the Idempotency-Key (per caller), built on first use."""
-    persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name)
-    config = _idempotency_config()
-
-    # Powertools' decorator is not annotated.
-    @idempotent_function(  # type: ignore[untyped-decorator]
-        data_keyword_argument="data", persistence_store=persistence, config=config
-    )
-    def run(data: dict[str, Any]) -> dict[str, Any]:
-        request = ReservationRequest.model_validate(data["body"])
-        return confirm(Owner.citizen(data["user"]), request).model_dump(mode="json")
-
-    return run  # type: ignore[no-any-return]
+def _confirm_data(data: dict[str, Any]) -> dict[str, Any]:
+    """`confirm` on what `confirm_once` stores with the key (JSON in, JSON out)."""
+    request = ReservationRequest.model_validate(data["body"])
+    return confirm(Owner.citizen(data["user"]), request).model_dump(mode="json")
 
 
 def confirm_once(
-    owner: Owner, request: ReservationRequest, key: str, context: LambdaContext | None
+    owner: Owner, request: ReservationRequest, key: str, context: object | None
 ) -> Reservation:
     """`confirm`, but a retry with the same Idempotency-Key returns the first answer."""
     data = {
@@ -130,13 +96,9 @@ def confirm_once(
         "user": owner.id,
         "body": request.model_dump(mode="json"),
     }
-    if context is not None:
-        # Lets Powertools expire an in-progress record when this invocation times out,
-        # so a retry after a killed Lambda is not refused for the record's lifetime.
-        _idempotency_config().register_lambda_context(context)
     try:
-        result = _idempotent_confirm()(data=data)
-    except IdempotencyValidationError:
+        result = idempotency.run_once(_confirm_data, data, context)
+    except idempotency.KeyReused:
         raise DomainError(
             ErrorCode.CONFLICT,
             reason=Bilingual(
@@ -144,7 +106,7 @@ def confirm_once(
                 "This Idempotency-Key was used for a different request; use a new key.",
             ),
         ) from None
-    except IdempotencyAlreadyInProgressError:
+    except idempotency.StillRunning:
         raise DomainError(
             ErrorCode.CONFLICT,
             reason=Bilingual(

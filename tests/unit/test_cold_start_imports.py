@@ -1,0 +1,60 @@
+"""A cold start imports no boto3: every function's handler module, imported the way
+Lambda's INIT phase imports it, leaves boto3 (and Powertools idempotency, which would
+import it) for the first request that actually sends e-mail, uploads, starts a workflow
+or records an Idempotency-Key.
+
+Each module is imported in a fresh interpreter, because this test process has long
+imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HANDLERS = sorted(
+    set(re.findall(r"Handler: (yoyaku\.entrypoints\.\w+)\.", (ROOT / "template.yaml").read_text()))
+)
+LAZY = ["boto3", "aws_lambda_powertools.utilities.idempotency"]
+
+PROBE = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "aws_lambda_powertools"))))
+"""
+
+
+def test_every_function_of_the_template_is_checked() -> None:
+    # Every entrypoint module except the shared logging/metrics helpers is a function.
+    modules = {
+        f"yoyaku.entrypoints.{path.stem}"
+        for path in (ROOT / "functions/yoyaku/entrypoints").glob("*.py")
+        if path.stem not in {"__init__", "observability"}
+    }
+    assert set(HANDLERS) == modules
+
+
+@pytest.mark.parametrize("module", HANDLERS)
+def test_importing_a_handler_imports_no_boto3(module: str) -> None:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, module],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "aws_lambda_powertools.event_handler" in loaded or module.endswith(
+        ("authorizer", "_tasks", "proof_uploaded", "crl_refresh")
+    )
+    for lazy in LAZY:
+        assert not [m for m in loaded if m == lazy or m.startswith(lazy + ".")], (module, lazy)
