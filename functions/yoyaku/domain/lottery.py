@@ -5,9 +5,9 @@ can recompute a draw (tools/verify_draw.py):
 
 * seedCommitment = SHA-256(seed), published when the lottery is created; the seed (64
   hex digits from a CSPRNG) stays secret until the draw.
-* entriesDigest = SHA-256 of the closed entry list, one line per entry sorted by entry
-  id: `entryId|rank:date:nights:resourceTypeId:quantity;...` (ranks ascending), lines
-  joined by "\\n".
+* entriesDigest = SHA-256 of the closed entry list, one line per entry,
+  `entryId|rank:date:nights:resourceTypeId:quantity;...` (ranks ascending), the lines
+  sorted (as strings) and joined by "\\n".
 * order: entries sorted by HMAC-SHA256(key=seed, message=entriesDigest + ":" + entryId),
   ascending hex. Nobody can steer it: the seed was fixed before the entries, and the
   entries are fixed (closed) before the seed is revealed.
