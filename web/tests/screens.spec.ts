@@ -70,3 +70,33 @@ test('every screen at phone and desktop width', async ({ page, backend }) => {
 	await page.getByRole('button', { name: 'English' }).click();
 	await shoot('15-my-page-en');
 });
+
+test('the My Number card on the registration form', async ({ page }) => {
+	const shoot = async (name: string) => {
+		for (const width of WIDTHS) {
+			await page.setViewportSize({ width, height: width < 800 ? 740 : 900 });
+			await page.waitForTimeout(150);
+			await expectAccessible(page, `${name} at ${width}`);
+			await page.screenshot({ path: `screenshots/${name}-${width}.png`, fullPage: true });
+		}
+	};
+	await page.goto('/registrations/new');
+	await page.getByRole('radio', { name: 'マイナンバーカード', exact: true }).check();
+	const section = page.getByRole('region', { name: 'マイナンバーカードによる本人確認' });
+	await section.getByRole('button', { name: 'アプリを起動する' }).click();
+	const app = section.getByRole('region', { name: 'テスト用カード' });
+	await app.getByRole('radio', { name: '有効期限切れ (Code: 21)' }).check();
+	await shoot('16-card-test-panel');
+	await app.getByRole('button', { name: 'カードで署名する' }).click();
+	await expect(app.getByText('電子署名処理に成功しました。')).toBeVisible();
+	await section.getByRole('button', { name: '情報を反映する' }).click();
+	await expect(section.getByRole('alert')).toContainText('(Code: 21)');
+	await shoot('17-card-code-21');
+	await section.getByRole('button', { name: 'アプリを起動する' }).click();
+	await app.getByRole('radio', { name: '有効', exact: true }).check();
+	await app.getByRole('button', { name: 'カードで署名する' }).click();
+	await expect(app.getByText('電子署名処理に成功しました。')).toBeVisible();
+	await section.getByRole('button', { name: '情報を反映する' }).click();
+	await expect(section.getByText('マイナンバーカードの読み取りが完了しました。')).toBeVisible();
+	await shoot('18-card-reflected');
+});

@@ -50,4 +50,15 @@ describe('registration request', () => {
 		expect(toRegistrationRequest(club).group).toEqual({ name: '上尾テニスクラブ', nameKana: 'アゲオテニスクラブ', members: 12 });
 		expect(toRegistrationRequest({ ...club, groupLocalMembers: '8' }).group?.localMembers).toBe(8);
 	});
+	it('names the card verification only when the card was chosen and read', () => {
+		expect(toRegistrationRequest({ ...filled(), identity: 'card' }, 'ver_1').identity).toEqual({ verificationId: 'ver_1' });
+		expect(toRegistrationRequest({ ...filled(), identity: 'none' }, 'ver_1')).not.toHaveProperty('identity');
+	});
+});
+
+describe('registration by card', () => {
+	it('asks for the card to be read before the review', () => {
+		expect(registrationChecks(t)({ ...filled(), identity: 'card' })['identity.verificationId']).toBe('card.required');
+		expect(registrationChecks(t, true)({ ...filled(), identity: 'card' })['identity.verificationId']).toBeUndefined();
+	});
 });

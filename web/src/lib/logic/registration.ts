@@ -29,6 +29,8 @@ export interface RegistrationDraft {
 	groupNameKana: string;
 	groupMembers: string;
 	groupLocalMembers: string;
+	/** 本人確認書類: the My Number card, or none (staff check residence or work later) */
+	identity: 'card' | 'none';
 }
 
 export function emptyRegistration(): RegistrationDraft {
@@ -37,7 +39,7 @@ export function emptyRegistration(): RegistrationDraft {
 		postalCode: '', prefecture: '', city: '', street: '', birthdate: '',
 		email: '', emailConfirm: '', password: '',
 		workplaceName: '', workplacePostalCode: '', workplacePrefecture: '', workplaceCity: '', workplaceStreet: '', workplacePhone: '',
-		lotteryResultEmail: true, agreeToTerms: false,
+		lotteryResultEmail: true, agreeToTerms: false, identity: 'none',
 		userType: 'individual', groupName: '', groupNameKana: '', groupMembers: '', groupLocalMembers: ''
 	};
 }
@@ -47,7 +49,7 @@ export function emptyRegistration(): RegistrationDraft {
  * matching. Formats (katakana, phone, postal code, age, password rules) are the API's,
  * whose 422 messages appear next to the fields: one rule, one place.
  */
-export function registrationChecks(t: (key: MessageKey) => string) {
+export function registrationChecks(t: (key: MessageKey) => string, cardRead = false) {
 	return (v: RegistrationDraft): Record<string, string | undefined> => {
 		const required = (value: string | null) => (value && value.trim() ? undefined : t('error.required'));
 		const worker = v.residency === 'worker';
@@ -73,12 +75,15 @@ export function registrationChecks(t: (key: MessageKey) => string) {
 			'workplace.address.prefecture': worker ? required(v.workplacePrefecture) : undefined,
 			'workplace.address.city': worker ? required(v.workplaceCity) : undefined,
 			'workplace.address.street': worker ? required(v.workplaceStreet) : undefined,
-			'workplace.phone': worker ? required(v.workplacePhone) : undefined
+			'workplace.phone': worker ? required(v.workplacePhone) : undefined,
+			// Chosen but not read: the card's facts and signature are still missing.
+			'identity.verificationId': v.identity === 'card' && !cardRead ? t('card.required') : undefined
 		};
 	};
 }
 
-export function toRegistrationRequest(v: RegistrationDraft): RegistrationForm {
+/** The request; `verificationId` is the My Number card's verification when one was read. */
+export function toRegistrationRequest(v: RegistrationDraft, verificationId?: string): RegistrationForm {
 	const worker = v.residency === 'worker';
 	return {
 		nameKana: v.nameKana.trim(),
@@ -102,6 +107,7 @@ export function toRegistrationRequest(v: RegistrationDraft): RegistrationForm {
 					}
 				}
 			: {}),
+		...(v.identity === 'card' && verificationId ? { identity: { verificationId } } : {}),
 		...(worker
 			? {
 					workplace: {
