@@ -308,6 +308,22 @@ def test_password_change_ends_every_session(service: LocalService) -> None:
     assert citizen.sign_in("brand-new-pass").status_code == 201
 
 
+def test_the_lottery_results_email_is_chosen_on_my_page(service: LocalService) -> None:
+    citizen = registered(service)
+    assert citizen.get("/v1/me").json()["lotteryResultEmail"] is True
+    off = service.call(
+        "PATCH", "/v1/me", json={"lotteryResultEmail": False}, headers=bearer(citizen.token)
+    )
+    assert off.status_code == 200 and off.json()["lotteryResultEmail"] is False
+    assert citizen.get("/v1/me").json()["lotteryResultEmail"] is False
+    for bad in ({"lotteryResultEmail": "maybe"}, {"nameKanji": "別人"}, {}):
+        refused = service.call("PATCH", "/v1/me", json=bad, headers=bearer(citizen.token))
+        assert refused.status_code == 422, (bad, refused.text)
+        assert refused.headers["Content-Type"].startswith("application/problem+json")
+    assert citizen.get("/v1/me").json()["lotteryResultEmail"] is False
+    assert service.call("PATCH", "/v1/me", json={"lotteryResultEmail": True}).status_code == 401
+
+
 def test_sign_out(service: LocalService) -> None:
     citizen = registered(service)
     assert (

@@ -345,6 +345,24 @@ def entries_of_user(user_number: str) -> list[StoredEntry]:
     return [_entry(i) for i in items if isinstance(i, EntryItem)]
 
 
+def set_result_email(entry: StoredEntry, wanted: bool) -> bool:
+    """The results e-mail choice of one entry; False when it was withdrawn meanwhile."""
+    contact = entry.contact
+    if contact is None:
+        return False
+    changed = EntryContact(contact.email, contact.language, wanted)
+    try:
+        EntryItem(_pk(entry.lottery_id), f"ENTRY#{entry.user_number}").update(
+            actions=[EntryItem.contact.set(_contact_json(changed))],
+            condition=EntryItem.pk.exists(),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
 def entries_page(user_number: str, limit: int, token: str | None) -> Page[StoredEntry]:
     """One page of the user's entries, oldest first."""
     after = pages.decode(token, "entries", _ENTRY_POSITION)

@@ -177,6 +177,13 @@ def set_password(user_number: str, password_hash: str) -> None:
     )
 
 
+def set_lottery_result_email(user_number: str, wanted: bool) -> None:
+    UserItem(_pk(user_number), "PROFILE").update(
+        actions=[UserItem.lottery_result_email.set(wanted)],
+        condition=UserItem.pk.exists(),
+    )
+
+
 def set_status(
     user_number: str,
     status: AccountStatus,

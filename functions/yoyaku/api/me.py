@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.paging import Limit, NextToken, Paged
-from yoyaku.domain.accounts import Me, PasswordChange
+from yoyaku.domain.accounts import Me, MePreferences, PasswordChange
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.domain.registration import ProofUpload, RosterUpload
 from yoyaku.domain.review import Application
@@ -31,6 +31,16 @@ def _user_number() -> str:
 @router.get("/v1/me", summary="The signed-in user", tags=["accounts"])
 def get_me() -> Me:
     return accounts.me(_user_number())
+
+
+@router.patch(
+    "/v1/me",
+    summary="Change my preferences: the lottery-results e-mail",
+    description="Applies to lotteries entered earlier and not yet drawn too.",
+    tags=["accounts"],
+)
+def update_me(preferences: MePreferences) -> Me:
+    return accounts.set_preferences(_user_number(), preferences)
 
 
 @router.put(

@@ -102,6 +102,12 @@ class Me(CamelModel):
     )
 
 
+class MePreferences(CamelModel):
+    """What a citizen may change on マイページ without staff: the lottery-results e-mail."""
+
+    lottery_result_email: bool
+
+
 class PasswordChange(CamelModel):
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(max_length=200)

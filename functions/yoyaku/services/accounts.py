@@ -6,9 +6,16 @@ import time
 from datetime import timedelta
 
 from yoyaku import runtime
-from yoyaku.adapters import link_store, mailer, passwords, session_store, user_store
+from yoyaku.adapters import (
+    link_store,
+    lottery_store,
+    mailer,
+    passwords,
+    session_store,
+    user_store,
+)
 from yoyaku.domain import emails, people
-from yoyaku.domain.accounts import Me, PasswordChange, User
+from yoyaku.domain.accounts import Me, MePreferences, PasswordChange, User
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
@@ -38,6 +45,18 @@ def me(user_number: str) -> Me:
         group=user.group,
         roster_accepted=user.roster_accepted,
     )
+
+
+def set_preferences(user_number: str, preferences: MePreferences) -> Me:
+    """The lottery-results e-mail choice, for the account and for the entries not yet
+    drawn (an entry keeps the contact it was made with; the draw mails by it)."""
+    account(user_number)
+    wanted = preferences.lottery_result_email
+    user_store.set_lottery_result_email(user_number, wanted)
+    for entry in lottery_store.entries_of_user(user_number):
+        if entry.contact is not None and entry.contact.lottery_result_email != wanted:
+            lottery_store.set_result_email(entry, wanted)
+    return me(user_number)
 
 
 def _set_password(user: User, password: str) -> None:

@@ -388,6 +388,9 @@ export const en: Record<MessageKey, string> = {
 	'me.lotteryMail': 'Lottery result e-mails',
 	'me.lotteryMail.on': 'On',
 	'me.lotteryMail.off': 'Off',
+	'me.lotteryMail.lead': 'Lottery results (won or not) by e-mail. The results are always on the “Lottery results” screen. Entries not yet drawn follow the new setting too.',
+	'me.lotteryMail.save': 'Save the setting',
+	'me.lotteryMail.saved': 'The lottery results e-mail setting has been changed.',
 
 	'password.title': 'Change password',
 	'password.lead': 'Enter your current password and a new one.',

@@ -402,6 +402,9 @@ export const ja = {
 	'me.lotteryMail': '抽選結果メール',
 	'me.lotteryMail.on': '受け取る',
 	'me.lotteryMail.off': '受け取らない',
+	'me.lotteryMail.lead': '抽選の結果 (当選・落選) をメールでお知らせします。結果はメールを受け取らなくても「抽選結果の確認」画面で確認できます。抽選前の申込みにも反映されます。',
+	'me.lotteryMail.save': '設定を変更する',
+	'me.lotteryMail.saved': '抽選結果メールの設定を変更しました。',
 
 	// password
 	'password.title': 'パスワード変更',
