@@ -1,5 +1,5 @@
 import { expect, expectAccessible, test, uniqueEmail, Backend } from './support/fixtures';
-import { field } from './support/citizen';
+import { addDays, field } from './support/citizen';
 
 test('a counter appointment for two: request, e-mailed link, consecutive slots with countdown, receipt, printable lookup and cancel @phone', async ({ page, backend }) => {
 	const email = uniqueEmail('pickup');
@@ -35,6 +35,24 @@ test('a counter appointment for two: request, e-mailed link, consecutive slots w
 	// 16:45 is the last slot of the day: no run of two starts there
 	await expect(page.getByRole('button', { name: / 16:45 空き/ })).toHaveCount(0);
 	await expectAccessible(page, 'slot grid');
+
+	// a week at a time, or two (seed 002's [<前へ] [次へ>] and [<<] [>>]), never before tomorrow
+	const today = await backend.today();
+	const md = (days: number) => {
+		const [, m, d] = addDays(today, days).split('-').map(Number);
+		return `${m}/${d}(`;
+	};
+	const firstColumn = page.locator('table.grid thead th').nth(1);
+	await expect(firstColumn).toHaveText(new RegExp(`^${md(1).replace(/[()]/g, '\\$&')}`));
+	await expect(page.getByRole('button', { name: '前へ', exact: true })).toBeDisabled();
+	await expect(page.getByRole('button', { name: '2週間前へ' })).toBeDisabled();
+	if (process.env.SCREENSHOTS) await page.screenshot({ path: `screenshots/20-appointment-slots-${page.viewportSize()!.width}.png`, fullPage: true });
+	await page.getByRole('button', { name: '2週間先へ' }).click();
+	await expect(firstColumn).toHaveText(new RegExp(`^${md(15).replace(/[()]/g, '\\$&')}`));
+	await page.getByRole('button', { name: '前へ', exact: true }).click();
+	await expect(firstColumn).toHaveText(new RegExp(`^${md(8).replace(/[()]/g, '\\$&')}`));
+	await page.getByRole('button', { name: '2週間前へ' }).click(); // back to tomorrow, not before
+	await expect(firstColumn).toHaveText(new RegExp(`^${md(1).replace(/[()]/g, '\\$&')}`));
 
 	const cell = page.getByRole('button', { name: / 10:00 空き\d/ }).first();
 	await cell.focus();
