@@ -214,6 +214,7 @@ export const en: Record<MessageKey, string> = {
 	'lottery.slotDemandLead': 'Each day and time slot shows "applications/winnable". Select the numbers of a slot to add it as your next wish.',
 	'lottery.slotColumn': 'Facility and time',
 	'lottery.cap': 'An applicant wins at most {n} slot(s) a month (time slots × courts).',
+	'lottery.rankHeading': 'Wish',
 	'lottery.rank': 'Wish {rank}',
 	'lottery.removePreference': 'Remove wish {rank}',
 	'lottery.noPreference': 'Choose a date to add a wish.',

@@ -222,6 +222,7 @@ export const ja = {
 	'lottery.demandCell': '{applications}/{winnable}',
 	'lottery.addAs': '{date} を第{rank}希望にする',
 	'lottery.preferences': '抽選申込み一覧',
+	'lottery.rankHeading': '希望順位',
 	'lottery.rank': '第{rank}希望',
 	'lottery.slotDemandLead': '利用日と時間帯ごとに「申込総数/当選可能数」が表示されます。利用したい時間帯の数字を選ぶと希望に加わります。',
 	'lottery.slotColumn': '施設・時間帯',
