@@ -450,7 +450,22 @@ def test_the_draw_honours_the_cap_and_books_wins_to_confirm(
     mail = mailbox.find(winner.email, "当選のお知らせ")
     assert mail is not None
     assert "2030-05-24 23:59までに" in mail.body and "/lottery-results" in mail.body
-    assert "2030-06-08 09:00〜11:00" in mail.body or "2030-06-08 11:00〜13:00" in mail.body
+    # The mail lists every win (which slots depends on the drawn order): each with its
+    # date, slot, court and reservation number.
+    wins = [
+        r
+        for r in client.get("/v1/me/lottery-results", token=winner.token).json["items"]
+        if r["outcome"] == "won"
+    ]
+    for row in wins:
+        reservation = client.get(
+            f"/v1/reservations/{row['reservationNumber']}", token=winner.token
+        ).json
+        line = (
+            f"- {reservation['date']} {reservation['start']}〜{reservation['end']} "
+            f"テニスコート（1面） (予約番号 {row['reservationNumber']})"
+        )
+        assert line in mail.body, (line, mail.body)
     loser = next((who for who in groups if not won[who.user_number]), None)
     if loser is not None:
         lost = mailbox.find(loser.email, "【抽選結果】")
