@@ -99,6 +99,13 @@ def _input_problem(annotation: Any, value: Any) -> tuple[str, str] | None:
     accepted = _accepts(annotation)
     if isinstance(value, bool) and accepted & {int, float} and bool not in accepted:
         return ("int_type" if int in accepted else "float_type"), ""
+    if (
+        bool in accepted
+        and not accepted & {int, float, str}
+        and isinstance(value, int | float | str)
+        and not isinstance(value, bool)
+    ):
+        return "bool_type", ""  # lax mode would read 0, 1.0 or "yes" as a choice
     if isinstance(value, float) and int in accepted and float not in accepted:
         return "int_type", ""  # one rule for every count: 1e2 and 2.0 are not integers
     if (
@@ -163,7 +170,9 @@ class CamelModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         fields = [(n, f.alias or n, f.annotation) for n, f in cls.model_fields.items()]
-        cls._checked = tuple(f for f in fields if _scalars(f[2]) & {int, float, date, datetime})
+        cls._checked = tuple(
+            f for f in fields if _scalars(f[2]) & {bool, int, float, date, datetime}
+        )
         cls._dated = tuple((n, a) for n, a, t in fields if _scalars(t) & {date, datetime})
 
     @model_validator(mode="before")
