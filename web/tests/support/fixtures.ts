@@ -106,10 +106,12 @@ export class Backend {
 		return (await this.json<{ token: string }>('POST', '/v1/sessions', { userNumber, password })).token;
 	}
 
-	/** Staff start the draw now (the schedule would at drawAt) and wait until it is done. */
+	/** Staff start the draw now (the schedule would at drawAt) and wait until it is done.
+	 * Entries are still open in these tests, so staff force it and say why, as the API asks. */
 	async drawNow(lotteryId: string): Promise<void> {
 		const token = await this.staffToken();
-		await this.json('POST', `/v1/staff/lotteries/${lotteryId}/draw`, undefined, token);
+		const early = { force: true, reason: 'browser test: draw before entries close' };
+		await this.json('POST', `/v1/staff/lotteries/${lotteryId}/draw`, early, token);
 		for (let i = 0; i < 240; i++) {
 			const lottery = await this.json<{ status: string }>('GET', `/v1/lotteries/${lotteryId}`);
 			if (lottery.status === 'drawn') return;
