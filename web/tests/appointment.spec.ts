@@ -49,10 +49,24 @@ test('a counter appointment for two: request, e-mailed link, consecutive slots w
 	if (process.env.SCREENSHOTS) await page.screenshot({ path: `screenshots/20-appointment-slots-${page.viewportSize()!.width}.png`, fullPage: true });
 	await page.getByRole('button', { name: '2週間先へ' }).click();
 	await expect(firstColumn).toHaveText(new RegExp(`^${md(15).replace(/[()]/g, '\\$&')}`));
+	// the answer for the week left behind comes late (a slow network): it must not fill
+	// the grid of the week now on screen
+	const late = (url: URL) => url.pathname.endsWith('/availability') && url.search.includes(`from=${addDays(today, 8)}`);
+	const lateAnswer = page.waitForResponse((response) => late(new URL(response.url())));
+	await page.route(
+		late,
+		async (route) => {
+			const response = await route.fetch();
+			await new Promise((r) => setTimeout(r, 1_500));
+			await route.fulfill({ response });
+		}
+	);
 	await page.getByRole('button', { name: '前へ', exact: true }).click();
 	await expect(firstColumn).toHaveText(new RegExp(`^${md(8).replace(/[()]/g, '\\$&')}`));
 	await page.getByRole('button', { name: '2週間前へ' }).click(); // back to tomorrow, not before
 	await expect(firstColumn).toHaveText(new RegExp(`^${md(1).replace(/[()]/g, '\\$&')}`));
+	await lateAnswer;
+	await page.unroute(late);
 
 	const cell = page.getByRole('button', { name: / 10:00 空き\d/ }).first();
 	await cell.focus();
