@@ -38,6 +38,8 @@ class Settings:
     jpki_revocation: str
     verification_minutes: int
     municipality: str
+    # Renewal per registration kind (domain/renewal.py: parse_policies); empty: defaults.
+    renewal_policies: str
 
 
 @cache
@@ -76,4 +78,5 @@ def settings() -> Settings:
         jpki_revocation=env.get("JPKI_REVOCATION", "crl"),
         verification_minutes=int(env.get("VERIFICATION_MINUTES", "30")),
         municipality=env.get("MUNICIPALITY", "東京都港区"),
+        renewal_policies=env.get("RENEWAL_POLICIES", ""),
     )

@@ -45,6 +45,7 @@ def new_item(
     now: datetime,
     method: ApplicationMethod = ApplicationMethod.STAFF_REVIEW,
     completed: bool = False,
+    renewal: dict[str, Any] | None = None,
 ) -> ApplicationItem:
     """A freshly `received` application, to be saved with the account that it reviews;
     `completed` at once when nothing is left for staff (a resident proven by card)."""
@@ -62,6 +63,7 @@ def new_item(
         status=status.value,
         method=method.value,
         history=history,
+        renewal=renewal,
         submitted_at=now,
         gsi1pk=f"USER#{user_number}#APPLICATIONS",
         gsi1sk=now.astimezone(UTC).isoformat(),
@@ -87,6 +89,7 @@ def _record(item: ApplicationItem) -> ApplicationRecord:
         waiting_for=item.waiting_for,
         decision=item.decision,
         reason=item.reason,
+        renewal=dict(item.renewal) if item.renewal else None,
     )
 
 

@@ -235,6 +235,8 @@ class ApplicationItem(TableItem, discriminator="application"):
     decision = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     method = UnicodeAttribute(null=True)  # ApplicationMethod; absent = staff_review
+    # Renewals: what was applied for (the form, the card's facts, the roster's key).
+    renewal = JSONAttribute(null=True)
 
 
 class HoldItem(TableItem, discriminator="hold"):
@@ -404,3 +406,21 @@ class VerificationItem(TableItem, discriminator="identity_verification"):
     verified_at = UTCDateTimeAttribute(attr_name="verifiedAt")
     valid_until = UTCDateTimeAttribute(attr_name="validUntil")
     used_at = UTCDateTimeAttribute(attr_name="usedAt", null=True)
+
+
+class OpenRenewalItem(TableItem, discriminator="open_renewal"):
+    """pk `USER#{n}`, sk `RENEWAL`: the account's one renewal under review. Written with
+    the application (absent first), removed when the review ends, so an account never
+    has two renewals at once."""
+
+    application_id = UnicodeAttribute(attr_name="applicationId")
+    idempotency_key = UnicodeAttribute(attr_name="idempotencyKey", null=True)
+
+
+class RenewalDraftItem(TableItem, discriminator="renewal_draft"):
+    """pk `USER#{n}`, sk `RENEWAL_DRAFT`: the renewal form saved for later (一時保存),
+    without files; `valid_until` is its real end, the TTL only removes it later."""
+
+    draft = JSONAttribute()
+    saved_at = UTCDateTimeAttribute(attr_name="savedAt")
+    valid_until = UTCDateTimeAttribute(attr_name="validUntil")

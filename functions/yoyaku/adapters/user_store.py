@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -200,3 +200,39 @@ def set_status(
     if roster_accepted is not None:
         actions.append(UserItem.roster_accepted.set(roster_accepted))
     UserItem(_pk(user_number), "PROFILE").update(actions=actions, condition=UserItem.pk.exists())
+
+
+def registration_id(user_number: str) -> str:
+    """The registration the account was made from (its documents are filed under it)."""
+    return str(UserItem.get(_pk(user_number), "PROFILE").registration_id)
+
+
+def renew(
+    user_number: str,
+    verified_until: date | None,
+    profile_changes: dict[str, Any],
+    lottery_result_email: bool,
+) -> None:
+    """An approved renewal: verified again until the new end, with the renewal form's
+    changes merged into the profile. The profile is rewritten only if nobody changed it
+    in between (read, merge, conditional write, again on a lost race)."""
+    for _ in range(5):
+        item = UserItem.get(_pk(user_number), "PROFILE", consistent_read=True)
+        before = dict(item.profile)
+        profile = {**before, **profile_changes}
+        actions: list[Action] = [
+            UserItem.status.set(AccountStatus.VERIFIED.value),
+            UserItem.verified_until.set(verified_until.isoformat())
+            if verified_until
+            else UserItem.verified_until.remove(),
+            UserItem.profile.set(profile),
+            UserItem.lottery_result_email.set(lottery_result_email),
+        ]
+        try:
+            item.update(actions=actions, condition=UserItem.profile == before)
+        except UpdateError as error:
+            if condition_failed(error):
+                continue
+            raise
+        return
+    raise RuntimeError(f"profile of {user_number} kept changing")

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from pydantic import Field
 
-from yoyaku.domain.calendar import add_months
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Language
@@ -16,7 +15,6 @@ from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
 
 MAX_FAILED_SIGN_INS = 5
 LOCK_DURATION = timedelta(minutes=15)
-WORKER_VERIFICATION_MONTHS = 24
 
 
 def status_on(status: AccountStatus, verified_until: date | None, today: date) -> AccountStatus:
@@ -62,13 +60,6 @@ class User(CitizenProfile):
     locked_until: datetime | None = None
     group: Group | None = field(default=None, kw_only=True)
     registration_id: str = field(default="", kw_only=True)  # the form it was made from
-
-
-def verified_until(residency: Residency, approved_on: date) -> date | None:
-    """Workers are verified for two years (seed 000: renewal); residents indefinitely."""
-    if residency is Residency.WORKER:
-        return add_months(approved_on, WORKER_VERIFICATION_MONTHS)
-    return None
 
 
 def ensure_not_locked(user: User, now: datetime) -> None:

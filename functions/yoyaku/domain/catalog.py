@@ -91,6 +91,13 @@ class FacilityDefinition(CamelModel):
     rules: BookingRules
     lottery: LotterySettings = LotterySettings()
     options: FacilityOptions = FacilityOptions()
+    online_renewal: bool = Field(
+        default=True,
+        description="Whether its users may renew their registration online. Seed 000 "
+        "keeps some facility types (公民館, 陶芸窯, 市民活動支援センター, 学校開放特別教室, "
+        "身体障害者福祉センター) at the counter: an account that uses one of them is sent "
+        "to the facility's counter (RENEWAL_NOT_AVAILABLE_ONLINE).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> FacilityDefinition:

@@ -6,7 +6,7 @@ The wording of application statuses follows seed 000's notifications.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from yoyaku.domain.calendar import TOKYO
@@ -130,16 +130,51 @@ _STATUS_EN = {
 }
 
 
+# Renewals (seed 000): the same steps, in words about the renewal.
+_RENEWAL_JA = {
+    ApplicationStatus.RECEIVED: "利用者登録の更新の申請を受け付けました。",
+    ApplicationStatus.ACCEPTED: "利用者登録の更新の申請を受理いたしました。",
+    ApplicationStatus.COMPLETED: "処理が完了しました。利用者登録を更新しました。",
+    ApplicationStatus.RETURNED: "内容に不備等があるため、更新の申請が差し戻しされました。"
+    "お手数ですが、申請をやり直してください。",
+    ApplicationStatus.REJECTED: "更新の申請は承認されませんでした。利用者登録は有効期限まで"
+    "そのまま有効です。",
+}
+_RENEWAL_EN = {
+    ApplicationStatus.RECEIVED: "We have received your application to renew your registration.",
+    ApplicationStatus.ACCEPTED: "Your renewal application is being reviewed.",
+    ApplicationStatus.COMPLETED: "Your registration has been renewed.",
+    ApplicationStatus.RETURNED: "Your renewal application was returned because something needs "
+    "fixing. Please apply again.",
+    ApplicationStatus.REJECTED: "Your renewal application was not approved. Your registration "
+    "stays valid until it ends.",
+}
+
+
 def application_status(
-    lang: Language, status: ApplicationStatus, application_id: str, reason: str | None
+    lang: Language,
+    status: ApplicationStatus,
+    application_id: str,
+    reason: str | None,
+    kind: str = "registration",
+    valid_until: date | None = None,
 ) -> Email:
+    renewal = kind == "renewal"
     if lang is Language.EN:
-        body = f"{_STATUS_EN[status]}\nApplication number: {application_id}"
+        body = (_RENEWAL_EN if renewal else _STATUS_EN)[status]
+        body += f"\nApplication number: {application_id}"
+        if valid_until is not None:
+            body += f"\nValid until: {valid_until.isoformat()}"
         if reason:
             body += f"\nReason: {reason}"
         body += "\nSee the history in your account (applications)."
         return Email(f"Application {application_id}: {status.value}", body + _footer(lang))
-    body = f"{_STATUS_JA[status]}\n申請番号：{application_id}"
+    body = (_RENEWAL_JA if renewal else _STATUS_JA)[status]
+    body += f"\n申請番号：{application_id}"
+    if renewal:
+        body += "\n申請種別：利用者登録の更新"
+    if valid_until is not None:
+        body += f"\n有効期限：{valid_until.isoformat()}"
     if reason:
         body += f"\n理由：{reason}"
     body += "\n詳細は申請履歴からご確認いただけます。"

@@ -193,10 +193,12 @@ def check_challenge(challenge: Challenge | None, now: datetime) -> Challenge:
 
 
 def check_verification(
-    verification: Verification | None, purpose: Purpose, now: datetime
+    verification: Verification | None,
+    purpose: Purpose,
+    now: datetime,
+    field: str = "identity.verificationId",
 ) -> Verification:
     """A verification that may still prove a form; otherwise the field error to show."""
-    field = "identity.verificationId"
     if verification is None or verification.purpose is not purpose:
         raise DomainError.invalid(field, "identity_unknown")
     if verification.used_at is not None:

@@ -303,6 +303,10 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
         Language.JA: ("当選確定の期限が過ぎました", "{reason}"),
         Language.EN: ("The confirmation deadline has passed", "{reason}"),
     },
+    ErrorCode.RENEWAL_NOT_AVAILABLE_ONLINE: {
+        Language.JA: ("オンラインでは更新の手続きができません", "{reason}"),
+        Language.EN: ("This registration cannot be renewed online", "{reason}"),
+    },
     ErrorCode.INTERNAL_ERROR: {
         Language.JA: (
             "システムで問題が発生しました",
@@ -709,6 +713,19 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "マイナンバーカードの読み取り結果が見つかりません。もう一度、マイナンバーカードで署名確認を行ってください。",
         Language.EN: "No My Number card check was found; sign with the card again.",
     },
+    "renewal_card_name": {
+        Language.JA: "マイナンバーカードの氏名が登録されている氏名と一致しません。ご本人（団体の場合は代表者）のカードで手続きしてください。",
+        Language.EN: "The name on the My Number card is not the registered name; use the "
+        "card of the registered person (for a group, its representative).",
+    },
+    "renewal_card_birthdate": {
+        Language.JA: "マイナンバーカードの生年月日が登録されている生年月日と一致しません。",
+        Language.EN: "The birthdate on the My Number card is not the registered birthdate.",
+    },
+    "roster_unknown": {
+        Language.JA: "名簿の画像が見つかりません。もう一度アップロードしてください。",
+        Language.EN: "The roster image was not found; upload it again.",
+    },
     "identity_used": {
         Language.JA: "このマイナンバーカードの読み取り結果は使用済みです。もう一度、署名確認を行ってください。",
         Language.EN: "This My Number card check was already used; sign with the card again.",
@@ -819,6 +836,44 @@ ROSTER_FOR_GROUPS_ONLY = Bilingual(
 UPLOAD_ROSTER_AGAIN_FIRST = Bilingual(
     "団体名簿の画像を先にアップロードし直してください。", "Upload the group roster again first."
 )
+# ---------------------------------------------------------------- renewal (seed 000)
+
+RENEWAL_REASONS: dict[str, Bilingual] = {
+    "not_verified": Bilingual(
+        "本登録が完了している利用者登録のみ更新できます。",
+        "Only a completed (verified) registration can be renewed.",
+    ),
+    "no_expiry": Bilingual(
+        "この利用者登録には有効期限がないため、更新の必要はありません。",
+        "This registration does not expire, so it needs no renewal.",
+    ),
+    "not_yet": Bilingual(
+        "更新の手続きは{opens}から行えます（有効期限：{until}）。",
+        "Renewal opens on {opens} (the registration is valid until {until}).",
+    ),
+    "too_late": Bilingual(
+        "有効期限（{until}）から時間が経っているため、オンラインでは更新できません。"
+        "施設窓口で利用者登録の手続きをお願いします。",
+        "The registration ended on {until}, too long ago to renew online; register again "
+        "at a facility counter.",
+    ),
+    "already_applied": Bilingual(
+        "更新の申請（申請番号：{number}）を審査中です。結果をお待ちください。",
+        "Your renewal (application number {number}) is under review; please wait for it.",
+    ),
+    "not_available_online": Bilingual(
+        "{facilities}をご利用の方の利用者登録の更新は、オンラインではお手続きできません。"
+        "引き続き、施設窓口での手続きをお願いします（{places}）。",
+        "Users of {facilities} cannot renew their registration online; please renew at "
+        "the facility counter ({places}).",
+    ),
+}
+
+
+def renewal_reason(code: str, lang: Language, **params: Any) -> str:
+    text = RENEWAL_REASONS[code]
+    return _fill(text.in_(lang), params, lang)
+
 
 # Wins that must be confirmed (当選確定).
 CONFIRMATION_DEADLINE_PASSED = Bilingual(

@@ -81,6 +81,7 @@ class ApplicationRecord:
     waiting_for: str | None  # "staff" or "applicant"
     decision: str | None  # made by staff, not yet applied by the workflow
     reason: str | None
+    renewal: dict[str, Any] | None = None  # renewals: the form, card facts, roster key
 
 
 class ReviewSummary(CamelModel):
@@ -95,6 +96,19 @@ class ProofCheck(CamelModel):
     required: bool
     present: bool
     problem: str | None = None
+
+
+class RenewalReview(CamelModel):
+    """What a renewal applied for, beside the account it renews."""
+
+    phone: str
+    name_kana: str
+    lottery_result_email: bool
+    card: dict[str, Any] = Field(description="The My Number card's four facts, as read.")
+    address_changed: bool = Field(
+        description="The card's address differs from the account's: approval updates it."
+    )
+    previous_verified_until: str | None = None
 
 
 class ReviewDetail(CamelModel):
@@ -114,3 +128,4 @@ class ReviewDetail(CamelModel):
     )
     roster_document_url: str | None = None
     decision_pending: str | None = None
+    renewal: RenewalReview | None = None

@@ -1,16 +1,16 @@
 """AccountsFunction: registration, sign-in (password or LINE), password resets, the
-signed-in user and their LINE link."""
+signed-in user, their LINE link and the renewal of their registration."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from yoyaku.api import line, me, registrations, sessions
+from yoyaku.api import line, me, registrations, renewals, sessions
 from yoyaku.api.app import create_app
 from yoyaku.entrypoints.observability import logger, metrics
 
-app = create_app(registrations.router, sessions.router, me.router, line.router)
+app = create_app(registrations.router, sessions.router, me.router, line.router, renewals.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

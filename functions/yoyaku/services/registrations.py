@@ -16,7 +16,7 @@ from yoyaku.adapters import (
     workflow,
 )
 from yoyaku.domain import emails
-from yoyaku.domain.accounts import User, verified_until
+from yoyaku.domain.accounts import User
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Bilingual, Language
@@ -30,11 +30,10 @@ from yoyaku.domain.registration import (
     check_registration,
 )
 from yoyaku.domain.review import ApplicationMethod
-from yoyaku.services import identity, proofs
+from yoyaku.services import identity, proofs, renewals
 from yoyaku.settings import settings
 
 USER_NUMBER_START = 100_000  # user numbers are 6 digits: 100001, 100002, …
-APPLICATION_NUMBER_START = 0  # application numbers: 000001, … (seed 000's 申請番号)
 
 
 def _link(path: str, token: str) -> str:
@@ -91,7 +90,7 @@ def confirm(token: str) -> Confirmed:
         raise DomainError(ErrorCode.LINK_EXPIRED)  # unconfirmed registrations expire
     form: dict[str, Any] = registration.form
     user_number = f"{counters.next_value('userNumber', USER_NUMBER_START):06d}"
-    application_id = f"{counters.next_value('application', APPLICATION_NUMBER_START):06d}"
+    application_id = counters.next_application_number()
     lang = Language(registration.language)
     residency = Residency(form["residency"])
     card = registration.identity
@@ -110,7 +109,9 @@ def confirm(token: str) -> Confirmed:
         language=lang,
         residency=residency,
         status=AccountStatus.VERIFIED if verified_by_card else AccountStatus.PROVISIONAL,
-        verified_until=verified_until(residency, rt.today()) if verified_by_card else None,
+        verified_until=renewals.first_verified_until(residency, rt.today())
+        if verified_by_card
+        else None,
         lottery_result_email=bool(form["lotteryResultEmail"]),
         birthdate=date.fromisoformat(form["birthdate"]),
         user_type=UserType(form.get("userType") or UserType.INDIVIDUAL.value),

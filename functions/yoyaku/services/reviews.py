@@ -8,6 +8,7 @@ the same values.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from yoyaku import runtime
@@ -21,7 +22,7 @@ from yoyaku.adapters import (
     workflow,
 )
 from yoyaku.domain import emails, messages
-from yoyaku.domain.accounts import User, verified_until
+from yoyaku.domain.accounts import User
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.booking import Owner
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -37,10 +38,11 @@ from yoyaku.domain.review import (
     Decision,
     DecisionRequest,
     ProofCheck,
+    RenewalReview,
     ReviewDetail,
     ReviewSummary,
 )
-from yoyaku.services import line, reservations
+from yoyaku.services import line, renewals, reservations
 from yoyaku.settings import settings
 
 APPLICATION = Bilingual("申請", "application")
@@ -79,8 +81,10 @@ def open_for_staff(application_id: str) -> ReviewDetail:
     ):
         _notify_user(record, ApplicationStatus.ACCEPTED, None)
         record = _load(application_id)
-    registration = registration_store.get(record.registration_id)
     profile = user_store.profile(record.user_number) or {}
+    if record.application.type == "renewal":
+        return _renewal_for_staff(record, profile)
+    registration = registration_store.get(record.registration_id)
     required = profile.get("residency") == "worker"
     key = registration.proof_key if registration else None
     roster, roster_key = _roster_check(profile, registration)
@@ -115,6 +119,33 @@ def _roster_check(
     return ProofCheck(required=False, present=key is not None, problem=problem), key
 
 
+def _renewal_for_staff(record: ApplicationRecord, profile: dict[str, Any]) -> ReviewDetail:
+    """A renewal as staff check it: the account, what was applied for and the card's
+    facts (an address that differs from the account's is flagged), and the roster."""
+    renewal = record.renewal or {}
+    roster_key = renewal.get("rosterKey")
+    return ReviewDetail(
+        application_id=record.application.application_id,
+        user_number=record.user_number,
+        type=record.application.type,
+        status=record.application.status,
+        submitted_at=record.submitted_at,
+        history=record.application.history,
+        applicant=profile,
+        proof=ProofCheck(required=bool(renewal.get("rosterRequired")), present=bool(roster_key)),
+        proof_document_url=proofs.presigned_view(roster_key) if roster_key else None,
+        decision_pending=record.decision,
+        renewal=RenewalReview(
+            phone=renewal.get("phone", ""),
+            name_kana=renewal.get("nameKana", ""),
+            lottery_result_email=bool(renewal.get("lotteryResultEmail")),
+            card=renewal.get("card", {}),
+            address_changed=bool(renewal.get("addressChanged")),
+            previous_verified_until=renewal.get("previousVerifiedUntil"),
+        ),
+    )
+
+
 def record_decision(application_id: str, request: DecisionRequest) -> None:
     """Records the one decision on an application and resumes the waiting workflow."""
     _load(application_id)
@@ -147,6 +178,8 @@ def applications_of(user_number: str, limit: int, token: str | None) -> Page[App
 def open_application(user_number: str) -> ApplicationRecord:
     """The user's application that is still under review or returned to them."""
     for record in reversed(application_store.for_user(user_number)):
+        if record.application.type != "registration":
+            continue
         if record.application.status not in (
             ApplicationStatus.COMPLETED,
             ApplicationStatus.REJECTED,
@@ -165,6 +198,14 @@ def resubmit(user: User, application_id: str) -> Application:
     record = application_store.get(application_id)
     if record is None or record.user_number != user.user_number:
         raise DomainError(ErrorCode.NOT_FOUND, what=APPLICATION)
+    if record.application.type == "renewal":
+        raise DomainError(  # a returned renewal is closed: the citizen applies again
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "差し戻された更新の申請は、もう一度申請してください。",
+                "A returned renewal cannot be resubmitted; apply for the renewal again.",
+            ),
+        )
     if record.application.status is not ApplicationStatus.RETURNED or not record.task_token:
         raise DomainError(
             ErrorCode.CONFLICT,
@@ -194,8 +235,11 @@ def resume_after_return(record: ApplicationRecord) -> None:
     """returned → received, and the waiting workflow checks and queues it again.
 
     The applicant hears of it on LINE (受付, as after the first application); the
-    e-mail that answered the return already said what happens next.
+    e-mail that answered the return already said what happens next. A returned renewal
+    is closed (the citizen applies again) and is never put back.
     """
+    if record.application.type != "registration":
+        return
     if application_store.resubmitted(record, runtime.current().now()):
         _notify_user(record, ApplicationStatus.RECEIVED, None, email=False)
     if record.task_token and record.waiting_for == "applicant":
@@ -218,6 +262,8 @@ def _notify_user(
     reason: str | None,
     *,
     email: bool = True,
+    valid_until: date | None = None,
+    sequence: int | None = None,
 ) -> None:
     """Tells the applicant about a status change: by e-mail, then by LINE when linked.
 
@@ -232,7 +278,14 @@ def _notify_user(
     if email:
         mailer.send(
             user.email,
-            emails.application_status(user.language, status, application.application_id, reason),
+            emails.application_status(
+                user.language,
+                status,
+                application.application_id,
+                reason,
+                kind=application.type,
+                valid_until=valid_until,
+            ),
         )
     line.notify_application(
         user.user_number,
@@ -242,7 +295,7 @@ def _notify_user(
             type=application.type,
             status=status,
             reason=reason,
-            sequence=len(application.history),
+            sequence=len(application.history) if sequence is None else sequence,
         ),
     )
 
@@ -250,6 +303,13 @@ def _notify_user(
 def check_proof(application_id: str) -> dict[str, Any]:
     """Workers must have a valid proof of employment; the result guides the reviewer."""
     record = _workflow_load(application_id)
+    if record.application.type == "renewal":
+        renewal = record.renewal or {}
+        return {
+            "required": bool(renewal.get("rosterRequired")),
+            "present": bool(renewal.get("rosterKey")),
+            "problem": None,
+        }
     registration = registration_store.get(record.registration_id)
     found = user_store.get(record.user_number)
     if registration is None or found is None:
@@ -291,16 +351,33 @@ def remind_staff(application_id: str) -> dict[str, Any]:
     return {"reminded": True}
 
 
+def start_renewal_review(application_id: str) -> None:
+    """A filed renewal goes to staff like a registration; the citizen hears of it by
+    e-mail and LINE with the 申請番号 (受付)."""
+    workflow.start_review(
+        application_id,
+        {
+            "applicationId": application_id,
+            "reminderAfterSeconds": settings().review_reminder_seconds,
+        },
+    )
+    _notify_user(_workflow_load(application_id), ApplicationStatus.RECEIVED, None, sequence=0)
+
+
 def apply_decision(application_id: str, decision: Decision, reason: str | None) -> dict[str, Any]:
-    """Applies a staff decision: the account's new status, the application's, the e-mail."""
+    """Applies a staff decision: the account's new status, the application's, the
+    e-mail. `next` tells the workflow whether to wait for the applicant (a returned
+    registration) or to end (anything else: a returned renewal is applied for again)."""
     record = _workflow_load(application_id)
+    if record.application.type == "renewal":
+        return _apply_renewal_decision(record, decision, reason)
     rt = runtime.current()
     found = user_store.get(record.user_number)
     if found is None:
         raise LookupError(f"user {record.user_number} does not exist")
     account = found[0]
     if decision is Decision.APPROVE:
-        until = verified_until(account.residency, rt.today())
+        until = renewals.first_verified_until(account.residency, rt.today())
         roster: bool | None = None
         if account.user_type is UserType.GROUP:
             # Staff saw the roster with the application: approving accepts it.
@@ -318,4 +395,30 @@ def apply_decision(application_id: str, decision: Decision, reason: str | None) 
     if record.application.status is not status:
         application_store.conclude(record, status, rt.now(), reason)
         _notify_user(record, status, reason)
-    return {"status": status.value}
+    waits = status is ApplicationStatus.RETURNED
+    return {"status": status.value, "next": "await_applicant" if waits else "done"}
+
+
+def _apply_renewal_decision(
+    record: ApplicationRecord, decision: Decision, reason: str | None
+) -> dict[str, Any]:
+    """Approval renews the account (renewals.approve); a return or a rejection leaves
+    the account as it was. Either way the renewal is closed, so the citizen may apply
+    again."""
+    rt = runtime.current()
+    found = user_store.get(record.user_number)
+    if found is None:
+        raise LookupError(f"user {record.user_number} does not exist")
+    until = None
+    if decision is Decision.APPROVE:
+        until = renewals.approve(record, found[0], rt.today())
+        status = ApplicationStatus.COMPLETED
+    elif decision is Decision.REJECT:
+        status = ApplicationStatus.REJECTED
+    else:
+        status = ApplicationStatus.RETURNED
+    if record.application.status is not status:
+        application_store.conclude(record, status, rt.now(), reason)
+        _notify_user(record, status, reason, valid_until=until)
+    renewals.closed(record)
+    return {"status": status.value, "next": "done"}
