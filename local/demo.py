@@ -136,6 +136,16 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "rules": SPORTS_RULES,
         "lottery": AGEO_LOTTERY,
     },
+    "ageo-kamihira-hall": {
+        "name": "上平公民館",
+        "kind": "timeslot",
+        "municipality": "上尾市",
+        "description": "集会室・和室。利用者登録の更新は公民館の窓口で受け付けます（LINEでは更新できません）。",
+        "address": "埼玉県上尾市上平中央1-1-1 上平公民館 窓口",
+        "resourceTypes": [{"resourceTypeId": "meeting-room", "name": "集会室"}],
+        "rules": SPORTS_RULES,
+        "onlineRenewal": False,
+    },
     "mynumber-counter": {
         "name": "マイナンバーカード交付窓口",
         "kind": "timeslot",
@@ -179,6 +189,7 @@ INVENTORY: dict[str, dict[str, tuple[int, list[dict[str, str]] | None, set[int]]
     "ageo-tennis": {"court": (4, _slots(9, 17, 120), set())},
     "ageo-hiraikata-baseball": {"field": (1, _slots(9, 17, 240), set())},
     "ageo-hiraikata-sports-plaza": {"ground": (2, _slots(9, 17, 240), set())},
+    "ageo-kamihira-hall": {"meeting-room": (1, _slots(9, 21, 180), {0})},
     "mynumber-counter": {
         "counter-1": (1, _slots(9, 17, 15), {5, 6}),
         "counter-2": (1, _slots(9, 17, 15), {5, 6}),

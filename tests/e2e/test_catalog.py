@@ -16,6 +16,7 @@ DEMO_FACILITIES = {
     "ageo-tennis": "上尾運動公園テニスコート",
     "ageo-hiraikata-baseball": "平方野球場",
     "ageo-hiraikata-sports-plaza": "平方スポーツ広場",
+    "ageo-kamihira-hall": "上平公民館",
     "mynumber-counter": "マイナンバーカード交付窓口",
 }
 

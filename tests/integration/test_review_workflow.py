@@ -256,7 +256,7 @@ def test_approval_verifies_the_user_and_completes_the_application(
     done = finished(workflow, applicant)
     assert done["status"] == "SUCCEEDED"
     output = json.loads(done["output"])
-    assert output["outcome"] == {"status": "completed"}
+    assert output["outcome"] == {"status": "completed", "next": "done"}
     assert output["proof"]["result"] == {"required": False, "present": False, "problem": None}
     assert account_status(applicant) == (AccountStatus.VERIFIED, None)  # residents: no end
     assert history(applicant) == ["received", "completed"]
