@@ -81,9 +81,7 @@ def test_a_worker_may_renew_from_two_months_before_the_end_until_a_year_after(
     assert window["until"] == add_months(today + timedelta(days=30), 12).isoformat()
     lapsed = make(status="verified", residency="worker", verified_until=today - timedelta(days=40))
     assert client.get("/v1/me/renewal", token=lapsed.token).json["possible"] is True
-    too_late = make(
-        status="verified", residency="worker", verified_until=add_months(today, -13)
-    )
+    too_late = make(status="verified", residency="worker", verified_until=add_months(today, -13))
     window = client.get("/v1/me/renewal", token=too_late.token, lang="en").json
     assert (window["possible"], window["reasonCode"]) == (False, "too_late")
     assert "counter" in window["reason"]
@@ -288,14 +286,10 @@ def test_a_returned_renewal_is_closed_and_the_citizen_applies_again(setup: Any) 
     ]
     assert statuses == [(first, "returned"), (second.json["applicationId"], "received")]
     found = user_store.get(worker.user_number)
-    assert found is not None and found[0].verified_until == clock.now().date() + timedelta(
-        days=30
-    )
+    assert found is not None and found[0].verified_until == clock.now().date() + timedelta(days=30)
 
 
-def test_staff_see_what_was_applied_for_beside_the_account(
-    setup: Any, staff_token: str
-) -> None:
+def test_staff_see_what_was_applied_for_beside_the_account(setup: Any, staff_token: str) -> None:
     client, _, jpki, clock, make = setup
     worker = expiring_worker(make, clock)
     number = apply(client, worker, renewal_card(jpki)).json["applicationId"]
