@@ -351,3 +351,82 @@ def test_card_addresses_split_into_the_accounts_fields() -> None:
     assert split_address("埼玉県さいたま市大宮区桜木町1-7-5").city == "さいたま市大宮区"
     assert split_address("北海道上川郡東川町東町1-16-1").city == "上川郡東川町"
     assert split_address("神奈川県横浜市中区本町6-50-10").prefecture == "神奈川県"
+
+
+# ------------------------------------------------------------------ groups: the roster (名簿)
+
+CLUB = {"name": "上尾テニスクラブ", "nameKana": "アゲオ テニス クラブ", "members": 12}
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(56)
+
+
+def _roster_upload(client: Client, group: Citizen, content: bytes = PNG) -> str:
+    """What the mini-app does for 名簿: a presigned POST, then the upload check."""
+    import boto3
+
+    from yoyaku.services import proofs as proof_check
+    from yoyaku.settings import settings
+
+    upload = client.post("/v1/me/roster-upload", token=group.token)
+    assert upload.status == 201, upload.body
+    key = upload.json["fields"]["key"]
+    boto3.client("s3").put_object(
+        Bucket=settings().proof_bucket, Key=key, Body=content, ContentType="image/png"
+    )
+    proof_check.check_upload(key)
+    return str(upload.json["uploadId"])
+
+
+def test_a_group_that_uses_roster_facilities_renews_with_a_new_roster(
+    setup: Any, staff_token: str
+) -> None:
+    client, _, jpki, clock, make = setup
+    group = make(
+        status="verified",
+        residency="worker",
+        verified_until=clock.now().date() + timedelta(days=30),
+        group=CLUB,
+        roster_accepted=True,
+    )
+    window = client.get("/v1/me/renewal", token=group.token).json
+    assert (window["possible"], window["rosterRequired"]) == (True, True)
+    without = apply(client, group, renewal_card(jpki))
+    assert without.status == 422 and without.json["code"] == "ROSTER_REQUIRED"
+    assert "名簿" in without.json["detail"]
+    unknown = apply(client, group, renewal_card(jpki), rosterUploadId="upl_unknown")
+    assert unknown.status == 422 and unknown.json["errors"][0]["field"] == "rosterUploadId"
+    refused = _roster_upload(client, group, b"<html>not an image</html>")
+    bad = apply(client, group, renewal_card(jpki), rosterUploadId=refused)
+    assert (
+        bad.status == 422
+        and "名簿の画像を受け付けできませんでした" in bad.json["errors"][0]["message"]
+    )
+    assert application_store.for_user(group.user_number) == []
+
+    reply = apply(client, group, renewal_card(jpki), rosterUploadId=_roster_upload(client, group))
+    assert reply.status == 202, reply.body
+    number = reply.json["applicationId"]
+    detail = client.get(f"/v1/staff/reviews/{number}", token=staff_token).json
+    assert detail["roster"] == {"required": True, "present": True, "problem": None}
+    assert detail["rosterDocumentUrl"]
+    reviews.apply_decision(number, Decision.APPROVE, None)
+    me = client.get("/v1/me", token=group.token).json
+    assert me["rosterAccepted"] is True
+    assert (
+        me["verifiedUntil"] == add_months(clock.now().date() + timedelta(days=30), 24).isoformat()
+    )
+
+
+def test_individuals_and_groups_without_roster_facilities_need_no_roster(setup: Any) -> None:
+    client, _, jpki, clock, make = setup
+    group = make(
+        status="verified",
+        residency="worker",
+        verified_until=clock.now().date() + timedelta(days=30),
+        group=CLUB,
+    )
+    assert client.get("/v1/me/renewal", token=group.token).json["rosterRequired"] is False
+    assert apply(client, group, renewal_card(jpki)).status == 202
+    individual = expiring_worker(make, clock)
+    assert client.get("/v1/me/renewal", token=individual.token).json["rosterRequired"] is False
+    odd = apply(client, individual, renewal_card(jpki), rosterUploadId="upl_x")
+    assert odd.status == 422 and odd.json["errors"][0]["field"] == "rosterUploadId"

@@ -202,16 +202,12 @@ def set_status(
     UserItem(_pk(user_number), "PROFILE").update(actions=actions, condition=UserItem.pk.exists())
 
 
-def registration_id(user_number: str) -> str:
-    """The registration the account was made from (its documents are filed under it)."""
-    return str(UserItem.get(_pk(user_number), "PROFILE").registration_id)
-
-
 def renew(
     user_number: str,
     verified_until: date | None,
     profile_changes: dict[str, Any],
     lottery_result_email: bool,
+    roster_accepted: bool | None = None,
 ) -> None:
     """An approved renewal: verified again until the new end, with the renewal form's
     changes merged into the profile. The profile is rewritten only if nobody changed it
@@ -228,6 +224,8 @@ def renew(
             UserItem.profile.set(profile),
             UserItem.lottery_result_email.set(lottery_result_email),
         ]
+        if roster_accepted is not None:
+            actions.append(UserItem.roster_accepted.set(roster_accepted))
         try:
             item.update(actions=actions, condition=UserItem.profile == before)
         except UpdateError as error:

@@ -722,9 +722,13 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "マイナンバーカードの生年月日が登録されている生年月日と一致しません。",
         Language.EN: "The birthdate on the My Number card is not the registered birthdate.",
     },
+    "roster_refused": {
+        Language.JA: "名簿の画像を受け付けできませんでした：{reason}",
+        Language.EN: "The roster image was refused: {reason}",
+    },
     "roster_unknown": {
-        Language.JA: "名簿の画像が見つかりません。もう一度アップロードしてください。",
-        Language.EN: "The roster image was not found; upload it again.",
+        Language.JA: "名簿の画像が見つからないか、確認中です。少し待ってから申請するか、もう一度アップロードしてください。",
+        Language.EN: "The roster image was not found or is still being checked; wait a moment or upload it again.",
     },
     "identity_used": {
         Language.JA: "このマイナンバーカードの読み取り結果は使用済みです。もう一度、署名確認を行ってください。",
@@ -868,6 +872,14 @@ RENEWAL_REASONS: dict[str, Bilingual] = {
         "the facility counter ({places}).",
     ),
 }
+
+
+RENEWAL_ROSTER_NEEDED = Bilingual(
+    "市民体育館（テニスコートを除く）・平方野球場・平方スポーツ広場などをご利用の団体の更新には、"
+    "団体名簿の画像が必要です。名簿の画像をアップロードしてから申請してください。",
+    "Groups that use the gym (except the tennis courts), the baseball ground or the sports "
+    "plazas need their roster image to renew: upload it, then apply.",
+)
 
 
 def renewal_reason(code: str, lang: Language, **params: Any) -> str:

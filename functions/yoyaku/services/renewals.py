@@ -11,7 +11,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from yoyaku import runtime
-from yoyaku.adapters import booking_store, counters, identity_store, renewal_store, user_store
+from yoyaku.adapters import (
+    booking_store,
+    counters,
+    identity_store,
+    proofs,
+    registration_store,
+    renewal_store,
+    user_store,
+)
 from yoyaku.domain import messages
 from yoyaku.domain.accounts import User
 from yoyaku.domain.booking import Owner
@@ -21,7 +29,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.identity import Purpose, check_verification
 from yoyaku.domain.identity_matching import normalise_address, normalise_name
 from yoyaku.domain.messages import Bilingual, Language
-from yoyaku.domain.registration import Residency
+from yoyaku.domain.registration import Document, Residency, UserType
 from yoyaku.domain.renewal import (
     DRAFT_DAYS,
     CounterFacility,
@@ -74,10 +82,49 @@ def counter_facilities(user_number: str, today: date) -> list[Facility]:
     return found
 
 
-def roster_required(user: User) -> bool:
-    """Whether the renewal needs a group roster (名簿). Group accounts come with their
-    roster rules; an individual account never needs one."""
+def roster_required(user: User, today: date) -> bool:
+    """Whether the renewal needs a group roster (名簿, seed 000): a group that uses
+    facilities marked `rosterRequired`, i.e. whose roster was accepted (it books them)
+    or that booked one of them in the last two years. Individuals never need one."""
+    if user.user_type is not UserType.GROUP:
+        return False
+    if user.roster_accepted:
+        return True
+    since = add_months(today, -USE_LOOKBACK_MONTHS)
+    for stored in booking_store.reservations_of(Owner.citizen(user.user_number)):
+        booked = stored.document
+        if booked.status == "cancelled" or booked.date < since:
+            continue
+        try:
+            resource = catalog.load_facility(booked.facility_id).resource_type(
+                booked.resource_type_id
+            )
+        except DomainError:
+            continue
+        if resource is not None and resource.roster_required:
+            return True
     return False
+
+
+def _roster_key(user: User, upload_id: str | None, required: bool, lang: Language) -> str | None:
+    """The checked roster image of this application: uploaded with POST
+    /v1/me/roster-upload and accepted by the upload check (JPEG/PNG, ≤ 10 MB)."""
+    if upload_id is None:
+        if required:
+            raise DomainError(
+                ErrorCode.ROSTER_REQUIRED, reason=messages.RENEWAL_ROSTER_NEEDED.in_(lang)
+            )
+        return None
+    if user.user_type is not UserType.GROUP:
+        raise DomainError.invalid("rosterUploadId", "roster_unknown")
+    key = proofs.key_for(user.registration_id, upload_id, Document.ROSTER)
+    registration = registration_store.get(user.registration_id)
+    stored, problem = registration.document(Document.ROSTER) if registration else (None, None)
+    if stored == key:
+        return key
+    if problem:  # the newest upload was refused: say why
+        raise DomainError.invalid("rosterUploadId", "roster_refused", reason=problem)
+    raise DomainError.invalid("rosterUploadId", "roster_unknown")
 
 
 def _counter_reason(facilities: list[Facility], lang: Language) -> str:
@@ -120,7 +167,7 @@ def window(user_number: str, lang: Language) -> RenewalWindow:
         from_=state.opens_on,
         until=state.closes_on,
         verified_until=user.verified_until,
-        roster_required=roster_required(user),
+        roster_required=roster_required(user, today),
         reason=reason,
         reason_code=reason_code,
         open_application_number=opened.application_id if opened else None,
@@ -183,11 +230,8 @@ def submit(
     )
     facts = verification.facts
     _card_matches_account(user, facts.name, facts.birthdate)
-    if roster_required(user) and not request.roster_upload_id:
-        raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
-            field_errors=[FieldError("rosterUploadId", "missing")],
-        )
+    needs_roster = roster_required(user, rt.today())
+    roster_key = _roster_key(user, request.roster_upload_id, needs_roster, lang)
     address_changed = normalise_address(facts.address) != normalise_address(
         _current_address(user_number)
     )
@@ -201,14 +245,14 @@ def submit(
         "verificationId": verification.verification_id,
         "addressChanged": address_changed,
         "previousVerifiedUntil": user.verified_until.isoformat() if user.verified_until else None,
-        "rosterRequired": roster_required(user),
-        "rosterKey": None,
+        "rosterRequired": needs_roster,
+        "rosterKey": roster_key,
     }
     try:
         renewal_store.file(
             application_id,
             user_number,
-            user_store.registration_id(user_number),
+            user.registration_id,
             renewal,
             verification.verification_id,
             idempotency_key,
@@ -231,7 +275,8 @@ def submit(
 def approve(record: ApplicationRecord, user: User, today: date) -> date | None:
     """What an approved renewal changes: the verification's end moves on by the kind's
     period (from the old end when renewed early); phone, kana, the lottery e-mail choice
-    and a changed address from the card are kept on the account. Safe to run twice:
+    and a changed address from the card are kept on the account, and a group's new
+    roster is accepted. Safe to run twice:
     the new end is computed from the end recorded at application."""
     renewal = record.renewal or {}
     previous = renewal.get("previousVerifiedUntil")
@@ -252,6 +297,7 @@ def approve(record: ApplicationRecord, user: User, today: date) -> date | None:
         until,
         {k: v for k, v in changes.items() if v is not None},
         bool(renewal.get("lotteryResultEmail", user.lottery_result_email)),
+        roster_accepted=True if renewal.get("rosterKey") else None,
     )
     return until
 

@@ -132,8 +132,9 @@ def _renewal_for_staff(record: ApplicationRecord, profile: dict[str, Any]) -> Re
         submitted_at=record.submitted_at,
         history=record.application.history,
         applicant=profile,
-        proof=ProofCheck(required=bool(renewal.get("rosterRequired")), present=bool(roster_key)),
-        proof_document_url=proofs.presigned_view(roster_key) if roster_key else None,
+        proof=ProofCheck(required=False, present=False),
+        roster=ProofCheck(required=bool(renewal.get("rosterRequired")), present=bool(roster_key)),
+        roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
         decision_pending=record.decision,
         renewal=RenewalReview(
             phone=renewal.get("phone", ""),
