@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from tests.e2e.accounts import (
     PNG,
@@ -37,13 +38,20 @@ CARD = {
 }
 
 
-def worker_approved_long_ago(service: LocalService) -> tuple[Citizen, date]:
-    """A worker registered and approved APPROVED_DAYS_AGO (by the application clock),
-    signed in again today; and the end of their verification."""
+CLUB = {"name": "港ソフトボールクラブ", "nameKana": "ミナト ソフトボール クラブ", "members": 14}
+
+
+def worker_approved_long_ago(service: LocalService, **changes: Any) -> tuple[Citizen, date]:
+    """A worker (a group's representative with `userType="group"`) registered and
+    approved APPROVED_DAYS_AGO (by the application clock), signed in again today; and
+    the end of their verification. A group registers with its roster, which approval
+    accepts: it uses the facilities that need one."""
     service.move_clock(-APPROVED_DAYS_AGO * DAY)
     try:
-        citizen = register(service, "worker")
+        citizen = register(service, "worker", **changes)
         assert upload(citizen.registration["proofUpload"], PNG, "p.png", "image/png") < 300
+        if citizen.registration.get("rosterUpload"):
+            assert upload(citizen.registration["rosterUpload"], PNG, "r.png", "image/png") < 300
         assert citizen.confirm().status_code == 201
         assert citizen.sign_in().status_code == 201
         application_id = citizen.application_id()
@@ -81,18 +89,34 @@ def renewal_verification(service: LocalService, **facts: str) -> str:
     return found
 
 
-def apply(citizen: Citizen, verification_id: str) -> Any:
-    return citizen.service.call(
-        "POST",
-        "/v1/renewals",
-        json={
-            "verificationId": verification_id,
-            "phone": "090-1234-5678",
-            "nameKana": "ミナト タロウ",
-            "lotteryResultEmail": True,
-        },
-        headers=bearer(citizen.token),
-    )
+def apply(citizen: Citizen, verification_id: str, roster: str | None = None) -> Any:
+    body = {
+        "verificationId": verification_id,
+        "phone": "090-1234-5678",
+        "nameKana": "ミナト タロウ",
+        "lotteryResultEmail": True,
+    }
+    if roster:
+        body["rosterUploadId"] = roster
+    return citizen.service.call("POST", "/v1/renewals", json=body, headers=bearer(citizen.token))
+
+
+def new_roster(citizen: Citizen) -> str:
+    """名簿: a presigned upload of the roster image, straight to S3 (checked there)."""
+    reply = citizen.service.call("POST", "/v1/me/roster-upload", headers=bearer(citizen.token))
+    assert reply.status_code == 201, reply.text
+    assert upload(reply.json(), PNG, "roster.png", "image/png") < 300
+    return str(reply.json()["uploadId"])
+
+
+def apply_when_checked(citizen: Citizen, roster: str) -> Any:
+    """The roster check runs on S3's notification: apply once it has accepted the image."""
+
+    def attempt() -> Any:
+        reply = apply(citizen, renewal_verification(citizen.service), roster)
+        return reply if reply.status_code == 202 else None
+
+    return wait_until(attempt, "the roster checked", seconds=30)
 
 
 def messages_with(service: LocalService, user: str, number: str) -> list[list[str]]:
@@ -102,16 +126,17 @@ def messages_with(service: LocalService, user: str, number: str) -> list[list[st
 def test_an_expiring_worker_renews_by_card_through_a_return_and_an_approval(
     service: LocalService,
 ) -> None:
-    citizen, ends = worker_approved_long_ago(service)
+    citizen, ends = worker_approved_long_ago(service, userType="group", group=CLUB)
     user = line_user()
     assert link(citizen, user) == 204
     window = citizen.get("/v1/me/renewal").json()
-    assert window["possible"] is True, window
+    assert (window["possible"], window["rosterRequired"]) == (True, True), window
     assert window["verifiedUntil"] == ends.isoformat()
+    without = apply(citizen, renewal_verification(service))
+    assert without.status_code == 422 and without.json()["code"] == "ROSTER_REQUIRED"
 
     # The first application: received, opened by staff (accepted), returned with a reason.
-    first = apply(citizen, renewal_verification(service))
-    assert first.status_code == 202, first.text
+    first = apply_when_checked(citizen, new_roster(citizen))
     number = first.json()["applicationNumber"]
     assert len(number) == 6 and number.isdigit()
     wait_for_mail(service, citizen.email, number)
@@ -119,7 +144,9 @@ def test_an_expiring_worker_renews_by_card_through_a_return_and_an_approval(
     detail = service.call("GET", f"/v1/staff/reviews/{number}", headers=staff).json()
     assert (detail["type"], detail["status"]) == ("renewal", "accepted")
     assert detail["renewal"]["card"]["name"] == CARD["name"]
-    reason = "勤務先の確認が取れませんでした。再度申請をお願いします。"
+    assert detail["roster"]["present"] is True
+    assert requests.get(detail["rosterDocumentUrl"], timeout=30).content == PNG
+    reason = "名簿が不明瞭でした。再度申請をお願いします。"
     assert staff_decides(service, number, "return", reason).status_code == 200
     returned = wait_until(
         lambda: [m for m in messages_with(service, user, number) if len(m) == 2], "return"
@@ -134,8 +161,7 @@ def test_an_expiring_worker_renews_by_card_through_a_return_and_an_approval(
     assert wait_until(lambda: citizen.get("/v1/me/renewal").json()["possible"], "reopened")
 
     # The second application is approved: two more years from the old end.
-    second = apply(citizen, renewal_verification(service))
-    assert second.status_code == 202, second.text
+    second = apply_when_checked(citizen, new_roster(citizen))
     again = second.json()["applicationNumber"]
     assert again != number
     service.call("GET", f"/v1/staff/reviews/{again}", headers=staff)
