@@ -5,6 +5,7 @@ with the 申請番号; a user of a facility kept at the counter is sent there.""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from tests.e2e.accounts import (
     wait_until,
 )
 from tests.e2e.conftest import LocalService
-from tests.e2e.test_line import line_messages, line_user, link
+from tests.e2e.test_line import line_messages, link
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +40,12 @@ CARD = {
 
 
 CLUB = {"name": "港ソフトボールクラブ", "nameKana": "ミナト ソフトボール クラブ", "members": 14}
+
+
+def line_user() -> str:
+    """A LINE user of its own (not test_line's counter: that module may be imported
+    twice, by pytest and from here, and its sequence would then repeat)."""
+    return f"U{uuid.uuid4().hex}"
 
 
 def worker_approved_long_ago(service: LocalService, **changes: Any) -> tuple[Citizen, date]:

@@ -403,7 +403,7 @@ def test_line_down_never_costs_the_email(
     line.script(*[500] * 10)
     reason = "在勤の確認ができませんでした。"
     result = reviews.apply_decision(application_id, Decision.REJECT, reason)
-    assert result == {"status": "rejected"}
+    assert result == {"status": "rejected", "next": "done"}
     assert texts_to(line, user) == []
     mail = mailbox.find(citizen.email, application_id)
     assert mail is not None and reason in mail.body
