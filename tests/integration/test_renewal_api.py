@@ -240,7 +240,11 @@ def _booked(citizen: Citizen, facility_id: str, day: date, now: datetime) -> Non
     )
     owner = Owner.citizen(citizen.user_number)
     booking_store.reservation_item(
-        reservation.reservation_number, owner, reservation, [Unit(day, "0900", 1)]
+        reservation.reservation_number,
+        owner,
+        reservation,
+        [Unit(day, "0900", 1)],
+        secret_hash=None,
     ).save()
 
 
