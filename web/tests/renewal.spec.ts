@@ -1,8 +1,9 @@
 /**
  * 利用者登録更新 in the LINE mini-app (seed 000), on the local runtime with @line/liff-mock:
- * a worker whose two years are ending opens the renewal page as a LINE user, links LINE
- * once with the user number, fills the form, reads a test My Number card at 認証, applies,
- * and sees 受付, 受理 and 完了 arrive in the local LINE outbox with the 申請番号.
+ * a group's representative (a worker) whose two years are ending opens the renewal page as
+ * a LINE user, links LINE once with the user number, fills the form with the group's
+ * roster image (名簿), reads a test My Number card at 認証, applies, and sees 受付, 受理 and
+ * 完了 arrive in the local LINE outbox with the 申請番号.
  */
 import type { APIRequestContext } from '@playwright/test';
 import { Backend, expect, expectAccessible, test, uniqueEmail } from './support/fixtures';
@@ -18,27 +19,38 @@ interface Worker {
 	verifiedUntil: string;
 }
 
-/** A worker registered and approved 700 days ago: their two years end in about a month. */
+type Upload = { url: string; fields: Record<string, string> };
+
+async function sendPng(request: APIRequestContext, upload: Upload): Promise<void> {
+	const sent = await request.post(upload.url, {
+		multipart: { ...upload.fields, 'Content-Type': 'image/png', file: { name: 'image.png', mimeType: 'image/png', buffer: PNG } }
+	});
+	expect(sent.ok()).toBe(true);
+}
+
+/**
+ * A group's representative, a worker, registered with the group's roster and approved
+ * 700 days ago: their two years end in about a month, and the accepted roster (the group
+ * uses the facilities that need one) makes a new roster part of the renewal.
+ */
 async function workerApprovedLongAgo(backend: Backend, request: APIRequestContext): Promise<Worker> {
 	const email = uniqueEmail('renewal');
 	const password = 'minato2024';
 	await backend.moveClock(-700 * DAY);
 	try {
 		const address = { postalCode: '1058511', prefecture: '東京都', city: '港区', street: '芝公園1-5-25' };
-		const registered = await backend.json<{ proofUpload: { url: string; fields: Record<string, string> } }>(
+		const registered = await backend.json<{ proofUpload: Upload; rosterUpload: Upload }>(
 			'POST',
 			'/v1/registrations',
 			{
 				nameKana: 'ミナト タロウ', nameKanji: '港 太郎', phone: '03-1234-5678', residency: 'worker',
 				address, birthdate: '1990-04-01', email, password, lotteryResultEmail: true, agreeToTerms: true,
-				workplace: { name: '港商事株式会社', address, phone: '0355550000' }
+				workplace: { name: '港商事株式会社', address, phone: '0355550000' },
+				userType: 'group', group: { name: '港ソフトボールクラブ', nameKana: 'ミナト ソフトボール クラブ', members: 14 }
 			}
 		);
-		const upload = registered.proofUpload;
-		const sent = await request.post(upload.url, {
-			multipart: { ...upload.fields, 'Content-Type': 'image/png', file: { name: 'proof.png', mimeType: 'image/png', buffer: PNG } }
-		});
-		expect(sent.ok()).toBe(true);
+		await sendPng(request, registered.proofUpload);
+		await sendPng(request, registered.rosterUpload);
 		const mail = await backend.mail(email, 'メールアドレスの確認');
 		const token = /token=([\w-]+)/.exec(mail.body)![1];
 		const confirmed = await backend.json<{ userNumber: string }>('POST', '/v1/registrations/confirm', { token });
@@ -87,6 +99,7 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 	await expect(page.getByRole('definition').first()).toHaveText('マイナンバーカード読み込み後に自動入力されます');
 	await field(page, '申請者（フリガナ）').fill('ミナト タロウ');
 	await field(page, '電話番号').fill('09012345678');
+	await expect(page.getByText('団体名簿のスクリーンショットや撮影した画像', { exact: false })).toBeVisible();
 	await page.getByRole('button', { name: '一時保存' }).click();
 	await expect(page.getByText(/一時保存しました/)).toBeVisible();
 	await page.screenshot({ path: 'test-results/renewal-form.png', fullPage: true });
@@ -98,6 +111,10 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 	await expect(page.getByText('一時保存した内容を読み込みました。')).toBeVisible();
 	await expect(field(page, '申請者（フリガナ）')).toHaveValue('ミナト タロウ');
 	await page.getByRole('radio', { name: '希望あり' }).check();
+	// 一時保存 keeps no files: the roster is chosen now. Without it, 確認 says so.
+	await page.getByRole('button', { name: '確認' }).click();
+	await expect(page.locator('[data-field="rosterUploadId"]').getByText('入力してください。')).toBeVisible();
+	await page.getByLabel(/^団体名簿の画像/).setInputFiles({ name: 'roster.png', mimeType: 'image/png', buffer: PNG });
 	await page.getByRole('button', { name: '確認' }).click();
 
 	// 認証: the local test card plays the e-signature app; its facts fill 申請者 and 住所.
@@ -110,6 +127,7 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 	await page.getByRole('button', { name: '情報を反映する' }).click();
 	await expect(page.getByTestId('review-name')).toHaveText('港　太郎');
 	await expect(page.getByTestId('review-address')).toHaveText('東京都港区芝公園一丁目5番25号');
+	await expect(page.getByTestId('review-roster')).toHaveText('団体名簿の画像を送信しました。');
 	await expectAccessible(page, 'renewal review');
 	await page.getByRole('button', { name: 'この内容で申請する' }).click();
 

@@ -481,6 +481,7 @@ export const en: Record<MessageKey, string> = {
 	'renewal.phone.hint': 'Digits only, without hyphens.',
 	'renewal.roster': 'Group roster image',
 	'renewal.roster.hint': 'Groups using the gym (except the tennis courts), the baseball ground or the sports plazas need a screenshot or photo of their roster (JPEG or PNG, up to 10 MB).',
+	'renewal.roster.sent': 'The roster image was sent.',
 	'renewal.lotteryMail': 'Lottery results by e-mail',
 	'renewal.lotteryMail.yes': 'Yes, please',
 	'renewal.lotteryMail.no': 'No',

@@ -497,6 +497,7 @@ export const ja = {
 	'renewal.phone.hint': '半角数字、ハイフンなしで入力してください。',
 	'renewal.roster': '団体名簿の画像',
 	'renewal.roster.hint': '市民体育館（テニスコートを除く）・平方野球場・平方スポーツ広場・瓦葺ふれあい広場をご利用の団体は、団体名簿のスクリーンショットや撮影した画像（JPEG・PNG、10MBまで）が必要です。',
+	'renewal.roster.sent': '団体名簿の画像を送信しました。',
 	'renewal.lotteryMail': 'メールでの抽選結果送信',
 	'renewal.lotteryMail.yes': '希望あり',
 	'renewal.lotteryMail.no': '希望なし',
