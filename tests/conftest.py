@@ -130,8 +130,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """moto in-process with every DynamoDB table of template.yaml; yields env var -> name."""
     from moto import mock_aws
 
-    from local.aws import create_tables
+    from local.aws import create_tables, serialize_dynamodb_writes
     from yoyaku.settings import settings
+
+    # As in the local runtime: moto applies each operation atomically, as DynamoDB does
+    # (staff inventory changes write days from several threads at once).
+    serialize_dynamodb_writes()
 
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)

@@ -69,14 +69,51 @@ def write_claim(
     expires_at: datetime | None = None,
     holder: str | None = "user-1",
 ) -> None:
-    """Claims a unit the way a booking or hold would (there is no booking API yet)."""
-    ClaimItem(
+    """Claims a unit the way a booking, hold, closure or lottery would: the claim (a hold's
+    listed among the live holds) and its day's summary, in one transaction."""
+    from collections import Counter
+
+    from pynamodb.transactions import TransactWrite
+
+    from yoyaku.adapters import summary_store
+    from yoyaku.adapters.transactions import connection
+    from yoyaku.domain.inventory import TALLY_OF
+
+    item = ClaimItem(
         inventory_store.partition(facility_id, day.isoformat()[:7]),
         inventory_store.claim_sk(day, resource_type_id, cell, unit),
         state=state.value,
         expires_at=expires_at,
         holder=holder,
-    ).save()
+    )
+    if state is ClaimState.HOLD and expires_at is not None:
+        inventory_store.mark_held(item, facility_id, expires_at)
+    with TransactWrite(connection=connection()) as tx:
+        tx.save(item)
+        if state in TALLY_OF:
+            changes = Counter({(day, resource_type_id, cell, TALLY_OF[state]): 1})
+            summary_store.add_changes(tx, facility_id, changes)
+
+
+def assert_summaries_match_claims(facility_id: str, start: date, end: date, now: datetime) -> None:
+    """What a calendar reads agrees with the claims themselves: each stored day summary
+    (cells, closed, booked/kept/closed per cell) equals `summarise` of the capacity
+    records and claims, and the live-holds index lists exactly the unexpired holds."""
+    from yoyaku.adapters import summary_store
+    from yoyaku.domain.inventory import summarise
+
+    def day_key(summary: Any) -> tuple[date, str]:
+        return summary.day, summary.resource_type_id
+
+    def unit_key(claim: Any) -> tuple[date, str, str, int]:
+        return claim.day, claim.resource_type_id, claim.cell, claim.unit
+
+    inventory, claims = inventory_store.read_range(facility_id, start, end)
+    stored = sorted(summary_store.read(facility_id, start, end), key=day_key)
+    assert stored == sorted(summarise(inventory, claims), key=day_key)
+    live = [c for c in claims if c.state is ClaimState.HOLD and c.is_live(now)]
+    listed = [h for h in inventory_store.live_holds(facility_id, now) if start <= h.day <= end]
+    assert sorted(listed, key=unit_key) == sorted(live, key=unit_key)
 
 
 def table_snapshot() -> list[dict[str, Any]]:

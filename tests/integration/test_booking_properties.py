@@ -2,12 +2,16 @@
 
 A hypothesis state machine holds, confirms, changes (removes a night), cancels and
 releases through the gateway (so every conditional write is the real one, against
-moto), and moves the clock so that holds expire. A small model predicts every answer
-and which holder occupies how many units of each night. After every step:
+moto), lets staff raise, lower and close a night's capacity, and moves the clock so that
+holds expire. A small model predicts every answer, each night's capacity and which
+holder occupies how many units of each night. After every step:
 
 - the live claims of each night (booked units and unexpired holds, read straight from
   the table) never exceed its capacity, each unit is claimed at most once, and they
   belong exactly to the holds and reservations the model says are live;
+- the day summaries that the calendar reads instead of the claims (booked, kept and
+  closed units per cell, with the capacity record's cells) equal what the claims and
+  capacity records imply, and the live-holds index lists exactly the unexpired holds;
 - availability, as the API shows it, is capacity minus those live claims.
 
 Each example books a fresh facility, so examples cannot see each other's claims. The
@@ -37,7 +41,7 @@ from hypothesis.stateful import (
 from yoyaku import runtime
 from yoyaku.adapters import inventory_store
 
-from .helpers import INN, definition
+from .helpers import INN, assert_summaries_match_claims, definition
 
 CAPACITY = 3
 NIGHTS = [date(2030, 6, 10) + timedelta(days=n) for n in range(4)]  # 6/14 has no inventory
@@ -108,6 +112,9 @@ class BookingMachine(RuleBasedStateMachine):
         assert put.status == 200, put.body
         self.holds: list[ModelHold] = []
         self.reservations: list[ModelReservation] = []
+        self.capacity = dict.fromkeys(NIGHTS, CAPACITY)  # bookable units of each night
+        self.closed: set[date] = set()
+        self.units = dict.fromkeys(NIGHTS, CAPACITY)  # numbered units: they only grow
 
     # ------------------------------------------------------------------ the model
 
@@ -128,10 +135,13 @@ class BookingMachine(RuleBasedStateMachine):
                     holders[night][reservation.number] += reservation.quantity
         return holders
 
+    def taken(self, night: date) -> int:
+        return sum(self.expected_holders()[night].values())
+
     def free(self, night: date) -> int:
-        if night not in NIGHTS:
+        if night not in NIGHTS or night in self.closed:
             return 0
-        return CAPACITY - sum(self.expected_holders()[night].values())
+        return self.capacity[night] - self.taken(night)
 
     def call(self, method: str, path: str, owner: int, body: Any = None) -> Any:
         token = self.env.citizens[owner].token
@@ -258,6 +268,35 @@ class BookingMachine(RuleBasedStateMachine):
     def time_passes(self, seconds: int) -> None:
         self.env.clock.advance(timedelta(seconds=seconds))
 
+    @rule(pick=st.integers(0, len(NIGHTS) - 1), capacity=st.integers(0, 5), close=st.booleans())
+    def staff_change_a_night(self, pick: int, capacity: int, close: bool) -> None:
+        """Raising reopens closed units, then numbers new ones; lowering closes free units;
+        closing the day lowers it to 0. Below what is booked or held: CONFLICT."""
+        night = NIGHTS[pick]
+        body = {
+            "resourceTypeId": "room",
+            "from": night.isoformat(),
+            "to": night.isoformat(),
+            "capacity": capacity,
+            "closedDates": [night.isoformat()] if close else [],
+        }
+        reply = self.env.client.put(
+            f"/v1/staff/facilities/{self.facility_id}/inventory",
+            json_body=body,
+            token=self.env.staff_token,
+        )
+        assert reply.status < 500, reply.body
+        target = 0 if close else capacity
+        if target < self.taken(night):
+            assert (reply.status, reply.json["code"]) == (409, "CONFLICT"), reply.body
+            return
+        assert reply.status == 200, reply.body
+        self.capacity[night] = capacity
+        self.closed.discard(night)
+        if close:
+            self.closed.add(night)
+        self.units[night] = max(self.units[night], target)
+
     # ------------------------------------------------------------------ the invariants
 
     @invariant()
@@ -271,11 +310,17 @@ class BookingMachine(RuleBasedStateMachine):
         for night in NIGHTS:
             live = [c for c in claims if c.day == night and c.is_live(now)]
             units = [c.unit for c in live]
-            assert len(units) <= CAPACITY, (night, live)
+            bookable = 0 if night in self.closed else self.capacity[night]
+            assert len(units) <= bookable, (night, live)
             assert len(set(units)) == len(units)
-            assert all(0 <= u < CAPACITY for u in units)
+            assert all(0 <= u < self.units[night] for u in units)
             assert Counter(c.holder for c in live) == expected[night], (night, live)
         assert not [c for c in claims if c.day not in NIGHTS]
+
+    @invariant()
+    def summaries_and_live_holds_agree_with_the_claims(self) -> None:
+        last = NIGHTS[-1] + timedelta(days=1)
+        assert_summaries_match_claims(self.facility_id, NIGHTS[0], last, self.now())
 
     @invariant()
     def availability_is_capacity_minus_live_claims(self) -> None:
@@ -286,9 +331,12 @@ class BookingMachine(RuleBasedStateMachine):
         assert reply.status == 200, reply.body
         shown = {d["date"]: (d["capacity"], d["available"], d["mark"]) for d in reply.json["days"]}
         for night in NIGHTS:
-            free = self.free(night)
-            mark = "free" if free == CAPACITY else "full" if free == 0 else "partial"
-            assert shown[night.isoformat()] == (CAPACITY, free, mark), night
+            free, capacity = self.free(night), self.capacity[night]
+            if night in self.closed or capacity == 0:
+                assert shown[night.isoformat()] == (0, 0, "closed"), night
+                continue
+            mark = "free" if free == capacity else "full" if free == 0 else "partial"
+            assert shown[night.isoformat()] == (capacity, free, mark), night
 
 
 def test_random_booking_sequences_keep_the_capacity_invariant(

@@ -338,3 +338,59 @@ def test_a_lost_race_leaves_no_closures_behind_even_for_large_changes() -> None:
     with pytest.raises(inventory_store.LostRace):
         inventory_store.apply("inn", plans, NOW)
     assert room_units() == (120, [(0, ClaimState.HOLD)])
+
+
+# ------------------------------------------------------------------ day summaries
+
+
+def test_rebuilding_writes_the_summaries_that_older_claims_imply() -> None:
+    """Inventory and bookings written before summaries existed: the rebuild writes what
+    they imply, leaves a right summary alone, and gives up on none under a race."""
+    from tools import rebuild_summaries
+    from yoyaku.adapters import summary_store
+    from yoyaku.adapters.table import SummaryItem
+
+    from .helpers import assert_summaries_match_claims
+
+    open_rooms(4, DAY, DAY + timedelta(days=2))
+    open_rooms(3, DAY + timedelta(days=1), DAY + timedelta(days=1))  # one unit closed
+    for unit, state in ((0, ClaimState.BOOKED), (1, ClaimState.LOTTERY)):
+        ClaimItem(
+            inventory_store.partition("inn", "2030-06"),
+            inventory_store.claim_sk(DAY, "room", "-", unit),
+            state=state.value,
+            holder="older",
+        ).save()  # as an older version wrote them: no summary change
+    for item in SummaryItem.query(summary_store.partition("inn")):
+        if item.sk.startswith(DAY.isoformat()):
+            item.delete()  # and the first day has no summary at all
+    last = DAY + timedelta(days=2)
+
+    assert rebuild_summaries.main(["--from", str(DAY), "--days", "3", "--facility-id", "inn"]) == 0
+    assert_summaries_match_claims("inn", DAY, last, NOW)
+    assert summary_store.rebuild("inn", DAY, last) == 0  # nothing left to change
+
+    write_claim("inn", DAY + timedelta(days=2), 0)  # later writes keep them right
+    assert_summaries_match_claims("inn", DAY, last, NOW)
+    assert summary_store.rebuild("inn", DAY, last) == 0
+
+
+def test_a_rebuild_never_writes_over_a_summary_changed_after_its_read(monkeypatch) -> None:
+    from yoyaku.adapters import summary_store
+
+    from .helpers import assert_summaries_match_claims
+
+    open_rooms(4)
+    booked = []
+    read_range = inventory_store.read_range
+
+    def booking_meanwhile(facility_id, start, end):  # type: ignore[no-untyped-def]
+        if not booked:  # a confirmation between the rebuild's two reads
+            write_claim("inn", DAY, len(booked))
+            booked.append(1)
+        return read_range(facility_id, start, end)
+
+    monkeypatch.setattr(inventory_store, "read_range", booking_meanwhile)
+    summary_store.rebuild("inn", DAY, DAY)
+    monkeypatch.setattr(inventory_store, "read_range", read_range)
+    assert_summaries_match_claims("inn", DAY, DAY, NOW)

@@ -1,4 +1,8 @@
-"""Availability as the calendar shows it: capacity minus live claims, per day and slot."""
+"""Availability as the calendar shows it: capacity minus live claims, per day and slot.
+
+The calendar reads day summaries and live holds; these tests build both from claims with
+`summarise`, the reference that the stored summaries are held to (the booking property
+test checks the stored ones against the table's claims after every step)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,16 @@ from hypothesis import strategies as st
 
 from yoyaku.domain.availability import DayAvailability, availability, mark_for
 from yoyaku.domain.catalog import Facility
-from yoyaku.domain.inventory import WHOLE_DAY, Cell, Claim, ClaimState, DayInventory
+from yoyaku.domain.inventory import (
+    WHOLE_DAY,
+    Cell,
+    CellCounts,
+    Claim,
+    ClaimState,
+    DayInventory,
+    DaySummary,
+    summarise,
+)
 
 NOW = datetime(2030, 5, 15, 1, 0, tzinfo=UTC)
 TODAY = date(2030, 5, 15)
@@ -73,9 +86,16 @@ def one_day(
     resource_type_id: str = "room",
     day: date = DAY,
 ) -> DayAvailability:
-    result = availability(facility, day, day, inventory, claims, NOW, TODAY)
+    result = calendar(facility, day, day, inventory, claims)
     (found,) = [d for d in result if d.resource_type_id == resource_type_id]
     return found
+
+
+def calendar(
+    facility: Facility, start: date, end: date, inventory: list[DayInventory], claims: list[Claim]
+) -> list[DayAvailability]:
+    holds = [c for c in claims if c.state is ClaimState.HOLD]
+    return availability(facility, start, end, summarise(inventory, claims), holds, NOW, TODAY)
 
 
 def summary(entry: DayAvailability) -> tuple[int, int, str]:
@@ -97,7 +117,7 @@ def test_mark_for(capacity: int, available: int, closed: bool, mark: str) -> Non
 
 
 def test_one_entry_per_day_and_resource_type_in_order() -> None:
-    result = availability(INN, DAY, DAY + timedelta(days=1), [], [], NOW, TODAY)
+    result = calendar(INN, DAY, DAY + timedelta(days=1), [], [])
     assert [(d.date, d.resource_type_id) for d in result] == [
         (DAY, "room"),
         (DAY, "suite"),
@@ -226,3 +246,43 @@ def test_available_never_exceeds_capacity(
     assert entry.available == units - closed - live
     assert 0 <= entry.available <= entry.capacity
     assert entry.mark == mark_for(entry.capacity, entry.available, False)
+
+
+def test_summaries_count_booked_kept_and_closed_units_per_cell() -> None:
+    record = DayInventory(DAY, "arena", (MORNING, AFTERNOON))
+    claims = [
+        claim(0, cell="0900", resource_type_id="arena"),
+        claim(1, ClaimState.LOTTERY, cell="0900", resource_type_id="arena"),
+        claim(0, ClaimState.CLOSED, cell="1300", resource_type_id="arena"),
+        claim(1, ClaimState.HOLD, expires_at=LATER, cell="1300", resource_type_id="arena"),
+        claim(5, cell="1300", resource_type_id="arena"),  # beyond the cell: occupies nothing
+    ]
+    assert summarise([record], claims) == [
+        DaySummary(
+            DAY,
+            "arena",
+            (MORNING, AFTERNOON),
+            counts={"0900": CellCounts(booked=1, kept=1), "1300": CellCounts(closed=1)},
+        )
+    ]
+
+
+def test_kept_units_flag_the_day_and_count_as_taken() -> None:
+    claims = [claim(0, ClaimState.LOTTERY), claim(1)]
+    entry = one_day(INN, [room_day(3)], claims)
+    assert (summary(entry), entry.lottery) == ((3, 1, "partial"), True)
+    assert one_day(INN, [room_day(3)], [claim(1)]).lottery is False
+
+
+def test_holds_are_counted_from_the_hold_claims_alone() -> None:
+    """A summary never counts holds: a live hold read apart takes a unit, an expired
+    or foreign one does not, and one beyond the cell occupies nothing."""
+    summaries = summarise([room_day(3)], [claim(0)])
+    holds = [
+        claim(1, ClaimState.HOLD, expires_at=LATER),
+        claim(2, ClaimState.HOLD, expires_at=NOW),
+        claim(7, ClaimState.HOLD, expires_at=LATER),
+        claim(2, ClaimState.HOLD, expires_at=LATER, day=DAY + timedelta(days=1)),
+    ]
+    (room, _suite) = availability(INN, DAY, DAY, summaries, holds, NOW, TODAY)
+    assert summary(room) == (3, 1, "partial")

@@ -8,6 +8,7 @@ own unexpired claims into bookings in one transaction; cancelling deletes them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,15 +16,15 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import pages
-from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_item
+from yoyaku.adapters import pages, summary_store
+from yoyaku.adapters.inventory_store import LostRace, claim_is_free, claim_item, mark_held
 from yoyaku.adapters.table import AttemptsItem, ClaimItem, HoldItem, ReservationItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.appointments import Appointment
 from yoyaku.domain.booking import Hold, Owner, OwnerKind, Reservation, StoredReservation, Unit
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
-from yoyaku.domain.inventory import ClaimState
+from yoyaku.domain.inventory import ClaimState, Tally
 from yoyaku.domain.messages import Language
 from yoyaku.domain.paging import Page
 
@@ -62,6 +63,14 @@ def _claim(facility_id: str, resource_type_id: str, unit: Unit) -> ClaimItem:
     return claim_item(facility_id, unit.day, resource_type_id, unit.cell, unit.unit)
 
 
+def booked_changes(resource_type_id: str, units: list[Unit], delta: int) -> summary_store.Changes:
+    """Units booked (`delta` +1) or freed (−1), as their days' summaries count them."""
+    changes: summary_store.Changes = Counter()
+    for unit in units:
+        changes[(unit.day, resource_type_id, unit.cell, Tally.BOOKED)] += delta
+    return changes
+
+
 def place_hold(hold: Hold, now: datetime) -> None:
     """Claims every unit of the hold at once; LostRace when any unit was taken meanwhile."""
     contact = hold.contact
@@ -91,6 +100,7 @@ def place_hold(hold: Hold, now: datetime) -> None:
                 claim.state = ClaimState.HOLD.value
                 claim.holder = hold.hold_id
                 claim.expires_at = hold.valid_until
+                mark_held(claim, hold.facility_id, hold.valid_until)
                 tx.save(claim, condition=claim_is_free(now))
             tx.save(record)
     except TransactWriteError as error:
@@ -212,11 +222,17 @@ def add_confirmation(
                 ClaimItem.state.set(ClaimState.BOOKED.value),
                 ClaimItem.holder.set(number),
                 ClaimItem.expires_at.set(booked_until(unit.day)),
+                # No longer a hold: out of the live-holds index.
+                ClaimItem.gsi2pk.remove(),
+                ClaimItem.gsi2sk.remove(),
             ],
             condition=(ClaimItem.holder == hold.hold_id)
             & (ClaimItem.state == ClaimState.HOLD.value)
             & (ClaimItem.expires_at > now),
         )
+    summary_store.add_changes(
+        tx, hold.facility_id, booked_changes(hold.resource_type_id, hold.units, 1)
+    )
     item = reservation_item(number, hold.owner, document, hold.units, secret_hash=secret_hash)
     tx.save(item, condition=ReservationItem.pk.does_not_exist())
     tx.update(
@@ -330,7 +346,7 @@ def add_update(
     keep: list[Unit],
 ) -> None:
     """The writes that save a changed reservation (on its version) and free the units it
-    no longer keeps, added to the caller's transaction."""
+    no longer keeps, with their days' summaries, added to the caller's transaction."""
     released = [u for u in stored.units if u not in keep]
     item = reservation_item(
         stored.number, stored.owner, document, keep or stored.units, secret_hash=stored.secret_hash
@@ -341,6 +357,9 @@ def add_update(
             _claim(document.facility_id, document.resource_type_id, unit),
             condition=ClaimItem.holder == stored.number,
         )
+    summary_store.add_changes(
+        tx, document.facility_id, booked_changes(document.resource_type_id, released, -1)
+    )
     tx.save(item)
 
 

@@ -1,24 +1,28 @@
 """Capacity records and claims, one partition per facility and month.
 
-Reading a range costs one Query per month it touches (two for the two-month calendar).
-Changes are written with conditions only, so they never overwrite a concurrent claim.
+Reading a range costs one Query per month it touches (used by holds and staff changes,
+which need the claims of a few days; a calendar reads the summaries instead). Changes
+are written with conditions only, so they never overwrite a concurrent claim, and each
+day's summary changes in the same transaction.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import cast
 
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from yoyaku.adapters import summary_store
 from yoyaku.adapters.table import CapacityItem, ClaimItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.calendar import month_key, months_between
-from yoyaku.domain.inventory import Cell, Claim, ClaimState, DayInventory, DayPlan
+from yoyaku.domain.inventory import Cell, Claim, ClaimState, DayInventory, DayPlan, Tally
 
 MAX_TRANSACTION_ITEMS = 100
 
@@ -46,6 +50,31 @@ def claim_item(
     return ClaimItem(
         partition(facility_id, month_key(day)), claim_sk(day, resource_type_id, cell, unit)
     )
+
+
+def held_partition(facility_id: str) -> str:
+    """gsi2 partition of a facility's hold claims, sorted by expiry (`held_sort_key`)."""
+    return f"HELD#{facility_id}"
+
+
+def held_sort_key(expires_at: datetime) -> str:
+    return expires_at.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def mark_held(item: ClaimItem, facility_id: str, expires_at: datetime) -> None:
+    """Lists a hold's claim in gsi2, where `live_holds` finds it until it expires."""
+    item.gsi2pk = held_partition(facility_id)
+    item.gsi2sk = held_sort_key(expires_at)
+
+
+def live_holds(facility_id: str, now: datetime) -> list[Claim]:
+    """The facility's holds that have not expired at `now`, from gsi2: one Query that
+    reads no booked claim, and no expired hold either (the sort key starts at the
+    current second; the exact comparison is `Claim.is_live`)."""
+    floor = held_sort_key(now.replace(microsecond=0))
+    items = ClaimItem.by_queue.query(held_partition(facility_id), ClaimItem.gsi2sk >= floor)
+    claims = [claim_of(i) for i in items if isinstance(i, ClaimItem)]
+    return [c for c in claims if c.state is ClaimState.HOLD and c.is_live(now)]
 
 
 def read_range(facility_id: str, start: date, end: date) -> tuple[list[DayInventory], list[Claim]]:
@@ -118,25 +147,26 @@ def apply(facility_id: str, plans: list[DayPlan], now: datetime) -> None:
 
 def _apply_day(facility_id: str, plan: DayPlan, now: datetime) -> bool:
     record = _capacity_item(facility_id, plan)
-    if not plan.cells:
-        try:
-            record.save()
-        except PutError as error:
-            if condition_failed(error):
-                return False
-            raise
-        return True
     operations = list(_closure_operations(facility_id, plan, now))
-    # Keep each transaction within DynamoDB's limit; the capacity record goes last.
-    chunk = MAX_TRANSACTION_ITEMS - 1
-    batches = [operations[i : i + chunk] for i in range(0, len(operations), chunk)]
+    # Keep each transaction within DynamoDB's limit: the closures of a chunk, its day's
+    # summary and the capacity record (or a check of its version) make up to 100 items.
+    chunk = MAX_TRANSACTION_ITEMS - 2
+    batches = [operations[i : i + chunk] for i in range(0, len(operations), chunk)] or [[]]
     done: list[_Write] = []
+    day = plan.new
     try:
         for index, batch in enumerate(batches):
+            last = index == len(batches) - 1
             with TransactWrite(connection=connection()) as tx:
                 for write in batch:
                     write.add_to(tx)
-                if index == len(batches) - 1:
+                summary_store.add_changes(
+                    tx,
+                    facility_id,
+                    _closure_changes(day, batch),
+                    records={(day.day, day.resource_type_id): day} if last else None,
+                )
+                if last:
                     tx.save(record)
                 else:
                     tx.condition_check(
@@ -148,24 +178,38 @@ def _apply_day(facility_id: str, plan: DayPlan, now: datetime) -> bool:
             done += batch
     except TransactWriteError as error:
         if condition_failed(error):
-            _undo(done, now)
+            _undo(facility_id, day, done, now)
             return False
         raise
     return True
 
 
-def _undo(writes: list[_Write], now: datetime) -> None:
+def _closure_changes(day: DayInventory, writes: list[_Write]) -> summary_store.Changes:
+    """What closing (+1) and reopening (−1) these units does to the day's summary."""
+    changes: summary_store.Changes = Counter()
+    for write in writes:
+        changes[(day.day, day.resource_type_id, write.cell, Tally.CLOSED)] += (
+            -1 if write.delete else 1
+        )
+    return changes
+
+
+def _undo(facility_id: str, day: DayInventory, writes: list[_Write], now: datetime) -> None:
     """Takes back the batches that committed before a later one lost its race, so a
-    refused change leaves capacity as it was (only a day needing over 99 writes has
-    several batches)."""
+    refused change leaves capacity as it was (only a day needing over 98 writes has
+    several batches). Each unit is undone with its summary, in its own transaction."""
     for write in writes:
         try:
-            if write.delete:  # a reopened unit: close it again, unless someone took it
-                closure = ClaimItem(write.item.pk, write.item.sk, state=ClaimState.CLOSED.value)
-                closure.save(condition=claim_is_free(now))
-            else:  # a closed unit: open it again
-                write.item.delete(condition=ClaimItem.state == ClaimState.CLOSED.value)
-        except (PutError, DeleteError) as error:
+            with TransactWrite(connection=connection()) as tx:
+                if write.delete:  # a reopened unit: close it again, unless someone took it
+                    closure = ClaimItem(write.item.pk, write.item.sk, state=ClaimState.CLOSED.value)
+                    tx.save(closure, condition=claim_is_free(now))
+                    undone = _Write(closure, write.condition, write.cell)
+                else:  # a closed unit: open it again
+                    tx.delete(write.item, condition=ClaimItem.state == ClaimState.CLOSED.value)
+                    undone = _Write(write.item, write.condition, write.cell, delete=True)
+                summary_store.add_changes(tx, facility_id, _closure_changes(day, [undone]))
+        except TransactWriteError as error:
             if not condition_failed(error):
                 raise
 
@@ -191,6 +235,7 @@ class _Write:
 
     item: ClaimItem
     condition: Condition
+    cell: str
     delete: bool = False
 
     def add_to(self, tx: TransactWrite) -> None:
@@ -208,8 +253,9 @@ def _closure_operations(facility_id: str, plan: DayPlan, now: datetime) -> list[
     for cell in plan.cells:
         for unit in cell.close:
             item = ClaimItem(pk, claim_sk(day, rt, cell.key, unit), state=ClaimState.CLOSED.value)
-            writes.append(_Write(item, claim_is_free(now)))
+            writes.append(_Write(item, claim_is_free(now), cell.key))
         for unit in cell.reopen:
             item = ClaimItem(pk, claim_sk(day, rt, cell.key, unit))
-            writes.append(_Write(item, ClaimItem.state == ClaimState.CLOSED.value, delete=True))
+            reopen = ClaimItem.state == ClaimState.CLOSED.value
+            writes.append(_Write(item, reopen, cell.key, delete=True))
     return writes

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Set
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import inventory_store, pages
+from yoyaku.adapters import inventory_store, pages, summary_store
 from yoyaku.adapters.booking_store import booked_until, reservation_item
 from yoyaku.adapters.table import (
     ClaimItem,
@@ -27,7 +28,7 @@ from yoyaku.adapters.table import (
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.booking import Owner, Reservation, Unit
 from yoyaku.domain.calendar import days, months_between
-from yoyaku.domain.inventory import Claim, ClaimState, free_units
+from yoyaku.domain.inventory import Claim, ClaimState, Tally, free_units
 from yoyaku.domain.lottery import (
     AnyPreferenceIn,
     DemandDay,
@@ -185,11 +186,15 @@ def keep_inventory(
                 item.state = ClaimState.LOTTERY.value
                 item.holder = lottery_id
                 writes.append((key, item))
-    # One conditional put per unit: a unit someone holds meanwhile is simply not kept.
+    # One conditional put per unit (with its day's summary): a unit someone holds
+    # meanwhile is simply not kept.
     for key, item in writes:
         try:
-            item.save(condition=inventory_store.claim_is_free(now))
-        except PutError as error:
+            with TransactWrite(connection=connection()) as tx:
+                tx.save(item, condition=inventory_store.claim_is_free(now))
+                changes = _tally([key], Tally.KEPT, 1)
+                summary_store.add_changes(tx, facility_id, changes)
+        except TransactWriteError as error:
             if not condition_failed(error):
                 raise
             continue
@@ -209,6 +214,14 @@ def keep_inventory(
 
 DemandKey = tuple[date, str] | tuple[date, str, str]
 """(date, resource type) for lodging, (date, resource type, HHMM) for a time slot."""
+
+
+def _tally(cells: list[tuple[date, str, str]], tally: Tally, delta: int) -> summary_store.Changes:
+    """`delta` units of `tally` per (day, resource type, cell) listed, for the summaries."""
+    changes: summary_store.Changes = Counter()
+    for day, resource_type_id, cell in cells:
+        changes[(day, resource_type_id, cell, tally)] += delta
+    return changes
 
 
 def _demand_sk(key: DemandKey) -> str:
@@ -474,6 +487,14 @@ def _claim_item(facility_id: str, claim: Claim) -> ClaimItem:
     )
 
 
+def _won(claims: list[Claim]) -> summary_store.Changes:
+    """Kept units turned into booked ones, as their days' summaries count them."""
+    won = [(c.day, c.resource_type_id, c.cell) for c in claims]
+    changes = _tally(won, Tally.KEPT, -1)
+    changes.update(_tally(won, Tally.BOOKED, 1))  # (`+` would drop the negatives)
+    return changes
+
+
 def record_win(
     lottery_id: str,
     entry: StoredEntry,
@@ -518,6 +539,7 @@ def record_win(
                     condition=(ClaimItem.holder == lottery_id)
                     & (ClaimItem.state == ClaimState.LOTTERY.value),
                 )
+            summary_store.add_changes(tx, reservation.facility_id, _won(claims))
     except TransactWriteError as error:
         if condition_failed(error):
             return False
@@ -576,12 +598,16 @@ def release(facility_id: str, lottery_id: str, claims: list[Claim]) -> int:
     released = 0
     for claim in claims:
         try:
-            _claim_item(facility_id, claim).delete(
-                condition=(ClaimItem.holder == lottery_id)
-                & (ClaimItem.state == ClaimState.LOTTERY.value)
-            )
+            with TransactWrite(connection=connection()) as tx:
+                tx.delete(
+                    _claim_item(facility_id, claim),
+                    condition=(ClaimItem.holder == lottery_id)
+                    & (ClaimItem.state == ClaimState.LOTTERY.value),
+                )
+                cell = [(claim.day, claim.resource_type_id, claim.cell)]
+                summary_store.add_changes(tx, facility_id, _tally(cell, Tally.KEPT, -1))
             released += 1
-        except DeleteError as error:
+        except TransactWriteError as error:
             if not condition_failed(error):
                 raise
     return released
@@ -632,6 +658,7 @@ def record_slot_win(
                     condition=(ClaimItem.holder == lottery_id)
                     & (ClaimItem.state == ClaimState.LOTTERY.value),
                 )
+            summary_store.add_changes(tx, reservation.facility_id, _won(claims))
     except TransactWriteError as error:
         if condition_failed(error):
             return False

@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -103,10 +104,29 @@ class CapacityItem(TableItem, discriminator="capacity"):
 
 
 class ClaimItem(TableItem, discriminator="claim"):
-    """sk `{date}#CLAIM#{resourceTypeId}#{cell}#{unit:03d}`: one unit taken."""
+    """sk `{date}#CLAIM#{resourceTypeId}#{cell}#{unit:03d}`: one unit taken.
+
+    A hold's claim is also in gsi2 under `HELD#{facilityId}` by its expiry, so a calendar
+    reads the live holds without reading a single booked claim; confirming a hold takes
+    its claim out of that index."""
 
     state = UnicodeAttribute()
     holder = UnicodeAttribute(null=True)
+
+
+class SummaryItem(TableItem, discriminator="day_summary"):
+    """pk `AVAIL#{facilityId}`, sk `{date}#{resourceTypeId}`: one day of one resource type
+    as the calendar needs it. `cells` and `closed` are the capacity record's (written in
+    the same transaction); `counts` maps `{cell}#b` (booked), `{cell}#k` (kept for a
+    lottery) and `{cell}#x` (closed) to numbers of units, changed in the transaction of
+    every write that turns a claim into one of those states or back. A facility's
+    calendar of up to 62 days is one Query, whatever the bookings."""
+
+    cells = JSONAttribute()
+    closed = BooleanAttribute(default=False)
+    counts = MapAttribute[str, Any](default=dict)
+    # One more at every change: `summary_store.rebuild` writes only over what it read.
+    revision = NumberAttribute(default=0)
 
 
 class StaffItem(TableItem, discriminator="staff"):

@@ -1,4 +1,6 @@
-"""Availability as the calendar shows it: capacity minus live claims, per day and slot."""
+"""Availability as the calendar shows it, per day and slot: from the day summaries
+(capacity, closures, booked and kept units) and the live holds, never from the booked
+claims themselves, so a calendar costs the same however full it is."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pydantic import Field
 
 from yoyaku.domain.calendar import days
 from yoyaku.domain.catalog import Facility
-from yoyaku.domain.inventory import WHOLE_DAY, Claim, ClaimState, DayInventory
+from yoyaku.domain.inventory import WHOLE_DAY, Claim, ClaimState, DaySummary
 from yoyaku.domain.model import CamelModel
 
 Mark = Literal["free", "partial", "full", "closed"]
@@ -49,28 +51,24 @@ def availability(
     facility: Facility,
     start: date,
     end: date,
-    inventory: list[DayInventory],
-    claims: list[Claim],
+    summaries: list[DaySummary],
+    holds: list[Claim],
     now: datetime,
     today: date,
 ) -> list[DayAvailability]:
     """One entry per day and resource type; past days, closed days and days without
-    inventory are `closed` with nothing available (and no slots listed)."""
-    records = {(d.day, d.resource_type_id): d for d in inventory}
-    live: Counter[tuple[date, str, str]] = Counter()
-    closures: Counter[tuple[date, str, str]] = Counter()
-    lottery_days: set[tuple[date, str]] = set()
-    units_of = {(d.day, d.resource_type_id, c.key): c.units for d in inventory for c in d.cells}
-    for claim in claims:
-        key = (claim.day, claim.resource_type_id, claim.cell)
-        if claim.unit >= units_of.get(key, 0):
-            continue  # a leftover beyond the cell's numbered units occupies nothing
-        if claim.state is ClaimState.LOTTERY:
-            lottery_days.add((claim.day, claim.resource_type_id))
-        if claim.state is ClaimState.CLOSED:
-            closures[key] += 1
-        elif claim.is_live(now):
-            live[key] += 1
+    inventory are `closed` with nothing available (and no slots listed).
+
+    Per cell, bookable = units − closed, and available = bookable − booked − kept − the
+    holds whose expiry lies after `now` (an expired hold frees its unit by that
+    comparison alone)."""
+    records = {(d.day, d.resource_type_id): d for d in summaries}
+    units_of = {(d.day, d.resource_type_id, c.key): c.units for d in summaries for c in d.cells}
+    held: Counter[tuple[date, str, str]] = Counter()
+    for hold in holds:
+        key = (hold.day, hold.resource_type_id, hold.cell)
+        if hold.state is ClaimState.HOLD and hold.is_live(now) and hold.unit < units_of.get(key, 0):
+            held[key] += 1
 
     result: list[DayAvailability] = []
     for day in days(start, end):
@@ -94,9 +92,10 @@ def availability(
             for cell in record.cells:
                 if not cell.active:
                     continue
-                key = (day, rt, cell.key)
-                capacity = max(0, cell.units - closures[key])
-                cells.append((cell, capacity, max(0, capacity - live[key])))
+                counts = record.counts_of(cell.key)
+                capacity = max(0, cell.units - counts.closed)
+                live = counts.taken + held[(day, rt, cell.key)]
+                cells.append((cell, capacity, max(0, capacity - live)))
             capacity = sum(c for _, c, _ in cells)
             available = sum(a for _, _, a in cells)
             slot_list = None
@@ -115,7 +114,7 @@ def availability(
                     capacity=capacity,
                     available=available,
                     mark=mark_for(capacity, available, record.closed),
-                    lottery=(day, rt) in lottery_days,
+                    lottery=any(c.kept for c in record.counts.values()),
                     slots=slot_list,
                 )
             )

@@ -11,6 +11,8 @@ those closure claims. Everything here is pure planning; adapters carry it out.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -132,6 +134,89 @@ class Claim:
         if self.state is ClaimState.HOLD:
             return self.expires_at is not None and self.expires_at > now
         return False
+
+
+class Tally(StrEnum):
+    """What a day's summary counts per cell: every claim state but holds, which expire
+    by condition and are counted apart (see `DaySummary`)."""
+
+    BOOKED = "booked"
+    KEPT = "kept"  # for a lottery
+    CLOSED = "closed"
+
+
+TALLY_OF: dict[ClaimState, Tally] = {
+    ClaimState.BOOKED: Tally.BOOKED,
+    ClaimState.LOTTERY: Tally.KEPT,
+    ClaimState.CLOSED: Tally.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class CellCounts:
+    booked: int = 0
+    kept: int = 0
+    closed: int = 0
+
+    def of(self, tally: Tally) -> int:
+        return int(getattr(self, tally.value))
+
+    @property
+    def taken(self) -> int:
+        """Units nobody else can hold: booked or kept for a lottery."""
+        return self.booked + self.kept
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """What the calendar needs of one resource type on one day, without its claims.
+
+    `cells` and `closed` are the capacity record's; `counts` holds, per cell key, how many
+    units are booked, kept for a lottery or closed. Every write that turns a claim into
+    one of those states or back changes the count in the same transaction, so the
+    summary always equals `summarise` of the claims. Holds are not counted here: a hold
+    stops counting at its expiry by condition alone, with no write, so live holds are
+    read apart (the hold claims themselves) and added by `domain.availability`.
+    """
+
+    day: date
+    resource_type_id: str
+    cells: tuple[Cell, ...]
+    closed: bool = False
+    counts: Mapping[str, CellCounts] = field(default_factory=dict)
+
+    def counts_of(self, cell_key: str) -> CellCounts:
+        return self.counts.get(cell_key, CellCounts())
+
+
+def summarise(inventory: list[DayInventory], claims: list[Claim]) -> list[DaySummary]:
+    """The summaries that these capacity records and claims imply: the reference that
+    the stored summaries must equal. A claim numbered beyond its cell's units occupies
+    nothing (units only ever grow, so none is ever written)."""
+    units = {(d.day, d.resource_type_id, c.key): c.units for d in inventory for c in d.cells}
+    tallies: Counter[tuple[date, str, str, Tally]] = Counter()
+    for claim in claims:
+        tally = TALLY_OF.get(claim.state)
+        if tally is not None and claim.unit < units.get(
+            (claim.day, claim.resource_type_id, claim.cell), 0
+        ):
+            tallies[(claim.day, claim.resource_type_id, claim.cell, tally)] += 1
+    return [
+        DaySummary(
+            day=d.day,
+            resource_type_id=d.resource_type_id,
+            cells=d.cells,
+            closed=d.closed,
+            counts={
+                c.key: CellCounts(
+                    **{t.value: tallies[(d.day, d.resource_type_id, c.key, t)] for t in Tally}
+                )
+                for c in d.cells
+                if any(tallies[(d.day, d.resource_type_id, c.key, t)] for t in Tally)
+            },
+        )
+        for d in inventory
+    ]
 
 
 @dataclass(frozen=True)

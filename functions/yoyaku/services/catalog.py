@@ -6,7 +6,7 @@ import time
 from datetime import date
 
 from yoyaku import runtime
-from yoyaku.adapters import catalog_store, inventory_store
+from yoyaku.adapters import catalog_store, inventory_store, summary_store
 from yoyaku.domain import availability as rules
 from yoyaku.domain.availability import Availability
 from yoyaku.domain.calendar import end_of_next_month
@@ -56,8 +56,10 @@ def availability(facility_id: str, start: date | None, end: date | None) -> Avai
         raise DomainError.invalid("to", "date_order", other="from")
     if (end - start).days + 1 > rules.MAX_RANGE_DAYS:
         raise DomainError(ErrorCode.RANGE_TOO_LONG, maxDays=rules.MAX_RANGE_DAYS)
-    inventory, claims = inventory_store.read_range(facility_id, start, end)
-    days = rules.availability(facility, start, end, inventory, claims, now, today)
+    # Two Queries, whatever the bookings: the days' summaries and the live holds.
+    summaries = summary_store.read(facility_id, start, end)
+    holds = inventory_store.live_holds(facility_id, now)
+    days = rules.availability(facility, start, end, summaries, holds, now, today)
     return Availability(facility_id=facility_id, from_=start, to=end, days=days)
 
 

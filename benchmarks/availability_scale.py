@@ -1,0 +1,142 @@
+"""The two-month calendar of a 500-room facility at 0, 3,000 and 30,000 bookings.
+
+Part of the DynamoDB requests benchmark (same moto tables, same counting gateway). A
+lodging facility with one resource type of 500 rooms is opened for 62 days through the
+staff API. Bookings are then added in steps up to 30,000 booked room-nights, spread
+evenly over the days, each step written as the confirmation writes them: the booked
+claims and their day's summary in one transaction (batched per day here, to keep set-up
+short). 100 live holds stay in place throughout, so the second Query (the live holds)
+reads something. After each step the calendar of all 62 days is read through the real
+catalog handler, warm, and its requests and the bytes of the items returned are counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from benchmarks.report import Figure
+
+if TYPE_CHECKING:
+    from benchmarks.dynamodb_requests import DynamoDBRecorder, Stack
+
+FACILITY = "bench-500-rooms"
+ROOMS = 500
+DAYS = 62
+HOLDS = 100
+STEPS = (0, 3_000, 30_000)
+MAX_REQUESTS = 2
+MAX_KB = 64
+PER_TRANSACTION = 99  # claims per transaction, beside their day's summary
+
+
+def figures(stack: Stack, recorder: DynamoDBRecorder, first: date) -> list[Figure]:
+    from local import demo
+    from yoyaku.services.catalog import load_facility
+
+    last = first + timedelta(days=DAYS - 1)
+    definition = {**demo.FACILITIES["minato-ohiradai"], "name": "500室の保養施設"}
+    definition.pop("lottery", None)
+    stack.call("PUT", f"/v1/staff/facilities/{FACILITY}", definition, token=stack.token)
+    change = {
+        "resourceTypeId": "room",
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "capacity": ROOMS,
+        "closedDates": [],
+    }
+    stack.call("PUT", f"/v1/staff/facilities/{FACILITY}/inventory", change, token=stack.token)
+    _hold(first, HOLDS)
+    load_facility(FACILITY)
+
+    query = {"from": first.isoformat(), "to": last.isoformat()}
+    path = f"/v1/facilities/{FACILITY}/availability"
+    result: list[Figure] = []
+    booked = 0
+    for step in STEPS:
+        _book(first, booked, step)
+        booked = step
+        with recorder.measure() as window:
+            body = stack.call("GET", path, query=query)
+        available = sum(d["available"] for d in body["days"])
+        expected = ROOMS * DAYS - booked - HOLDS
+        if available != expected:
+            raise RuntimeError(f"{booked} booked: {available} available, not {expected}")
+        pages = [c for c in window.handler_calls if c.operation == "Query"]
+        read = sum(c.bytes for c in pages)
+        items = sum(c.items for c in pages)
+        detail = ", ".join(f"{c.items} items {c.bytes / 1024:.1f} KB" for c in pages)
+        result.append(
+            Figure(
+                f"availabilityAtScale.{step}.requests",
+                f"availability, {ROOMS} rooms × {DAYS} days, {step:,} bookings: requests",
+                window.count,
+                "requests",
+                at_most=MAX_REQUESTS,
+                note=f"{window.breakdown()}; {available:,} room-nights shown available",
+                details=window.details(),
+            )
+        )
+        result.append(
+            Figure(
+                f"availabilityAtScale.{step}.kb",
+                "  the same: items read",
+                round(read / 1024, 1),
+                "KB",
+                at_most=MAX_KB,
+                note=f"{items} items ({detail}), as JSON: the summaries, then the live holds",
+            )
+        )
+    return result
+
+
+def _book(first: date, start: int, stop: int) -> None:
+    """Booked room-nights number `start` to `stop` − 1: night n is unit n ÷ 62 of day
+    n mod 62, so every day fills from unit 0 up."""
+    from yoyaku.domain.inventory import ClaimState, Tally
+
+    units: dict[date, list[int]] = defaultdict(list)
+    for n in range(start, stop):
+        units[first + timedelta(days=n % DAYS)].append(n // DAYS)
+    for day, numbers in units.items():
+        _write(day, numbers, ClaimState.BOOKED, Tally.BOOKED, None)
+
+
+def _hold(first: date, count: int) -> None:
+    """`count` live holds of one room-night each, expiring an hour from now, on the
+    highest units (out of the bookings' way: 30,000 bookings fill units 0–483)."""
+    from yoyaku import runtime
+    from yoyaku.domain.inventory import ClaimState
+
+    until = runtime.current().now() + timedelta(hours=1)
+    for n in range(count):
+        day = first + timedelta(days=n % DAYS)
+        _write(day, [ROOMS - 1 - n // DAYS], ClaimState.HOLD, None, until)
+
+
+def _write(day: date, units: list[int], state: Any, tally: Any, until: datetime | None) -> None:
+    """The claims as the hold or the confirmation writes them (a hold's listed among
+    the live holds, a booking's counted in its day's summary in the same transaction)."""
+    from pynamodb.transactions import TransactWrite
+
+    from yoyaku import runtime
+    from yoyaku.adapters import inventory_store, summary_store
+    from yoyaku.adapters.transactions import connection
+    from yoyaku.domain.inventory import WHOLE_DAY
+
+    now = runtime.current().now()
+    for start in range(0, len(units), PER_TRANSACTION):
+        chunk = units[start : start + PER_TRANSACTION]
+        with TransactWrite(connection=connection()) as tx:
+            for unit in chunk:
+                item = inventory_store.claim_item(FACILITY, day, "room", WHOLE_DAY, unit)
+                item.state = state.value
+                item.holder = "benchmark"
+                if until is not None:
+                    item.expires_at = until
+                    inventory_store.mark_held(item, FACILITY, until)
+                tx.save(item, condition=inventory_store.claim_is_free(now))
+            if tally is not None:
+                changes = Counter({(day, "room", WHOLE_DAY, tally): len(chunk)})
+                summary_store.add_changes(tx, FACILITY, changes)
