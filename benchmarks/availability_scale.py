@@ -1,4 +1,5 @@
-"""The two-month calendar of a 500-room facility at 0, 3,000 and 30,000 bookings.
+"""The two-month calendar of a 500-room facility at 0, 3,000 and 30,000 bookings, and
+the requests of creating a lottery over a month of 40 rooms.
 
 Part of the DynamoDB requests benchmark (same moto tables, same counting gateway). A
 lodging facility with one resource type of 500 rooms is opened for 62 days through the
@@ -140,3 +141,50 @@ def _write(day: date, units: list[int], state: Any, tally: Any, until: datetime 
             if tally is not None:
                 changes = Counter({(day, "room", WHOLE_DAY, tally): len(chunk)})
                 summary_store.add_changes(tx, FACILITY, changes)
+
+
+LOTTERY_FACILITY = "bench-40-rooms"
+LOTTERY_ROOMS = 40
+PER_REQUEST = 50  # the target: at least 50 kept units per request on average
+
+
+def lottery_creation(stack: Stack, recorder: DynamoDBRecorder, month: date) -> Figure:
+    """Creating a lottery over a whole month of 40 rooms: what the staff call sends."""
+    from local import demo
+    from yoyaku import runtime
+    from yoyaku.domain.calendar import add_months
+
+    last = add_months(month, 1) - timedelta(days=1)
+    path = f"/v1/staff/facilities/{LOTTERY_FACILITY}"
+    stack.call("PUT", path, demo.FACILITIES["minato-ohiradai"], token=stack.token)
+    change = {
+        "resourceTypeId": "room",
+        "from": month.isoformat(),
+        "to": last.isoformat(),
+        "capacity": LOTTERY_ROOMS,
+        "closedDates": [],
+    }
+    stack.call("PUT", f"{path}/inventory", change, token=stack.token)
+    now = runtime.current().now().replace(microsecond=0)
+    body = {
+        "facilityId": LOTTERY_FACILITY,
+        "stayFrom": month.isoformat(),
+        "stayTo": last.isoformat(),
+        "applyFrom": (now + timedelta(hours=1)).isoformat(),
+        "applyUntil": (now + timedelta(days=2)).isoformat(),
+        "drawAt": (now + timedelta(days=3)).isoformat(),
+    }
+    with recorder.measure() as window:
+        created = stack.call("POST", "/v1/staff/lotteries", body, token=stack.token, expect=201)
+    units = LOTTERY_ROOMS * ((last - month).days + 1)
+    transactions = window.by_operation().get("TransactWriteItems", 0)
+    return Figure(
+        "lotteryCreateMonth40Rooms",
+        f"create a lottery, a month × {LOTTERY_ROOMS} rooms ({units:,} units kept)",
+        window.count,
+        "requests",
+        at_most=units // PER_REQUEST,
+        note=f"{window.breakdown()}; {transactions} transactions of up to 100 items keep "
+        f"the units (no request per unit); lottery {created['lotteryId']}",
+        details=window.details(),
+    )

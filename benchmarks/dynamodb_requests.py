@@ -792,6 +792,7 @@ def _scenario() -> tuple[list[Figure], list[str]]:
 
         # The calendar of 500 rooms at 0, 3,000 and 30,000 bookings (warm).
         figures.extend(availability_scale.figures(stack, recorder, first))
+        figures.append(availability_scale.lottery_creation(stack, recorder, add_months(first, 1)))
 
         # Worst case for page size: every unit of the busiest facility booked (warm).
         booked = _book_everything(BUSIEST, first, last)

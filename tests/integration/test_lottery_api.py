@@ -27,6 +27,7 @@ from .helpers import (
     GYM,
     INN,
     account,
+    assert_summaries_match_claims,
     definition,
     demand_of,
     enter,
@@ -426,6 +427,59 @@ def test_demand_shows_the_units_kept_for_the_lottery(client, clock, staff_token,
         token=resident.token,
     )
     assert hold.status == 409, hold.body  # kept for the lottery (NOT_AVAILABLE)
+
+
+def test_a_month_of_forty_rooms_is_kept_in_a_few_transactions(
+    client, staff_token, services, monkeypatch
+) -> None:
+    """Creating the lottery writes its kept units in transactions of up to 100 items
+    (the claims and their days' summaries), never one request per unit."""
+    assert client.put("/v1/staff/facilities/big", json_body=INN, token=staff_token).status == 200
+    open_rooms(client, staff_token, "big", AUGUST, date(2030, 8, 31), 40)
+    sizes: list[int] = []
+    keep_together = lottery_store._keep_together
+
+    def counted(facility_id, lottery_id, units, now):  # type: ignore[no-untyped-def]
+        sizes.append(len(units) + len({(d, rt) for d, rt, _, _ in units}))
+        keep_together(facility_id, lottery_id, units, now)
+
+    monkeypatch.setattr(lottery_store, "_keep_together", counted)
+    reply = create(client, staff_token, "big", AUGUST, date(2030, 8, 31))
+    assert reply.status == 201, reply.body
+    assert len(sizes) == 13 and max(sizes) <= 100, sizes  # 1,240 claims + 31 summaries
+    lottery_id = reply.json["lotteryId"]
+    assert set(demand_of(client, lottery_id).values()) == {(0, 40)}
+    days = client.get(f"/v1/facilities/big/availability?from={AUGUST}&to=2030-08-31").json
+    rooms = [d for d in days["days"] if d["resourceTypeId"] == "room"]
+    assert {(d["available"], d["lottery"]) for d in rooms} == {(0, True)}
+
+
+def test_a_unit_held_while_the_lottery_is_created_is_not_kept(
+    client, staff_token, inn, monkeypatch
+) -> None:
+    """A hold placed between the read and the batched write makes that transaction fail;
+    its units are then kept one by one, all but the held one, and the summaries count
+    exactly the units kept."""
+    from yoyaku.adapters import inventory_store
+
+    read_range = inventory_store.read_range
+
+    def hold_meanwhile(facility_id, start, end):  # type: ignore[no-untyped-def]
+        found = read_range(facility_id, start, end)
+        later = datetime(2030, 5, 15, 3, 0, tzinfo=UTC)  # after the test clock's now
+        write_claim("inn", D2, 0, ClaimState.HOLD, expires_at=later, holder="hold-1")
+        return found
+
+    monkeypatch.setattr(lottery_store.inventory_store, "read_range", hold_meanwhile)
+    reply = create(client, staff_token)
+    assert reply.status == 201, reply.body
+    assert demand_of(client, reply.json["lotteryId"]) == {
+        room(D1): (0, 2),
+        room(D2): (0, 1),
+        room(D3): (0, 2),
+    }
+    monkeypatch.setattr(lottery_store.inventory_store, "read_range", read_range)
+    assert_summaries_match_claims("inn", D1, D3, datetime(2030, 5, 15, 1, 0, tzinfo=UTC))
 
 
 # ------------------------------------------------------------------ concurrency

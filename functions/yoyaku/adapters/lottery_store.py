@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Set
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -46,6 +47,8 @@ from yoyaku.domain.paging import Page
 _LOTTERY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 _ENTRY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 _RESULT_POSITION = re.compile(pages.ID)
+
+KEEP_THREADS = 4  # transactions of lottery-kept units written at once
 
 
 _PREFERENCE: TypeAdapter[Any] = TypeAdapter(AnyPreferenceIn)
@@ -167,11 +170,16 @@ def keep_inventory(
 ) -> list[DemandDay]:
     """Claims every free unit of the stay period for the lottery, so that direct booking
     cannot take it before the draw. Returns the units kept per day and resource type
-    (lodging) or per time slot."""
+    (lodging) or per time slot.
+
+    The claims go in transactions of up to 100 items (claims plus their days' summaries),
+    several at once: a month of 40 rooms is 13 transactions, not 1,240 writes. A unit
+    someone holds meanwhile is simply not kept: a transaction that loses such a race is
+    written again unit by unit."""
     inventory, claims = inventory_store.read_range(facility_id, stay_from, stay_to)
     kept: dict[tuple[date, str, str], int] = {}
     slots: dict[tuple[date, str, str], tuple[str | None, str | None]] = {}
-    writes: list[tuple[tuple[date, str, str], ClaimItem]] = []
+    free: list[KeptUnit] = []
     for day in inventory:
         for cell in day.cells:
             if not cell.active:
@@ -179,26 +187,13 @@ def keep_inventory(
             key = (day.day, day.resource_type_id, cell.key)
             kept[key] = 0
             slots[key] = (cell.start, cell.end)
-            for number in free_units(day, cell.key, claims, now):
-                item = inventory_store.claim_item(
-                    facility_id, day.day, day.resource_type_id, cell.key, number
-                )
-                item.state = ClaimState.LOTTERY.value
-                item.holder = lottery_id
-                writes.append((key, item))
-    # One conditional put per unit (with its day's summary): a unit someone holds
-    # meanwhile is simply not kept.
-    for key, item in writes:
-        try:
-            with TransactWrite(connection=connection()) as tx:
-                tx.save(item, condition=inventory_store.claim_is_free(now))
-                changes = _tally([key], Tally.KEPT, 1)
-                summary_store.add_changes(tx, facility_id, changes)
-        except TransactWriteError as error:
-            if not condition_failed(error):
-                raise
-            continue
-        kept[key] += 1
+            free += [(*key, n) for n in free_units(day, cell.key, claims, now)]
+    batches = _keep_batches(free)
+    with ThreadPoolExecutor(max_workers=KEEP_THREADS) as pool:  # as inventory_store
+        done = pool.map(lambda batch: _keep(facility_id, lottery_id, batch, now), batches)
+        for units in done:
+            for night, resource_type_id, cell_key, _ in units:
+                kept[(night, resource_type_id, cell_key)] += 1
     return [
         DemandDay(
             date=day,
@@ -210,6 +205,55 @@ def keep_inventory(
         )
         for (day, rt, cell), units in kept.items()
     ]
+
+
+KeptUnit = tuple[date, str, str, int]
+"""(day, resource type, cell key, unit number) of a unit kept for a lottery."""
+
+
+def _keep_batches(units: list[KeptUnit]) -> list[list[KeptUnit]]:
+    """Units in transactions of at most 100 items: each unit's claim, plus one summary
+    update per day and resource type the transaction touches."""
+    batches: list[list[KeptUnit]] = []
+    batch: list[KeptUnit] = []
+    days: set[tuple[date, str]] = set()
+    for unit in units:
+        day = (unit[0], unit[1])
+        if len(batch) + 1 + len(days | {day}) > inventory_store.MAX_TRANSACTION_ITEMS:
+            batches.append(batch)
+            batch, days = [], set()
+        batch.append(unit)
+        days.add(day)
+    return [*batches, batch] if batch else batches
+
+
+def _keep(
+    facility_id: str, lottery_id: str, units: list[KeptUnit], now: datetime
+) -> list[KeptUnit]:
+    """Keeps `units` in one transaction, or, if one was taken meanwhile, each unit in its
+    own; returns the units kept."""
+    try:
+        _keep_together(facility_id, lottery_id, units, now)
+        return units
+    except TransactWriteError as error:
+        if not condition_failed(error):
+            raise
+    if len(units) == 1:
+        return []
+    return [u for u in units if _keep(facility_id, lottery_id, [u], now)]
+
+
+def _keep_together(facility_id: str, lottery_id: str, units: list[KeptUnit], now: datetime) -> None:
+    with TransactWrite(connection=connection()) as tx:
+        for night, resource_type_id, cell_key, number in units:
+            item = inventory_store.claim_item(
+                facility_id, night, resource_type_id, cell_key, number
+            )
+            item.state = ClaimState.LOTTERY.value
+            item.holder = lottery_id
+            tx.save(item, condition=inventory_store.claim_is_free(now))
+        cells = [(night, rt, cell_key) for night, rt, cell_key, _ in units]
+        summary_store.add_changes(tx, facility_id, _tally(cells, Tally.KEPT, 1))
 
 
 DemandKey = tuple[date, str] | tuple[date, str, str]
