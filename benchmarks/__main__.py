@@ -1,8 +1,8 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
-Options: `--only requests cold-start layer argon2 lottery slot-lottery contention web
-identity` runs a subset, `--runs N` sets the cold-start repetitions (argon2 uses twice as
-many), `--strict` exits 1 when a target is missed.
+Options: `--only requests scale cold-start layer argon2 lottery slot-lottery contention
+web identity` runs a subset, `--runs N` sets the cold-start repetitions (argon2 uses twice
+as many), `--strict` exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from benchmarks.report import ROOT, Section, machine, render, write_json
 
 BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "requests": lambda runs: dynamodb_requests.run(),
+    "scale": lambda runs: dynamodb_requests.run_scale(),
     "cold-start": lambda runs: cold_start.run(runs),
     "layer": lambda runs: layer_size.run(),
     "argon2": lambda runs: password_hash.run(runs * 2),

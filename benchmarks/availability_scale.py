@@ -22,6 +22,11 @@ from benchmarks.report import Figure
 if TYPE_CHECKING:
     from benchmarks.dynamodb_requests import DynamoDBRecorder, Stack
 
+NOTE = (
+    "Bytes are the JSON of the items each Query returned (DynamoDB's own item sizes are "
+    "a little smaller). Bookings are booked room-nights, written as the confirmation "
+    "writes them (claims and day summary in one transaction); 100 live holds throughout."
+)
 FACILITY = "bench-500-rooms"
 ROOMS = 500
 DAYS = 62

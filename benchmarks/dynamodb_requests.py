@@ -632,6 +632,69 @@ def run() -> Section:
     )
 
 
+def _stack() -> tuple[Stack, DynamoDBRecorder]:
+    """The tables of the template in moto, every function's environment, the counting
+    gateway and a staff account."""
+    from local import template
+    from local.aws import parameters, resolve
+    from yoyaku.adapters import passwords, staff_store
+
+    document = template.load()
+    names = _create_tables(document)
+    functions = template.functions(document)
+    params = parameters(document)  # template parameters at their defaults
+    for function in functions.values():
+        for key, value in function.environment.items():
+            os.environ[key] = str(resolve(value, names, params))
+    recorder = DynamoDBRecorder()
+    stack = Stack(_counting_gateway(template.api(document), functions, recorder))
+    staff_store.save(
+        staff_store.StaffAccount(STAFF_ID, "benchmark", passwords.hash_password(STAFF_PASSWORD))
+    )
+    return stack, recorder
+
+
+def run_scale() -> Section:
+    """`--only scale`: the calendar of 500 rooms at 0, 3,000 and 30,000 bookings, and
+    creating a lottery over a month of 40 rooms (benchmarks/availability_scale.py)."""
+    started = time.perf_counter()
+    with (
+        mock.patch.dict(os.environ, _environment()),
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        warnings.simplefilter("ignore")
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        from moto import mock_aws
+
+        from local.aws import serialize_dynamodb_writes
+        from yoyaku import runtime
+        from yoyaku.domain.calendar import add_months
+
+        serialize_dynamodb_writes()
+        with mock_aws():
+            stack, recorder = _stack()
+            with recorder.installed():
+                session = stack.call(
+                    "POST",
+                    "/v1/staff/sessions",
+                    {"staffId": STAFF_ID, "password": STAFF_PASSWORD},
+                    expect=201,
+                )
+                stack.token = session["token"]
+                first = add_months(runtime.current().today().replace(day=1), 1)
+                figures = availability_scale.figures(stack, recorder, first)
+                figures.append(
+                    availability_scale.lottery_creation(stack, recorder, add_months(first, 2))
+                )
+    return Section(
+        "Scale: availability in bookings, lottery creation (moto, real handlers)",
+        figures,
+        [availability_scale.NOTE],
+        time.perf_counter() - started,
+    )
+
+
 def _availability_figures(
     stack: Stack, recorder: DynamoDBRecorder, first: date, last: date
 ) -> list[Figure]:
@@ -680,26 +743,12 @@ def _availability_figures(
 
 
 def _scenario() -> tuple[list[Figure], list[str]]:
-    from local import demo, template
-    from local.aws import parameters, resolve
+    from local import demo
     from yoyaku import runtime
-    from yoyaku.adapters import passwords, staff_store
     from yoyaku.domain.calendar import add_months, end_of_next_month, months_between
     from yoyaku.services.catalog import load_facility
 
-    document = template.load()
-    names = _create_tables(document)
-    functions = template.functions(document)
-    params = parameters(document)  # template parameters at their defaults
-    for function in functions.values():
-        for key, value in function.environment.items():
-            os.environ[key] = str(resolve(value, names, params))
-    recorder = DynamoDBRecorder()
-    stack = Stack(_counting_gateway(template.api(document), functions, recorder))
-    staff_store.save(
-        staff_store.StaffAccount(STAFF_ID, "benchmark", passwords.hash_password(STAFF_PASSWORD))
-    )
-
+    stack, recorder = _stack()
     figures: list[Figure] = []
     with recorder.installed():
         # Staff sign-in: the account, then the new session.
@@ -789,10 +838,6 @@ def _scenario() -> tuple[list[Figure], list[str]]:
         figures.extend(booking)
         figures.extend(_line_figures(stack, recorder))
         figures.extend(_authorizer_figures(citizen_windows, opened[LODGING]))
-
-        # The calendar of 500 rooms at 0, 3,000 and 30,000 bookings (warm).
-        figures.extend(availability_scale.figures(stack, recorder, first))
-        figures.append(availability_scale.lottery_creation(stack, recorder, add_months(first, 1)))
 
         # Worst case for page size: every unit of the busiest facility booked (warm).
         booked = _book_everything(BUSIEST, first, last)

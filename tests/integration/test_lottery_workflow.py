@@ -334,6 +334,39 @@ def test_a_draw_without_entries_publishes_and_releases_everything(
     assert claims() == []
 
 
+def test_a_failed_publish_still_releases_the_leftovers_and_is_retried_alone(
+    client, staff_token, inn, machine, monkeypatch
+):
+    """Publishing fails after its retries: the Catch goes on to ReleaseLeftovers, so the
+    kept units become bookable, and the execution fails naming the step. An execution
+    started with `resume: publish` then runs publish and release alone."""
+    lottery_id = create_lottery(client, staff_token)["lotteryId"]
+
+    def unavailable(lottery_id: str) -> dict[str, Any]:
+        raise RuntimeError("the audit store is unavailable")
+
+    monkeypatch.setitem(tasks.TASKS, "publish", unavailable)
+    run = machine.run(lottery_id, "draw-publish-fails")
+    assert (run["status"], run.get("error")) == ("FAILED", "PublishFailed"), run
+    actions = [c["action"] for c in machine.calls]
+    assert actions == ["close", "draw", "notify", *["publish"] * 4, "release"], actions
+    assert claims() == []  # the leftovers were released all the same
+    assert client.get(f"/v1/lotteries/{lottery_id}/audit").json["seed"] is None  # unpublished
+
+    monkeypatch.setitem(tasks.TASKS, "publish", lottery_draw.publish)
+    machine.calls.clear()
+    started = machine.sfn.start_execution(
+        stateMachineArn=machine.arn,
+        name="draw-publish-again",
+        input=json.dumps({"lotteryId": lottery_id, "resume": "publish"}),
+    )
+    run = machine.wait(started["executionArn"])
+    assert run["status"] == "SUCCEEDED", run
+    assert [c["action"] for c in machine.calls] == ["publish", "release"]
+    audit = client.get(f"/v1/lotteries/{lottery_id}/audit").json
+    assert verify(audit) == []
+
+
 def test_the_tasks_refuse_an_unknown_lottery_or_action(aws) -> None:
     """A raising task is what the state machine's Retry sees as a function error."""
     with pytest.raises(LookupError):
