@@ -194,7 +194,9 @@ def lottery_creation(stack: Stack, recorder: DynamoDBRecorder, month: date) -> F
         window.count,
         "requests",
         at_most=units // PER_REQUEST,
-        note=f"{window.breakdown()}; {transactions} transactions of up to 100 items keep "
-        f"the units (no request per unit); lottery {created['lotteryId']}",
+        # One transaction writes the lottery with its nights' guards; the others keep units.
+        note=f"{window.breakdown()}; {transactions - 1} transactions of up to 100 items keep "
+        f"the units (no request per unit), 1 writes the lottery and its nights' guards; "
+        f"lottery {created['lotteryId']}",
         details=window.details(),
     )

@@ -92,6 +92,13 @@ def test_party_of_two_books_consecutive_slots_then_looks_up_and_cancels(
     receipt = confirmed.json()
     assert (receipt["start"], receipt["end"], receipt["people"]) == ("10:00", "10:30", 2)
     password = receipt["password"]
+    slots = service.call(
+        "GET",
+        "/v1/facilities/mynumber-counter/availability",
+        params={"from": day.isoformat(), "to": day.isoformat()},
+    ).json()["days"][0]["slots"]
+    booked = [s["start"] for s in slots if s["available"] == 0]
+    assert booked == ["10:00", "10:15"]  # booked now, no longer held
     mail = wait_for_mail(service, email, receipt["receiptNumber"])
     assert password in mail["body"]
 

@@ -22,7 +22,16 @@ from yoyaku.adapters import schedules
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.services import lottery_draw
 
-from .helpers import GYM, INN, account, definition, lottery_body, open_rooms, table_snapshot
+from .helpers import (
+    GYM,
+    INN,
+    account,
+    assert_summaries_match_claims,
+    definition,
+    lottery_body,
+    open_rooms,
+    table_snapshot,
+)
 
 PROBLEM_JSON = "application/problem+json"
 JUNE_FIRST, JUNE_LAST = date(2030, 6, 1), date(2030, 6, 30)
@@ -185,6 +194,11 @@ def results(client, who) -> list[dict[str, Any]]:
     assert reply.status == 200, reply.body
     items: list[dict[str, Any]] = reply.json["items"]
     return items
+
+
+def summaries_match(clock) -> None:
+    """The day summaries the calendar reads equal what the claims of June imply."""
+    assert_summaries_match_claims("courts", date(2030, 6, 1), date(2030, 6, 30), clock.now())
 
 
 def availability(client, day: date = SAT) -> dict[str, dict[str, Any]]:
@@ -481,8 +495,10 @@ def test_confirmed_wins_stay_and_unconfirmed_ones_are_released_at_confirm_by(
         enter(client, keen, lottery_id, slot(1, SAT, "09:00"), slot(2, SAT, "11:00")).status == 201
     )
     assert enter(client, late, lottery_id, slot(1, SUN, "09:00", quantity=2)).status == 201
+    summaries_match(clock)  # every slot of the month kept for the lottery
     clock.set(tokyo(date(2030, 5, 21)))
     draw(lottery_id)
+    summaries_match(clock)  # wins booked, leftovers released
     keen_wins = [r["reservationNumber"] for r in results(client, keen)]
     (late_win,) = [r["reservationNumber"] for r in results(client, late)]
     assert len(keen_wins) == 2
@@ -511,8 +527,10 @@ def test_confirmed_wins_stay_and_unconfirmed_ones_are_released_at_confirm_by(
     expired = client.post(f"/v1/reservations/{late_win}/confirmation", token=late.token)
     body = assert_problem(expired, 410, "CONFIRMATION_EXPIRED")
     assert "2030-05-24 23:59" in body["detail"]
+    summaries_match(clock)  # a confirmed win changes no count
     assert lottery_draw.expire(lottery_id) == {"released": 2}
     assert lottery_draw.expire(lottery_id) == {"released": 0}
+    summaries_match(clock)  # the released wins' units are free again
 
     statuses = {r["reservationNumber"]: r["reservationStatus"] for r in results(client, keen)}
     assert statuses == {keen_wins[0]: "confirmed", keen_wins[1]: "expired"}
@@ -534,6 +552,7 @@ def test_confirmed_wins_stay_and_unconfirmed_ones_are_released_at_confirm_by(
         token=late.token,
     )
     assert hold.status == 201, hold.body
+    summaries_match(clock)
 
 
 def test_a_win_can_be_declined_by_cancelling_it(client, clock, lottery) -> None:
@@ -548,6 +567,7 @@ def test_a_win_can_be_declined_by_cancelling_it(client, clock, lottery) -> None:
     refused = client.post(f"/v1/reservations/{number}/confirmation", token=who.token)
     assert_problem(refused, 409, "CONFLICT")
     assert availability(client)["13:00"]["available"] == 2
+    summaries_match(clock)
 
 
 def test_a_second_draw_changes_nothing(client, clock, lottery) -> None:
