@@ -90,7 +90,10 @@ def test_security_headers_come_from_the_cloudfront_policy_of_the_template() -> N
     assert "frame-ancestors 'none'" in csp
     bucket = "yoyaku-proofs-123456789012-ap-northeast-1-prod"
     assert f"connect-src 'self' https://{bucket}.s3.ap-northeast-1.amazonaws.com" in csp
-    assert csp.split("connect-src", 1)[1].split(";", 1)[0].endswith("http://127.0.0.1:5555")
+    connect_src = csp.split("connect-src", 1)[1].split(";", 1)[0]
+    assert connect_src.endswith("http://127.0.0.1:5555")
+    # the renewal mini-app's LIFF SDK (bundled) calls the LINE API and fetches its texts
+    assert " https://api.line.me https://liffsdk.line-scdn.net " in connect_src
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
