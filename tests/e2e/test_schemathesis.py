@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.accounts import registered
+from tests.e2e.accounts import bearer, registered, staff_decides, wait_until
 from tests.e2e.conftest import ROOT, LocalService, start_service, stop_service
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
@@ -31,6 +31,14 @@ def own_service() -> Iterator[LocalService]:
 
 def test_schemathesis_finds_nothing(own_service: LocalService, tmp_path: Path) -> None:
     citizen = registered(own_service)
+    # Application ids are sequential, so the fuzzed staff decisions find this citizen's
+    # first application: decided beforehand, a fuzzed rejection cannot close the account
+    # (which ends its sessions and left every later citizen operation at 401).
+    application_id = citizen.application_id()
+    wait_until(
+        lambda: staff_decides(own_service, application_id, "approve").status_code == 200,
+        "the review waiting for staff",
+    )
     env = {
         **os.environ,
         "CITIZEN_TOKEN": citizen.token,
@@ -58,3 +66,7 @@ def test_schemathesis_finds_nothing(own_service: LocalService, tmp_path: Path) -
     summary = run.stdout[-6000:]
     assert run.returncode == 0, summary
     assert "Tested: " in run.stdout and " 0 generated" not in run.stdout, summary
+    # every citizen operation was tried with a live session, not only answered 401
+    assert "Authentication failed" not in run.stdout, summary
+    still = own_service.call("GET", "/v1/me", headers=bearer(citizen.token))
+    assert still.status_code == 200, still.text
