@@ -638,6 +638,7 @@ def _stack() -> tuple[Stack, DynamoDBRecorder]:
     from local import template
     from local.aws import parameters, resolve
     from yoyaku.adapters import passwords, staff_store
+    from yoyaku.domain.staff import Role
 
     document = template.load()
     names = _create_tables(document)
@@ -649,7 +650,9 @@ def _stack() -> tuple[Stack, DynamoDBRecorder]:
     recorder = DynamoDBRecorder()
     stack = Stack(_counting_gateway(template.api(document), functions, recorder))
     staff_store.save(
-        staff_store.StaffAccount(STAFF_ID, "benchmark", passwords.hash_password(STAFF_PASSWORD))
+        staff_store.StaffAccount(
+            STAFF_ID, "benchmark", passwords.hash_password(STAFF_PASSWORD), Role.ADMINISTRATOR
+        )
     )
     return stack, recorder
 

@@ -2,7 +2,7 @@
 
 Minato's resort facilities (seed 003) as lodging, Ageo's sports facilities (seed 000)
 and a My Number card counter (seed 002) as time-slot facilities, inventory for the next
-three months, two notices and a demo staff account.
+three months, two notices and a demo staff account per role.
 """
 
 from __future__ import annotations
@@ -15,9 +15,16 @@ from local.gateway import Gateway
 from yoyaku import runtime
 from yoyaku.adapters import passwords, staff_store
 from yoyaku.domain.calendar import add_months, days
+from yoyaku.domain.staff import Role
 
 DEMO_STAFF_ID = "demo-staff"
 DEMO_STAFF_PASSWORD = "demo-staff-password"
+# One account per role (docs/api.md, "Staff roles"): id, name, password, role.
+DEMO_STAFF = [
+    (DEMO_STAFF_ID, "デモ管理者", DEMO_STAFF_PASSWORD, Role.ADMINISTRATOR),
+    ("demo-reviewer", "デモ審査担当", "demo-reviewer-password", Role.REVIEWER),
+    ("demo-manager", "デモ施設管理", "demo-manager-password", Role.FACILITY_MANAGER),
+]
 
 MINATO_RULES = {
     "opensBefore": "P1M",
@@ -240,11 +247,10 @@ def _call(
 
 
 def load(gateway: Gateway) -> None:
-    staff_store.save(
-        staff_store.StaffAccount(
-            DEMO_STAFF_ID, "デモ職員", passwords.hash_password(DEMO_STAFF_PASSWORD)
+    for staff_id, name, password, role in DEMO_STAFF:
+        staff_store.save(
+            staff_store.StaffAccount(staff_id, name, passwords.hash_password(password), role)
         )
-    )
     session = _call(
         gateway,
         "POST",

@@ -275,9 +275,12 @@ def password_hash() -> Callable[[str], str]:
 def staff_account(aws: dict[str, str]) -> tuple[str, str]:
     """A stored staff account; returns (staffId, password)."""
     from yoyaku.adapters import staff_store
+    from yoyaku.domain.staff import Role
 
     staff_store.save(
-        staff_store.StaffAccount(STAFF_ID, "テスト職員", _password_hash(STAFF_PASSWORD))
+        staff_store.StaffAccount(
+            STAFF_ID, "テスト職員", _password_hash(STAFF_PASSWORD), Role.ADMINISTRATOR
+        )
     )
     return STAFF_ID, STAFF_PASSWORD
 

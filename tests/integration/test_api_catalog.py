@@ -438,3 +438,53 @@ def test_a_notice_for_later_appears_at_its_time(client, staff_token, clock) -> N
     assert client.get("/v1/notices").json == {"items": []}
     clock.advance(timedelta(hours=2))
     assert [n["title"] for n in client.get("/v1/notices").json["items"]] == ["臨時休館"]
+
+
+def test_a_withdrawn_notice_leaves_the_top_page_and_staff_see_why(
+    client, staff_token, clock
+) -> None:
+    later = (clock.now() + timedelta(days=1)).isoformat()
+    shown = client.post(
+        "/v1/staff/notices", json_body={"title": "休館", "body": "本文"}, token=staff_token
+    ).json
+    clock.advance(timedelta(minutes=1))
+    client.post(
+        "/v1/staff/notices",
+        json_body={"title": "予定", "body": "本文", "publishedAt": later},
+        token=staff_token,
+    )
+    reply = client.post(
+        f"/v1/staff/notices/{shown['noticeId']}/withdrawal",
+        json_body={"reason": "日付の誤り"},
+        token=staff_token,
+    )
+    assert reply.status == 200
+    assert reply.json["status"] == "withdrawn"
+    assert client.get("/v1/notices").json == {"items": []}
+
+    listed = client.get("/v1/staff/notices", token=staff_token).json["items"]
+    assert [(n["title"], n["status"]) for n in listed] == [
+        ("予定", "scheduled"),
+        ("休館", "withdrawn"),
+    ]
+    assert listed[1]["withdrawnBy"] == "staff-1"
+    assert listed[1]["withdrawalReason"] == "日付の誤り"
+
+    again = client.post(
+        f"/v1/staff/notices/{shown['noticeId']}/withdrawal",
+        json_body={"reason": "二度目"},
+        token=staff_token,
+    )
+    assert again.status == 409 and again.json["code"] == "CONFLICT"
+    missing = client.post(
+        "/v1/staff/notices/ntc_0000000000000000/withdrawal",
+        json_body={"reason": "x"},
+        token=staff_token,
+    )
+    assert missing.status == 404
+    blank = client.post(
+        f"/v1/staff/notices/{shown['noticeId']}/withdrawal",
+        json_body={"reason": ""},
+        token=staff_token,
+    )
+    assert blank.status == 422

@@ -9,6 +9,7 @@ import pytest
 
 from local import template
 from yoyaku.adapters import staff_store
+from yoyaku.domain.staff import Role
 
 from .helpers import INN
 
@@ -90,7 +91,7 @@ def test_malformed_sign_ins_are_validation_problems(client, staff_account, body,
 def test_an_account_made_with_the_operator_tool_can_sign_in(client) -> None:
     from tools import create_staff
 
-    create_staff.create("tanaka-1", "田中", "a long staff password")
+    create_staff.create("tanaka-1", "田中", "a long staff password", Role.REVIEWER)
     assert sign_in(client, "tanaka-1", "a long staff password").status == 201
 
 
@@ -100,7 +101,7 @@ def test_the_operator_tool_refuses_ids_a_session_token_cannot_carry(aws, staff_i
     from tools import create_staff
 
     with pytest.raises(ValueError, match="staff id"):
-        create_staff.create(staff_id, "名前", "a long staff password")
+        create_staff.create(staff_id, "名前", "a long staff password", Role.REVIEWER)
     assert staff_store.get(staff_id) is None
 
 

@@ -6,11 +6,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import pages
+from yoyaku.adapters import audit_store, pages
 from yoyaku.adapters.table import ApplicationItem
-from yoyaku.adapters.transactions import condition_failed
+from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.audit import AuditRecord
 from yoyaku.domain.paging import Page
 from yoyaku.domain.review import (
     OPEN_STATUSES,
@@ -19,7 +22,9 @@ from yoyaku.domain.review import (
     ApplicationRecord,
     ApplicationStatus,
     HistoryEntry,
+    StaffHistoryEntry,
 )
+from yoyaku.domain.staff import StaffRef
 
 # gsi1 `USER#{n}#APPLICATIONS` / submitted at; gsi2 `REVIEWS#{status}` / `{submitted at}#{id}`
 _MINE = re.compile(pages.INSTANT)
@@ -30,11 +35,28 @@ def _pk(application_id: str) -> str:
     return f"APPLICATION#{application_id}"
 
 
-def _entry(status: ApplicationStatus, at: datetime, reason: str | None = None) -> dict[str, str]:
+def _entry(
+    status: ApplicationStatus,
+    at: datetime,
+    reason: str | None = None,
+    by: StaffRef | None = None,
+) -> dict[str, str]:
     entry = {"status": status.value, "at": at.astimezone(UTC).isoformat()}
     if reason:
         entry["reason"] = reason
+    if by:  # the staff member who opened or decided it (staff see it, applicants do not)
+        entry |= {"by": by.staff_id, "byName": by.name}
     return entry
+
+
+def _staff_entry(stored: dict[str, str]) -> StaffHistoryEntry:
+    by = StaffRef(staff_id=stored["by"], name=stored.get("byName", "")) if "by" in stored else None
+    return StaffHistoryEntry(
+        status=ApplicationStatus(stored["status"]),
+        at=datetime.fromisoformat(stored["at"]),
+        reason=stored.get("reason"),
+        by=by,
+    )
 
 
 def new_item(
@@ -73,7 +95,9 @@ def new_item(
 
 
 def _record(item: ApplicationItem) -> ApplicationRecord:
-    history = [HistoryEntry.model_validate(dict(e)) for e in item.history or []]
+    staff_history = [_staff_entry(dict(e)) for e in item.history or []]
+    history = [HistoryEntry(status=e.status, at=e.at, reason=e.reason) for e in staff_history]
+    decided_by = StaffRef.model_validate(item.decided_by) if item.decided_by else None
     return ApplicationRecord(
         application=Application(
             application_id=item.pk.removeprefix("APPLICATION#"),
@@ -90,6 +114,9 @@ def _record(item: ApplicationItem) -> ApplicationRecord:
         decision=item.decision,
         reason=item.reason,
         renewal=dict(item.renewal) if item.renewal else None,
+        staff_history=staff_history,
+        decided_by=decided_by,
+        decided_at=item.decided_at,
     )
 
 
@@ -121,17 +148,21 @@ def page_for_user(user_number: str, limit: int, token: str | None) -> Page[Appli
 
 
 def queue(
-    statuses: list[ApplicationStatus], limit: int, token: str | None
+    statuses: list[ApplicationStatus], kind: str | None, limit: int, token: str | None
 ) -> Page[ApplicationRecord]:
-    """One page of the staff queue of these statuses, oldest submission first: each
-    status is its own gsi2 partition, read from the same position and merged."""
+    """One page of the staff queue of these statuses (and of one type of application
+    when `kind` is given), oldest submission first: each status is its own gsi2
+    partition, read from the same position and merged."""
     scope = "reviews:" + ",".join(sorted(s.value for s in statuses))
+    if kind:
+        scope += f":{kind}"
     after = pages.decode(token, scope, _QUEUED)
     sources = []
     for status in statuses:
         items = ApplicationItem.by_queue.query(
             f"REVIEWS#{status.value}",
             ApplicationItem.gsi2sk > after if after else None,
+            filter_condition=ApplicationItem.type == kind if kind else None,
             page_size=limit + 1,
         )
         sources.append(
@@ -158,19 +189,21 @@ def _status_actions(
     submitted_at: datetime,
     application_id: str,
     reason: str | None = None,
+    by: StaffRef | None = None,
 ) -> list[Any]:
+    entry = _entry(status, at, reason, by)
     return [
         ApplicationItem.status.set(status.value),
-        ApplicationItem.history.set(ApplicationItem.history.append([_entry(status, at, reason)])),
+        ApplicationItem.history.set(ApplicationItem.history.append([entry])),
         ApplicationItem.gsi2pk.set(f"REVIEWS#{status.value}"),
         ApplicationItem.gsi2sk.set(f"{submitted_at.astimezone(UTC).isoformat()}#{application_id}"),
     ]
 
 
-def mark_accepted(record: ApplicationRecord, now: datetime) -> bool:
+def mark_accepted(record: ApplicationRecord, now: datetime, by: StaffRef) -> bool:
     """received → accepted when a staff member opens it; False if it was not `received`."""
     app_id = record.application.application_id
-    actions = _status_actions(ApplicationStatus.ACCEPTED, now, record.submitted_at, app_id)
+    actions = _status_actions(ApplicationStatus.ACCEPTED, now, record.submitted_at, app_id, by=by)
     return (
         _update(app_id, actions, ApplicationItem.status == ApplicationStatus.RECEIVED.value)
         is not None
@@ -178,10 +211,15 @@ def mark_accepted(record: ApplicationRecord, now: datetime) -> bool:
 
 
 def record_decision(
-    application_id: str, decision: str, reason: str | None
+    application_id: str, decision: str, reason: str | None, audit: AuditRecord
 ) -> ApplicationRecord | None:
-    """Claims the one decision of an open application; None if it is closed or decided."""
-    actions = [ApplicationItem.decision.set(decision)]
+    """Claims the one decision of an open application, with its audit record in the same
+    transaction; None if it is closed or decided already (nothing is written then)."""
+    actions: list[Action] = [
+        ApplicationItem.decision.set(decision),
+        ApplicationItem.decided_by.set(audit.staff.model_dump(mode="json")),
+        ApplicationItem.decided_at.set(audit.at.astimezone(UTC)),
+    ]
     if reason:
         actions.append(ApplicationItem.reason.set(reason))
     condition = (
@@ -189,7 +227,17 @@ def record_decision(
         & (ApplicationItem.decision.does_not_exist())
         & (ApplicationItem.waiting_for == "staff")
     )
-    return _update(application_id, actions, condition)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                ApplicationItem(_pk(application_id), "APPLICATION"), actions, condition=condition
+            )
+            transaction.save(audit_store.item(audit), condition=audit_store.new_item_condition())
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return _record(ApplicationItem.get(_pk(application_id), "APPLICATION", consistent_read=True))
 
 
 def store_task_token(application_id: str, token: str, waiting_for: str) -> ApplicationRecord:
@@ -207,10 +255,11 @@ def store_task_token(application_id: str, token: str, waiting_for: str) -> Appli
 def conclude(
     record: ApplicationRecord, status: ApplicationStatus, now: datetime, reason: str | None
 ) -> None:
-    """Applies the decided status, ending the wait (token and decision are cleared)."""
+    """Applies the decided status, ending the wait (token and decision are cleared; who
+    decided stays, and the history entry names them)."""
     app_id = record.application.application_id
     actions = [
-        *_status_actions(status, now, record.submitted_at, app_id, reason),
+        *_status_actions(status, now, record.submitted_at, app_id, reason, record.decided_by),
         ApplicationItem.task_token.remove(),
         ApplicationItem.waiting_for.remove(),
         ApplicationItem.decision.remove(),

@@ -11,11 +11,13 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
-from yoyaku.adapters.table import SessionItem, TableItem, UserItem
+from yoyaku.adapters import staff_store
+from yoyaku.adapters.table import SessionItem, StaffItem, TableItem, UserItem
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import AccountStatus, Residency, UserType
+from yoyaku.domain.staff import StaffMember
 
 _PARTITION = {PrincipalKind.CITIZEN: "USER#", PrincipalKind.STAFF: "STAFF#"}
 
@@ -101,6 +103,24 @@ def resolve_citizen(token: str, now: datetime) -> CitizenProfile | None:
         user_type=UserType(user.user_type or UserType.INDIVIDUAL.value),
         roster_accepted=bool(user.roster_accepted),
     )
+
+
+def resolve_staff(token: str, now: datetime) -> StaffMember | None:
+    """A staff member's live session with their name and role, in one BatchGetItem (the
+    session and the account share a partition), so a changed role counts at once."""
+    parsed = _parse(token)
+    if parsed is None or parsed[0].kind is not PrincipalKind.STAFF:
+        return None
+    principal, secret = parsed
+    pk, sk = _keys(principal, secret)
+    items = list(TableItem.batch_get([(pk, sk), (pk, "PROFILE")]))
+    session = next((i for i in items if isinstance(i, SessionItem)), None)
+    staff = next((i for i in items if isinstance(i, StaffItem)), None)
+    if session is None or staff is None or session.expires_at is None:
+        return None
+    if session.expires_at <= now:
+        return None
+    return StaffMember(principal.id, staff.name, staff_store.role_of(staff))
 
 
 def end(token: str) -> None:

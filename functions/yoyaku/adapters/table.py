@@ -93,6 +93,11 @@ class NoticeItem(TableItem, discriminator="notice"):
     title = UnicodeAttribute()
     body = UnicodeAttribute()
     published_at = UTCDateTimeAttribute(attr_name="publishedAt")
+    # Who wrote it; a withdrawn notice stays (the record of what was shown) but is hidden.
+    created_by = UnicodeAttribute(attr_name="createdBy", null=True)
+    withdrawn_at = UTCDateTimeAttribute(attr_name="withdrawnAt", null=True)
+    withdrawn_by = UnicodeAttribute(attr_name="withdrawnBy", null=True)
+    withdrawal_reason = UnicodeAttribute(attr_name="withdrawalReason", null=True)
 
 
 class CapacityItem(TableItem, discriminator="capacity"):
@@ -130,10 +135,29 @@ class SummaryItem(TableItem, discriminator="day_summary"):
 
 
 class StaffItem(TableItem, discriminator="staff"):
-    """pk `STAFF#{staffId}`, sk `PROFILE`."""
+    """pk `STAFF#{staffId}`, sk `PROFILE`. `role` decides what the member may do
+    (domain/staff.py); an account without one may do nothing."""
 
     name = UnicodeAttribute()
     password_hash = UnicodeAttribute(attr_name="passwordHash")
+    role = UnicodeAttribute(null=True)
+
+
+class AuditItem(TableItem, discriminator="audit"):
+    """pk `AUDIT#{YYYY-MM}` (Tokyo month), sk `{at UTC ISO}#{auditId}`: one staff action.
+
+    gsi1 `AUDITBY#{staffId}` lists a member's actions, gsi2 `AUDITOF#{type}#{id}` those on
+    one target; both sort by the same `{at}#{auditId}`. Written once, never changed.
+    """
+
+    staff_id = UnicodeAttribute(attr_name="staffId")
+    staff_name = UnicodeAttribute(attr_name="staffName")
+    role = UnicodeAttribute(null=True)
+    action = UnicodeAttribute()
+    target_type = UnicodeAttribute(attr_name="targetType")
+    target_id = UnicodeAttribute(attr_name="targetId")
+    reason = UnicodeAttribute(null=True)
+    details = JSONAttribute(default=dict)
 
 
 class SessionItem(TableItem, discriminator="session"):
@@ -257,6 +281,9 @@ class ApplicationItem(TableItem, discriminator="application"):
     method = UnicodeAttribute(null=True)  # ApplicationMethod; absent = staff_review
     # Renewals: what was applied for (the form, the card's facts, the roster's key).
     renewal = JSONAttribute(null=True)
+    # Who decided (staffId, name) and when: kept once the workflow applied the decision.
+    decided_by = JSONAttribute(attr_name="decidedBy", null=True)
+    decided_at = UTCDateTimeAttribute(attr_name="decidedAt", null=True)
 
 
 class HoldItem(TableItem, discriminator="hold"):

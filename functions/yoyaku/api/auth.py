@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.auth import CallerContext, Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.staff import StaffMember
 
 
 def _caller(router: Router) -> CallerContext:
@@ -36,11 +37,18 @@ def citizen(router: Router) -> Principal:
     return caller
 
 
-def staff(router: Router) -> Principal:
-    caller = principal(router)
-    if caller.kind is not PrincipalKind.STAFF:
+def staff(router: Router) -> StaffMember:
+    """The staff member calling, if their role may use this route (domain/staff.py,
+    `ROUTES`). The authorizer already refused anyone else; checking again here keeps a
+    misconfigured gateway from ever letting a role past what it may do."""
+    caller = _caller(router)
+    member = caller.staff
+    if caller.principal.kind is not PrincipalKind.STAFF or member is None:
         raise DomainError(ErrorCode.FORBIDDEN)
-    return caller
+    event = cast(APIGatewayProxyEvent, router.current_event)
+    if not member.may_call(event.http_method, event.resource):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    return member
 
 
 def citizen_profile(router: Router) -> CitizenProfile:

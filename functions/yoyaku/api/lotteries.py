@@ -139,8 +139,8 @@ def my_results(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> Re
     status_code=201,
 )
 def create_lottery(definition: LotteryDefinition) -> Lottery:
-    auth.staff(staff)
-    return lotteries.create(definition)
+    member = auth.staff(staff)
+    return lotteries.create(definition, member)
 
 
 @staff.post(
@@ -153,6 +153,6 @@ def draw_now(
     lottery_id: Annotated[str, Path(alias="lotteryId")],
     request: Annotated[DrawRequest | None, Body()] = None,
 ) -> DrawStarted:
-    caller = auth.staff(staff)
-    arn = lotteries.draw_now(lottery_id, caller.id, request or DrawRequest())
+    member = auth.staff(staff)
+    arn = lotteries.draw_now(lottery_id, member, request or DrawRequest())
     return DrawStarted(lottery_id=lottery_id, execution_arn=arn)

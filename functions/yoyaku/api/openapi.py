@@ -34,6 +34,7 @@ from yoyaku.api import (
     reservations,
     sessions,
     staff_appointments,
+    staff_audit,
     staff_catalog,
     staff_reviews,
     staff_sessions,
@@ -72,6 +73,7 @@ def document() -> dict[str, object]:
         lotteries.citizen,
         lotteries.staff,
         identity.router,
+        staff_audit.router,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

@@ -11,6 +11,18 @@ from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.messages import Language, field_message, problem_text
 
 PROBLEM_JSON = "application/problem+json"
+# Members a problem may add (docs/api.md): when to retry, the booking window's dates, a
+# card error's code, and who decided an application first (a second decision's CONFLICT).
+PROBLEM_MEMBERS = (
+    "retryAt",
+    "opensOn",
+    "closedOn",
+    "cardCode",
+    "decidedBy",
+    "decidedByName",
+    "decidedAt",
+    "decision",
+)
 
 
 def negotiate_language(accept_language: str | None) -> Language:
@@ -54,7 +66,7 @@ def problem_body(
             {"field": e.field, "message": field_message(e.kind, lang, e.params)}
             for e in field_errors
         ]
-    for name in ("retryAt", "opensOn", "closedOn", "cardCode"):
+    for name in PROBLEM_MEMBERS:
         if params and name in params:
             body[name] = str(params[name])
     return body

@@ -36,11 +36,11 @@ request_body.accepts(request_body.CSV, "POST", "/v1/staff/appointment-eligibilit
 def import_eligibility(
     facility_id: Annotated[str, Query(alias="facilityId", min_length=1, max_length=40)],
 ) -> ImportResult:
-    auth.staff(router)
+    member = auth.staff(router)
     catalog.load_facility(facility_id)  # an unknown facility is 404 whatever the body
     # The media type, UTF-8 and the text rule were checked before the route (request_body).
     text = router.current_event.decoded_body or ""
     if len(text.encode()) > MAX_CSV_BYTES:
         raise DomainError.invalid("body", "string_too_long", max_length=MAX_CSV_BYTES)
-    imported = appointments.import_eligible(facility_id, text)
+    imported = appointments.import_eligible(facility_id, text, member)
     return ImportResult(facility_id=facility_id, imported=imported)

@@ -28,8 +28,8 @@ class InventoryResult(CamelModel):
 def put_facility(
     facility_id: Annotated[FacilityId, Path(alias="facilityId")], definition: FacilityDefinition
 ) -> Facility:
-    auth.staff(router)
-    return catalog.save_facility(facility_id, definition)
+    member = auth.staff(router)
+    return catalog.save_facility(facility_id, definition, member)
 
 
 @router.put(
@@ -43,8 +43,8 @@ def put_facility(
 def put_inventory(
     facility_id: Annotated[str, Path(alias="facilityId")], change: InventoryChange
 ) -> InventoryResult:
-    auth.staff(router)
-    days_changed = inventory.change(facility_id, change)
+    member = auth.staff(router)
+    days_changed = inventory.change(facility_id, change, member)
     return InventoryResult(
         facility_id=facility_id,
         resource_type_id=change.resource_type_id,

@@ -14,6 +14,7 @@ from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.domain.review import (
     DECIDED_STATUS,
     ApplicationStatus,
+    ApplicationType,
     DecisionRequest,
     ReviewDetail,
     ReviewSummary,
@@ -36,11 +37,12 @@ class DecisionResult(CamelModel):
 @router.get("/v1/staff/reviews", summary="The review queue", tags=["staff"])
 def list_reviews(
     status: Annotated[ApplicationStatus | None, Query()] = None,
+    type_: Annotated[ApplicationType | None, Query(alias="type")] = None,
     limit: Limit = DEFAULT_LIMIT,
     next_token: NextToken = None,
 ) -> ReviewList:
     auth.staff(router)
-    page = reviews.queue(status, limit, next_token)
+    page = reviews.queue(status, type_, limit, next_token)
     return ReviewList(items=page.items, next_token=page.next_token)
 
 
@@ -51,21 +53,22 @@ def list_reviews(
     tags=["staff"],
 )
 def get_review(application_id: Annotated[str, Path(alias="applicationId")]) -> ReviewDetail:
-    auth.staff(router)
-    return reviews.open_for_staff(application_id)
+    member = auth.staff(router)
+    return reviews.open_for_staff(application_id, member)
 
 
 @router.post(
     "/v1/staff/reviews/<applicationId>/decision",
     summary="Approve, return or reject (resumes the waiting workflow)",
-    description="A second decision on the same application is refused with CONFLICT.",
+    description="A second decision on the same application is refused with CONFLICT, "
+    "naming who decided first (`decidedBy`, `decidedByName`, `decidedAt`, `decision`).",
     tags=["staff"],
 )
 def decide_review(
     application_id: Annotated[str, Path(alias="applicationId")], request: DecisionRequest
 ) -> DecisionResult:
-    auth.staff(router)
-    reviews.record_decision(application_id, request)
+    member = auth.staff(router)
+    reviews.record_decision(application_id, request, member)
     return DecisionResult(
         application_id=application_id,
         decision=request.decision.value,

@@ -10,6 +10,7 @@ from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.domain.auth import SessionToken
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.staff import StaffMe
 from yoyaku.services import sessions
 
 router = Router()
@@ -33,3 +34,12 @@ def staff_sign_out() -> Response[None]:
     auth.staff(router)
     sessions.sign_out(auth.bearer_token(router))
     return NO_CONTENT
+
+
+@router.get(
+    "/v1/staff/me",
+    summary="The signed-in staff member: name, role and what the role may do",
+    tags=["staff"],
+)
+def me() -> StaffMe:
+    return StaffMe.of(auth.staff(router))

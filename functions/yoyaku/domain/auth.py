@@ -13,6 +13,7 @@ from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.registration import AccountStatus, Residency, UserType
+from yoyaku.domain.staff import Role, StaffMember
 
 
 class PrincipalKind(StrEnum):
@@ -33,14 +34,18 @@ class CallerContext:
     API Gateway carries an authorizer context as a flat map of strings, so this is the
     one place that writes it (`to_context`, in the authorizer) and reads it
     (`from_context`, in the handler). A citizen's profile rides along, so handlers need
-    not read the account again.
+    not read the account again; so do a staff member's name and role, so that every
+    staff route checks the role without a read.
     """
 
     principal: Principal
     profile: CitizenProfile | None = None
+    staff: StaffMember | None = None
 
     def to_context(self) -> dict[str, str]:
         context = {"principalKind": self.principal.kind.value, "principalId": self.principal.id}
+        if self.staff is not None:
+            context |= {"staffName": self.staff.name, "staffRole": self.staff.role or ""}
         if self.profile is not None:
             p = self.profile
             context |= {
@@ -63,7 +68,18 @@ class CallerContext:
         if kind not in PrincipalKind.__members__.values() or not principal_id:
             return None
         principal = Principal(PrincipalKind(str(kind)), str(principal_id))
-        return cls(principal, _profile(principal, context))
+        return cls(principal, _profile(principal, context), _staff(principal, context))
+
+
+def _staff(principal: Principal, context: Mapping[str, Any]) -> StaffMember | None:
+    if principal.kind is not PrincipalKind.STAFF or "staffName" not in context:
+        return None
+    role = str(context.get("staffRole") or "")
+    return StaffMember(
+        staff_id=principal.id,
+        name=str(context["staffName"]),
+        role=Role(role) if role in Role.__members__.values() else None,
+    )
 
 
 def _profile(principal: Principal, context: Mapping[str, Any]) -> CitizenProfile | None:

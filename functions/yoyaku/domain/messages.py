@@ -1024,3 +1024,34 @@ LINE_TEXTS: dict[str, dict[Language, str]] = {
 def line_text(key: str, lang: Language, **params: Any) -> str:
     """One LINE message text in `lang`, its `{name}`s filled from `params`."""
     return _fill(LINE_TEXTS[key][lang], params, lang)
+
+
+# ---------------------------------------------------------------- staff console
+
+# The decisions in the words of seed 000 (完了 / 差し戻し / 却下).
+DECISION_NAMES = {
+    "approve": Bilingual("完了（承認）", "approved"),
+    "return": Bilingual("差し戻し", "returned"),
+    "reject": Bilingual("却下", "rejected"),
+}
+APPLICATION_DECIDED_BEFORE = Bilingual(
+    "この申請はすでに判定済みか、審査待ちではありません。",
+    "This application has already been decided or is not awaiting review.",
+)
+
+
+def decided_by_another(name: str, staff_id: str, at: str, decision: str) -> Bilingual:
+    """The loser of two decisions made at once learns who decided, how and when."""
+    word = DECISION_NAMES.get(decision, Bilingual(decision, decision))
+    return Bilingual(
+        f"この申請は {at} に {name}（{staff_id}）が「{word.ja}」と判定済みです。"
+        "画面を読み込み直して内容を確認してください。",
+        f"{name} ({staff_id}) already decided this application at {at}: {word.en}. "
+        "Reload to see it.",
+    )
+
+
+NOTICE = Bilingual("お知らせ", "notice")
+NOTICE_WITHDRAWN_ALREADY = Bilingual(
+    "このお知らせはすでに取り下げられています。", "This notice was withdrawn already."
+)

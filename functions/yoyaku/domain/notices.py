@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
 
@@ -22,3 +23,29 @@ class Notice(CamelModel):
     title: str
     body: str
     published_at: datetime
+
+
+class NoticeStatus(StrEnum):
+    SCHEDULED = "scheduled"  # 掲載予定: publishedAt is still ahead
+    PUBLISHED = "published"  # 掲載中
+    WITHDRAWN = "withdrawn"  # 取下げ: hidden from the top page
+
+
+class StaffNotice(Notice):
+    """A notice as staff see it: whether it shows, who wrote it, and any withdrawal."""
+
+    status: NoticeStatus
+    created_by: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
+
+
+class Withdrawal(CamelModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+def status_of(published_at: datetime, withdrawn_at: datetime | None, now: datetime) -> NoticeStatus:
+    if withdrawn_at is not None:
+        return NoticeStatus.WITHDRAWN
+    return NoticeStatus.SCHEDULED if published_at > now else NoticeStatus.PUBLISHED

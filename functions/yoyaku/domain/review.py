@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.staff import StaffRef
 
 
 class ApplicationStatus(StrEnum):
@@ -61,6 +62,12 @@ class ApplicationMethod(StrEnum):
     MYNUMBER_CARD = "mynumber_card"  # the My Number card's signature (seed 001)
 
 
+class StaffHistoryEntry(HistoryEntry):
+    """A history entry as staff see it: with the member who opened or decided it."""
+
+    by: StaffRef | None = None
+
+
 class Application(CamelModel):
     application_id: str
     type: Literal["registration", "renewal"]
@@ -82,6 +89,14 @@ class ApplicationRecord:
     decision: str | None  # made by staff, not yet applied by the workflow
     reason: str | None
     renewal: dict[str, Any] | None = None  # renewals: the form, card facts, roster key
+    staff_history: list[StaffHistoryEntry] = field(default_factory=list)
+    decided_by: StaffRef | None = None  # kept after the workflow applied the decision
+    decided_at: datetime | None = None
+
+
+class ApplicationType(StrEnum):
+    REGISTRATION = "registration"
+    RENEWAL = "renewal"
 
 
 class ReviewSummary(CamelModel):
@@ -117,7 +132,7 @@ class ReviewDetail(CamelModel):
     type: str
     status: ApplicationStatus
     submitted_at: datetime
-    history: list[HistoryEntry]
+    history: list[StaffHistoryEntry]
     applicant: dict[str, Any]
     proof: ProofCheck
     proof_document_url: str | None = None
@@ -129,3 +144,5 @@ class ReviewDetail(CamelModel):
     roster_document_url: str | None = None
     decision_pending: str | None = None
     renewal: RenewalReview | None = None
+    decided_by: StaffRef | None = None
+    decided_at: datetime | None = None

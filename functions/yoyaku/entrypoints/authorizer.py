@@ -2,7 +2,8 @@
 
 A missing or unknown token raises "Unauthorized", which API Gateway answers with 401
 (the UNAUTHORIZED gateway response in template.yaml). A valid token of the wrong kind,
-such as a citizen token on a staff route, gets a Deny policy: 403 (ACCESS_DENIED).
+such as a citizen token on a staff route, gets a Deny policy: 403 (ACCESS_DENIED); so
+does a staff member whose role may not use the route (domain/staff.py).
 Caching is off in the template so that signing out takes effect at once.
 """
 
@@ -27,10 +28,16 @@ def _authorize(event: APIGatewayAuthorizerRequestEvent, audience: PrincipalKind)
         raise Exception("Unauthorized")
     principal = caller.principal
     # The policy names the exact method ARN API Gateway sent (caching is off), so no
-    # path, however odd its characters, has to be parsed or rebuilt here.
+    # path, however odd its characters, has to be parsed or rebuilt here; the route's
+    # template (`resource`) tells which permission a staff route needs.
     effect = "Allow" if principal.kind is audience else "Deny"
     if effect == "Deny":
         logger.info("token of another kind refused", extra={"kind": principal.kind.value})
+    elif audience is PrincipalKind.STAFF and not (
+        caller.staff and caller.staff.may_call(event.http_method, event.resource)
+    ):
+        effect = "Deny"
+        logger.info("staff role refused", extra={"resource": event.resource})
     return {
         "principalId": principal.id,
         "policyDocument": {

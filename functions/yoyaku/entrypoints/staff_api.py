@@ -9,6 +9,7 @@ from yoyaku.api import (
     lotteries,
     notices,
     staff_appointments,
+    staff_audit,
     staff_catalog,
     staff_reviews,
     staff_sessions,
@@ -23,6 +24,7 @@ app = create_app(
     staff_reviews.router,
     staff_appointments.router,
     lotteries.staff,
+    staff_audit.router,
 )
 
 

@@ -32,6 +32,7 @@ from yoyaku.domain.appointments import (
     PartyRequest,
     ReceiptCredentials,
 )
+from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, StoredReservation
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
@@ -39,7 +40,8 @@ from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Bilingual, Language
 from yoyaku.domain.registration import AccountStatus
-from yoyaku.services import credentials, holds
+from yoyaku.domain.staff import StaffMember
+from yoyaku.services import audit, credentials, holds
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
 
@@ -249,7 +251,7 @@ def cancel(receipt: ReceiptCredentials, client: str) -> Appointment:
     return cancelled
 
 
-def import_eligible(facility_id: str, csv_text: str) -> int:
+def import_eligible(facility_id: str, csv_text: str, actor: StaffMember) -> int:
     """Replaces the people who may book (CSV); nothing is imported when a line is wrong."""
     facility = load_facility(facility_id)
     people = rules.parse_eligibility_csv(csv_text)
@@ -259,4 +261,12 @@ def import_eligible(facility_id: str, csv_text: str) -> int:
             raise DomainError.invalid(
                 f"line {index}", "unknown_resource_type", known=", ".join(known)
             )
-    return appointment_store.import_eligible(facility_id, people)
+    imported = appointment_store.import_eligible(facility_id, people)
+    audit.record(
+        actor,
+        AuditAction.ELIGIBILITY_IMPORTED,
+        TargetType.FACILITY,
+        facility_id,
+        imported=imported,
+    )
+    return imported

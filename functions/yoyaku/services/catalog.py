@@ -8,12 +8,15 @@ from datetime import date
 from yoyaku import runtime
 from yoyaku.adapters import catalog_store, inventory_store, summary_store
 from yoyaku.domain import availability as rules
+from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.availability import Availability
 from yoyaku.domain.calendar import end_of_next_month
 from yoyaku.domain.catalog import Facility, FacilityDefinition
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
+from yoyaku.domain.staff import StaffMember
+from yoyaku.services import audit
 
 FACILITY = Bilingual("施設", "facility")
 
@@ -63,9 +66,18 @@ def availability(facility_id: str, start: date | None, end: date | None) -> Avai
     return Availability(facility_id=facility_id, from_=start, to=end, days=days)
 
 
-def save_facility(facility_id: str, definition: FacilityDefinition) -> Facility:
+def save_facility(facility_id: str, definition: FacilityDefinition, actor: StaffMember) -> Facility:
     """Creates or replaces a facility (staff); its inventory is left alone."""
     facility = Facility(facility_id=facility_id, **definition.model_dump())
+    created = catalog_store.get(facility_id) is None
     catalog_store.save(facility)
     forget_facilities()
+    audit.record(
+        actor,
+        AuditAction.FACILITY_SAVED,
+        TargetType.FACILITY,
+        facility_id,
+        name=facility.name,
+        created=created,
+    )
     return facility

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from yoyaku import runtime
 from yoyaku.adapters import inventory_store
+from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import InventoryChange, plan_inventory
 from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.staff import StaffMember
+from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
 
 # A change that keeps losing races against bookings is re-read and re-planned this often.
 INVENTORY_ATTEMPTS = 3
 
 
-def change(facility_id: str, change: InventoryChange) -> int:
+def change(facility_id: str, change: InventoryChange, actor: StaffMember) -> int:
     """Applies `change` day by day; returns how many days actually changed."""
     facility = load_facility(facility_id, fresh=True)
     for _ in range(INVENTORY_ATTEMPTS):
@@ -26,6 +29,17 @@ def change(facility_id: str, change: InventoryChange) -> int:
             inventory_store.apply(facility_id, plans, now)
         except inventory_store.LostRace:
             continue
+        audit.record(
+            actor,
+            AuditAction.INVENTORY_CHANGED,
+            TargetType.FACILITY,
+            facility_id,
+            resourceTypeId=change.resource_type_id,
+            **{"from": change.from_.isoformat(), "to": change.to.isoformat()},
+            capacity=change.capacity,
+            closedDates=[d.isoformat() for d in change.closed_dates] or None,
+            daysChanged=len(plans),
+        )
         return len(plans)
     raise DomainError(
         ErrorCode.CONFLICT,

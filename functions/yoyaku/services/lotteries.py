@@ -12,6 +12,7 @@ from yoyaku.adapters.lottery_store import DemandKey
 from yoyaku.domain import groups, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
+from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.lottery import (
     Audit,
@@ -30,6 +31,8 @@ from yoyaku.domain.lottery import (
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
 from yoyaku.domain.slot_draw import SlotInventory
+from yoyaku.domain.staff import StaffMember
+from yoyaku.services import audit as audit_trail
 from yoyaku.services.catalog import load_facility
 
 LOTTERY = Bilingual("抽選", "lottery")
@@ -176,7 +179,7 @@ def results_of(user_number: str, limit: int, token: str | None) -> Page[LotteryR
 # ---------------------------------------------------------------- staff
 
 
-def create(definition: LotteryDefinition) -> Lottery:
+def create(definition: LotteryDefinition, actor: StaffMember) -> Lottery:
     """Creates a lottery: commits to a secret seed, keeps the free inventory of the stay
     period (every slot of the month for a time-slot facility), schedules the draw at
     `drawAt`, and, when wins must be confirmed, the reminder and the release of the
@@ -213,18 +216,32 @@ def create(definition: LotteryDefinition) -> Lottery:
         if remind_at is not None:
             schedules.schedule_phase(lottery_id, "remind", remind_at)
         schedules.schedule_phase(lottery_id, "expire", confirm_by)
+    audit_trail.record(
+        actor,
+        AuditAction.LOTTERY_CREATED,
+        TargetType.LOTTERY,
+        lottery_id,
+        facilityId=definition.facility_id,
+        stayFrom=definition.stay_from.isoformat(),
+        stayTo=definition.stay_to.isoformat(),
+        applyFrom=definition.apply_from.isoformat(),
+        applyUntil=definition.apply_until.isoformat(),
+        drawAt=definition.draw_at.isoformat(),
+    )
     return get(lottery_id)
 
 
-def draw_now(lottery_id: str, staff_id: str, request: DrawRequest) -> str:
+def draw_now(lottery_id: str, actor: StaffMember, request: DrawRequest) -> str:
     """Starts the draw workflow now; returns its execution ARN.
 
     While entries are still open this would close them early, which staff must mean:
-    it is refused unless forced with a reason, and who forced it, when and why is kept.
+    it is refused unless forced with a reason, and who forced it, when and why is kept
+    with the lottery and in the audit trail.
     """
     now = runtime.current().now()
     record = load(lottery_id)
-    if now < record.definition.apply_until and not record.closed:
+    forced = now < record.definition.apply_until and not record.closed
+    if forced:
         if not request.force:
             raise DomainError(
                 ErrorCode.CONFLICT,
@@ -235,5 +252,14 @@ def draw_now(lottery_id: str, staff_id: str, request: DrawRequest) -> str:
                     "to draw now anyway, send force with a reason.",
                 ),
             )
-        lottery_store.record_forced_draw(lottery_id, staff_id, request.reason or "", now)
-    return schedules.start_draw_now(lottery_id, now)
+        lottery_store.record_forced_draw(lottery_id, actor.staff_id, request.reason or "", now)
+    arn = schedules.start_draw_now(lottery_id, now)
+    audit_trail.record(
+        actor,
+        AuditAction.LOTTERY_DRAW_STARTED,
+        TargetType.LOTTERY,
+        lottery_id,
+        reason=request.reason,
+        beforeApplyUntil=True if forced else None,
+    )
+    return arn

@@ -23,8 +23,10 @@ from yoyaku.adapters import (
 )
 from yoyaku.domain import emails, messages
 from yoyaku.domain.accounts import User
+from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.booking import Owner
+from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.line import ApplicationNotice
 from yoyaku.domain.messages import Bilingual
@@ -35,6 +37,7 @@ from yoyaku.domain.review import (
     Application,
     ApplicationRecord,
     ApplicationStatus,
+    ApplicationType,
     Decision,
     DecisionRequest,
     ProofCheck,
@@ -42,7 +45,8 @@ from yoyaku.domain.review import (
     ReviewDetail,
     ReviewSummary,
 )
-from yoyaku.services import line, renewals, reservations
+from yoyaku.domain.staff import StaffMember, StaffRef
+from yoyaku.services import audit, line, renewals, reservations
 from yoyaku.settings import settings
 
 APPLICATION = Bilingual("申請", "application")
@@ -58,10 +62,17 @@ def _load(application_id: str) -> ApplicationRecord:
 # ---------------------------------------------------------------- staff
 
 
-def queue(status: ApplicationStatus | None, limit: int, token: str | None) -> Page[ReviewSummary]:
-    """One status's applications (the open ones by default), oldest first."""
+def queue(
+    status: ApplicationStatus | None,
+    kind: ApplicationType | None,
+    limit: int,
+    token: str | None,
+) -> Page[ReviewSummary]:
+    """One status's applications (the open ones by default), of one type if given,
+    oldest first."""
     statuses = [status] if status else list(OPEN_STATUSES)
-    return application_store.queue(statuses, limit, token).map(
+    type_value = kind.value if kind else None
+    return application_store.queue(statuses, type_value, limit, token).map(
         lambda r: ReviewSummary(
             application_id=r.application.application_id,
             user_number=r.user_number,
@@ -72,12 +83,14 @@ def queue(status: ApplicationStatus | None, limit: int, token: str | None) -> Pa
     )
 
 
-def open_for_staff(application_id: str) -> ReviewDetail:
+def open_for_staff(application_id: str, member: StaffMember) -> ReviewDetail:
     """One application with a short-lived link to the proof document. Opening a
-    `received` application marks it `accepted`, and the applicant is told."""
+    `received` application marks it `accepted` (受理, naming who opened it), and the
+    applicant is told."""
     record = _load(application_id)
+    opener = StaffRef(staff_id=member.staff_id, name=member.name)
     if record.application.status is ApplicationStatus.RECEIVED and application_store.mark_accepted(
-        record, runtime.current().now()
+        record, runtime.current().now(), opener
     ):
         _notify_user(record, ApplicationStatus.ACCEPTED, None)
         record = _load(application_id)
@@ -94,7 +107,7 @@ def open_for_staff(application_id: str) -> ReviewDetail:
         type=record.application.type,
         status=record.application.status,
         submitted_at=record.submitted_at,
-        history=record.application.history,
+        history=record.staff_history,
         applicant=profile,
         proof=ProofCheck(
             required=required,
@@ -105,6 +118,8 @@ def open_for_staff(application_id: str) -> ReviewDetail:
         roster=roster,
         roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
         decision_pending=record.decision,
+        decided_by=record.decided_by,
+        decided_at=record.decided_at,
     )
 
 
@@ -130,12 +145,14 @@ def _renewal_for_staff(record: ApplicationRecord, profile: dict[str, Any]) -> Re
         type=record.application.type,
         status=record.application.status,
         submitted_at=record.submitted_at,
-        history=record.application.history,
+        history=record.staff_history,
         applicant=profile,
         proof=ProofCheck(required=False, present=False),
         roster=ProofCheck(required=bool(renewal.get("rosterRequired")), present=bool(roster_key)),
         roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
         decision_pending=record.decision,
+        decided_by=record.decided_by,
+        decided_at=record.decided_at,
         renewal=RenewalReview(
             phone=renewal.get("phone", ""),
             name_kana=renewal.get("nameKana", ""),
@@ -147,26 +164,54 @@ def _renewal_for_staff(record: ApplicationRecord, profile: dict[str, Any]) -> Re
     )
 
 
-def record_decision(application_id: str, request: DecisionRequest) -> None:
-    """Records the one decision on an application and resumes the waiting workflow."""
+def record_decision(application_id: str, request: DecisionRequest, member: StaffMember) -> None:
+    """Records the one decision on an application, with its audit record, and resumes
+    the waiting workflow. When two staff decide at once one wins; the other is told who
+    decided, what and when."""
     _load(application_id)
+    audit_entry = audit.entry(
+        member,
+        AuditAction.REVIEW_DECIDED,
+        TargetType.APPLICATION,
+        application_id,
+        reason=request.reason,
+        decision=request.decision.value,
+    )
     decided = application_store.record_decision(
-        application_id, request.decision.value, request.reason
+        application_id, request.decision.value, request.reason, audit_entry
     )
     if decided is None:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "この申請はすでに判定済みか、審査待ちではありません。",
-                "This application has already been decided or is not awaiting review.",
-            ),
-        )
+        raise _already_decided(_load(application_id))
     if decided.task_token:
         # If this wait has just timed out into a reminder, the next wait picks the
         # recorded decision up (await_decision): nothing is lost.
         workflow.resume(
             decided.task_token, {"decision": request.decision.value, "reason": request.reason}
         )
+
+
+def _already_decided(record: ApplicationRecord) -> DomainError:
+    """CONFLICT naming who decided the application first, and how, when it is known."""
+    by, at = record.decided_by, record.decided_at
+    decision = record.decision or _DECISION_OF.get(record.application.status)
+    if by is None or at is None or decision is None:
+        return DomainError(ErrorCode.CONFLICT, reason=messages.APPLICATION_DECIDED_BEFORE)
+    when = at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+    return DomainError(
+        ErrorCode.CONFLICT,
+        reason=messages.decided_by_another(by.name, by.staff_id, when, decision),
+        decidedBy=by.staff_id,
+        decidedByName=by.name,
+        decidedAt=at.isoformat(),
+        decision=decision,
+    )
+
+
+_DECISION_OF = {
+    ApplicationStatus.COMPLETED: Decision.APPROVE.value,
+    ApplicationStatus.RETURNED: Decision.RETURN.value,
+    ApplicationStatus.REJECTED: Decision.REJECT.value,
+}
 
 
 # ---------------------------------------------------------------- applicants

@@ -68,7 +68,8 @@ def caller(token: str, audience: PrincipalKind) -> CallerContext | None:
     """Who `token` belongs to, or None for an unknown, ended or expired session.
 
     For citizen routes the session and the profile come in one read, and the profile
-    rides along to the handler. A token of another kind is still resolved, so that the
+    rides along to the handler; for staff routes the session and the member's name and
+    role, likewise. A token of another kind is still resolved, so that the
     authorizer can refuse it as forbidden rather than unauthenticated.
     """
     now = runtime.current().now()
@@ -76,5 +77,11 @@ def caller(token: str, audience: PrincipalKind) -> CallerContext | None:
         profile = session_store.resolve_citizen(token, now)
         if profile is not None:
             return CallerContext(Principal(PrincipalKind.CITIZEN, profile.user_number), profile)
+    if audience is PrincipalKind.STAFF:
+        member = session_store.resolve_staff(token, now)
+        if member is not None:
+            return CallerContext(Principal(PrincipalKind.STAFF, member.staff_id), staff=member)
     principal = session_store.resolve(token, now)
-    return CallerContext(principal) if principal is not None else None
+    if principal is None or (audience is PrincipalKind.STAFF and principal.kind is audience):
+        return None  # a staff session whose account is gone ends with it
+    return CallerContext(principal)

@@ -1,0 +1,82 @@
+"""Recording staff actions and listing them (domain/audit.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from yoyaku import runtime
+from yoyaku.adapters import audit_store
+from yoyaku.domain.audit import (
+    DEFAULT_AUDIT_DAYS,
+    MAX_AUDIT_DAYS,
+    AuditAction,
+    AuditFilter,
+    AuditRecord,
+    AuditTarget,
+    TargetType,
+)
+from yoyaku.domain.errors import DomainError
+from yoyaku.domain.paging import Page
+from yoyaku.domain.staff import StaffMember, StaffRef
+
+
+def entry(
+    actor: StaffMember,
+    action: AuditAction,
+    target_type: TargetType,
+    target_id: str,
+    *,
+    reason: str | None = None,
+    **details: Any,
+) -> AuditRecord:
+    """The record of an action taken now, for a store that writes it with the action."""
+    rt = runtime.current()
+    return AuditRecord(
+        audit_id=rt.new_id("aud"),
+        at=rt.now(),
+        staff=StaffRef(staff_id=actor.staff_id, name=actor.name),
+        role=actor.role,
+        action=action,
+        target=AuditTarget(type=target_type, id=target_id),
+        reason=reason,
+        details={k: v for k, v in details.items() if v is not None},
+    )
+
+
+def record(
+    actor: StaffMember,
+    action: AuditAction,
+    target_type: TargetType,
+    target_id: str,
+    *,
+    reason: str | None = None,
+    **details: Any,
+) -> AuditRecord:
+    """Records an action that has just succeeded."""
+    made = entry(actor, action, target_type, target_id, reason=reason, **details)
+    audit_store.add(made)
+    return made
+
+
+def listing(
+    first: date | None,
+    last: date | None,
+    limit: int,
+    token: str | None,
+    *,
+    staff_id: str | None = None,
+    action: AuditAction | None = None,
+    target: AuditTarget | None = None,
+) -> Page[AuditRecord]:
+    """Records newest first, from `first` to `last` (Tokyo dates; the last 30 days when
+    not given), at most a year and a day at once."""
+    today = runtime.current().today()
+    last = last or (today if first is None else max(first, today))
+    first = first or last - timedelta(days=DEFAULT_AUDIT_DAYS - 1)
+    if last < first:
+        raise DomainError.invalid("to", "date_order", other="from")
+    if (last - first).days + 1 > MAX_AUDIT_DAYS:
+        raise DomainError.invalid("to", "range_too_long", maxDays=MAX_AUDIT_DAYS)
+    wanted = AuditFilter(first, last, staff_id, action, target)
+    return audit_store.page(wanted, limit, token)
