@@ -48,6 +48,22 @@ def test_signing_in_gives_a_token_that_opens_staff_routes(client, staff_account,
     assert put.status == 200
 
 
+def test_five_wrong_passwords_make_staff_sign_in_wait(client, staff_account, clock) -> None:
+    """Staff sign-in is throttled as citizens' is (services/credentials.py): the fifth
+    wrong password in a row asks for a wait, which the owner then sits out."""
+    staff_id, password = staff_account
+    codes = [sign_in(client, staff_id, "wrong password").json["code"] for _ in range(5)]
+    assert codes == ["INVALID_CREDENTIALS"] * 4 + ["ACCOUNT_LOCKED"]
+    locked = sign_in(client, staff_id, password)
+    assert locked.status == 423
+    assert datetime.fromisoformat(locked.json["retryAt"]) == clock.now() + timedelta(seconds=30)
+    clock.advance(timedelta(seconds=31))
+    assert sign_in(client, staff_id, password).status == 201
+    # a success starts the count again
+    assert [sign_in(client, staff_id, "x").status for _ in range(4)] == [401] * 4
+    assert sign_in(client, staff_id, password).status == 201
+
+
 @pytest.mark.parametrize("lang", [None, "en"])
 def test_wrong_password_and_unknown_staff_look_the_same(client, staff_account, lang) -> None:
     staff_id, password = staff_account
