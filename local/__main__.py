@@ -99,7 +99,7 @@ def main() -> int:
     demo.load(gateway)
 
     headers = security_headers(
-        document, lambda value: aws.resolve(value, names, params), extra_connect_src=local.endpoint
+        document, lambda value: aws.resolve(value, names, params), proof_origin=local.endpoint
     )
     site = Site()
 

@@ -8,8 +8,9 @@
   CloudFront function `SiteRouting` of template.yaml does.
 - Every response, API ones included, carries the security headers of the template's
   `SiteSecurityHeaders` response-headers policy, read from template.yaml itself, so the
-  local runtime and CloudFront cannot drift apart. One local difference: the proof
-  upload goes to the AWS mock on another port, so `connect-src` also names it.
+  local runtime and CloudFront cannot drift apart. One local difference: proofs are
+  uploaded to and shown from the AWS mock on another port, so `connect-src` and
+  `img-src` also name it.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ _ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
 
 def security_headers(
-    document: dict[str, Any], resolve: Any, extra_connect_src: str | None = None
+    document: dict[str, Any], resolve: Any, proof_origin: str | None = None
 ) -> dict[str, str]:
     """The headers of the template's CloudFront response-headers policy.
 
     `resolve` turns the template's intrinsic functions into values (local.aws.resolve
-    with the local names). `extra_connect_src` is added to the CSP's connect-src.
+    with the local names). `proof_origin` is added to the CSP's connect-src and img-src.
     """
     policies = resources(document, "AWS::CloudFront::ResponseHeadersPolicy")
     if len(policies) != 1:
@@ -47,8 +48,8 @@ def security_headers(
         csp = " ".join(
             str(resolve(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])).split()
         )
-        if extra_connect_src:
-            csp = re.sub(r"(connect-src [^;]*)", rf"\1 {extra_connect_src}", csp)
+        if proof_origin:
+            csp = re.sub(r"((?:connect|img)-src [^;]*)", rf"\1 {proof_origin}", csp)
         headers["Content-Security-Policy"] = csp
     if "ContentTypeOptions" in security:
         headers["X-Content-Type-Options"] = "nosniff"

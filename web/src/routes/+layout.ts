@@ -3,6 +3,7 @@
 import { restoreLocale } from '$lib/i18n/i18n.svelte';
 import { restoreTextSize } from '$lib/components/textSize';
 import { session } from '$lib/session/session.svelte';
+import { staffSession } from '$lib/session/staff.svelte';
 
 export const ssr = false;
 export const prerender = false;
@@ -11,5 +12,6 @@ export async function load() {
 	await restoreLocale();
 	restoreTextSize();
 	session.restore();
+	staffSession.restore();
 	return {};
 }

@@ -10,13 +10,16 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { currentLocale } from '$lib/i18n/i18n.svelte';
 import { session } from '$lib/session/session.svelte';
+import { isStaffRequest, staffSession } from '$lib/session/staff.svelte';
 
 export const api = createClient<paths>({ baseUrl: '' });
 
 const headers: Middleware = {
 	onRequest({ request }) {
 		request.headers.set('Accept-Language', currentLocale() === 'en' ? 'en, ja;q=0.5' : 'ja');
-		const token = session.token;
+		// Staff routes get the staff token, every other route the citizen's: one tab may
+		// hold both, and neither is ever sent where it does not belong.
+		const token = isStaffRequest(request.url) ? staffSession.token : session.token;
 		if (token && !request.headers.has('Authorization')) {
 			request.headers.set('Authorization', `Bearer ${token}`);
 		}
@@ -54,6 +57,14 @@ function isProblem(value: unknown): value is Problem {
 
 type Answer<T> = { data?: T; error?: unknown; response: Response };
 
+/** Member names a problem may carry beyond the standard ones (docs/api.md). */
+export interface DecidedProblem extends Problem {
+	decidedBy?: string;
+	decidedByName?: string;
+	decidedAt?: string;
+	decision?: string;
+}
+
 export async function call<T>(request: () => Promise<Answer<T>>): Promise<Outcome<T>> {
 	let answer: Answer<T>;
 	try {
@@ -67,7 +78,10 @@ export async function call<T>(request: () => Promise<Answer<T>>): Promise<Outcom
 		// A session that ended elsewhere (expiry, password change, sign-out in another
 		// tab): forget it, and the member pages send the user to ログイン. A wrong
 		// password is INVALID_CREDENTIALS, not this.
-		if (error.code === 'UNAUTHENTICATED') session.expire();
+		if (error.code === 'UNAUTHENTICATED') {
+			if (isStaffRequest(response.url)) staffSession.expire();
+			else session.expire();
+		}
 		return { ok: false, problem: { ...error, status: response.status } };
 	}
 	// A body that is not problem+json (a proxy's error page): still say what happened.

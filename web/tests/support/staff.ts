@@ -1,0 +1,39 @@
+/** Steps a staff member takes in the console (/staff), shared by the staff flows. */
+import { expect, type Browser, type Page } from '@playwright/test';
+import { expectAccessible } from './fixtures';
+import { field } from './citizen';
+
+/** The local runtime's demo accounts, one per role (local/demo.py). */
+export const STAFF = {
+	administrator: { id: 'demo-staff', password: 'demo-staff-password', name: 'デモ管理者' },
+	reviewer: { id: 'demo-reviewer', password: 'demo-reviewer-password', name: 'デモ審査担当' },
+	manager: { id: 'demo-manager', password: 'demo-manager-password', name: 'デモ施設管理' }
+} as const;
+
+export type StaffAccount = (typeof STAFF)[keyof typeof STAFF];
+
+/** Signs in at 職員ログイン (the page a staff URL sends a member without a session to). */
+export async function staffSignIn(page: Page, who: StaffAccount, from = '/staff'): Promise<void> {
+	await page.goto(from);
+	await expect(page.getByRole('heading', { level: 1, name: '職員ログイン' })).toBeVisible();
+	await field(page, '職員ID').fill(who.id);
+	await field(page, 'パスワード').fill(who.password);
+	await field(page, 'パスワード').press('Enter');
+	await expect(page.getByTestId('staff-who')).toContainText(who.name);
+}
+
+/** A real PNG (a picture of a staff ID card) made by the browser itself. */
+export async function proofPicture(browser: Browser): Promise<Buffer> {
+	const scratch = await browser.newPage({ viewport: { width: 360, height: 220 } });
+	await scratch.setContent(
+		'<body style="margin:0;font:20px sans-serif"><div style="width:340px;height:200px;margin:10px;border:3px solid #235;' +
+			'background:#eef">社員証<br>港商事株式会社<br>港　太郎<br>東京都港区芝公園2-1</div></body>'
+	);
+	const png = await scratch.screenshot({ type: 'png' });
+	await scratch.close();
+	return png;
+}
+
+export async function expectConsoleAccessible(page: Page, label: string): Promise<void> {
+	await expectAccessible(page, label);
+}
