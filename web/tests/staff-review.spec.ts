@@ -1,6 +1,6 @@
-import { expect, expectAccessible, test, uniqueEmail, Backend } from './support/fixtures';
-import { field, fillRegistration, registerResident, signIn } from './support/citizen';
-import { proofPicture, STAFF, staffSignIn } from './support/staff';
+import { expect, expectAccessible, test } from './support/fixtures';
+import { field, registerResident, signIn } from './support/citizen';
+import { registerWorker, STAFF, staffSignIn } from './support/staff';
 
 test('a reviewer opens the oldest application with its proof, returns it with a reason the worker then reads in 申請履歴', async ({
 	page,
@@ -8,17 +8,7 @@ test('a reviewer opens the oldest application with its proof, returns it with a 
 	browser
 }) => {
 	// a worker registers with a picture of their staff ID card
-	const email = uniqueEmail('staff-review');
-	const password = 'minato2024';
-	await page.goto('/registrations/new');
-	await fillRegistration(page, email, password, true);
-	await page.getByRole('button', { name: '確認' }).click();
-	await field(page, '在勤を証明する書類').setInputFiles({ name: 'shain-sho.png', mimeType: 'image/png', buffer: await proofPicture(browser) });
-	await page.getByRole('checkbox', { name: '上記に同意して利用者登録する。' }).check();
-	await page.getByRole('button', { name: '申込み' }).click();
-	await expect(page.getByRole('heading', { level: 1, name: '確認メールを送信しました' })).toBeVisible();
-	await page.goto(Backend.link(await backend.mail(email, 'メールアドレスの確認')));
-	const userNumber = (await page.getByTestId('user-number').textContent())!.trim();
+	const { email, password, userNumber } = await registerWorker(page, backend, browser);
 
 	// the citizen's session opens no staff page: the console asks for a staff sign-in
 	await signIn(page, { email, password, userNumber });

@@ -1,7 +1,7 @@
 /** Steps a staff member takes in the console (/staff), shared by the staff flows. */
 import { expect, type Browser, type Page } from '@playwright/test';
-import { expectAccessible } from './fixtures';
-import { field } from './citizen';
+import { Backend, expectAccessible, uniqueEmail } from './fixtures';
+import { field, fillRegistration, type Registered } from './citizen';
 
 /** The local runtime's demo accounts, one per role (local/demo.py). */
 export const STAFF = {
@@ -34,6 +34,20 @@ export async function proofPicture(browser: Browser): Promise<Buffer> {
 	return png;
 }
 
-export async function expectConsoleAccessible(page: Page, label: string): Promise<void> {
-	await expectAccessible(page, label);
+/** A worker registers on the screens with a picture of their staff ID card as proof. */
+export async function registerWorker(page: Page, backend: Backend, browser: Browser): Promise<Registered> {
+	const email = uniqueEmail('worker');
+	const password = 'minato2024';
+	await page.goto('/registrations/new');
+	await fillRegistration(page, email, password, true);
+	await page.getByRole('button', { name: '確認' }).click();
+	const picture = await proofPicture(browser);
+	await field(page, '在勤を証明する書類').setInputFiles({ name: 'shain-sho.png', mimeType: 'image/png', buffer: picture });
+	await page.getByRole('checkbox', { name: '上記に同意して利用者登録する。' }).check();
+	await page.getByRole('button', { name: '申込み' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: '確認メールを送信しました' })).toBeVisible();
+	await page.goto(Backend.link(await backend.mail(email, 'メールアドレスの確認')));
+	const userNumber = (await page.getByTestId('user-number').textContent())!.trim();
+	await expectAccessible(page, 'registration confirmed');
+	return { email, password, userNumber };
 }
