@@ -22,6 +22,7 @@ from yoyaku.adapters.table import AttemptsItem, ClaimItem, HoldItem, Reservation
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.appointments import Appointment
 from yoyaku.domain.booking import Hold, Owner, OwnerKind, Reservation, StoredReservation, Unit
+from yoyaku.domain.calendar import months_between
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.inventory import ClaimState, Tally
@@ -185,7 +186,8 @@ def reservation_item(
     *,
     secret_hash: str | None,
 ) -> ReservationItem:
-    """The whole stored reservation, listed under its owner by stay date (gsi1).
+    """The whole stored reservation, listed under its owner by stay date (gsi1) and
+    under its facility's arrivals by month (gsi2, the staff check-in lists).
 
     Every save writes the whole item, so every attribute is an argument here: a change
     can never drop one it did not mean to (an appointment's receipt password hash).
@@ -202,6 +204,8 @@ def reservation_item(
         secret_hash=secret_hash,
         gsi1pk=f"OWNER#{key}#RESERVATIONS",
         gsi1sk=f"{stay.isoformat()}#{number}",
+        gsi2pk=arrivals_key(document.facility_id, stay),
+        gsi2sk=f"{stay.isoformat()}#{number}",
     )
 
 
@@ -240,6 +244,23 @@ def add_confirmation(
         actions=[HoldItem.confirmed_as.set(number)],
         condition=_still_a_hold(),
     )
+
+
+def arrivals_key(facility_id: str, day: date) -> str:
+    return f"ARRIVALS#{facility_id}#{day.isoformat()[:7]}"
+
+
+def arrivals(facility_id: str, first: date, last: date) -> list[StoredReservation]:
+    """Every reservation of the facility whose stay starts from `first` to `last`
+    (cancelled ones included), by date and number: one Query per month."""
+    found: list[StoredReservation] = []
+    for month in months_between(first, last):
+        items = ReservationItem.by_queue.query(
+            f"ARRIVALS#{facility_id}#{month}",
+            ReservationItem.gsi2sk.between(first.isoformat(), f"{last.isoformat()}#~"),
+        )
+        found += [_stored(i) for i in items if isinstance(i, ReservationItem)]
+    return found
 
 
 def confirm_hold(

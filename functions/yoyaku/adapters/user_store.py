@@ -66,6 +66,18 @@ def profile(user_number: str) -> dict[str, Any] | None:
         return None
 
 
+def with_profile(user_number: str) -> tuple[User, dict[str, Any]] | None:
+    """The account and what the citizen gave when registering (phone, address…), in
+    one read: staff lists name and reach the citizen by them."""
+    if not user_number.isdigit() or len(user_number) > 12:
+        return None
+    try:
+        item = UserItem.get(_pk(user_number), "PROFILE")
+    except UserItem.DoesNotExist:
+        return None
+    return _user(item), dict(item.profile or {})
+
+
 def email_taken(email: str) -> bool:
     try:
         EmailItem.get(_email_pk(email), "EMAIL")

@@ -36,6 +36,7 @@ from yoyaku.api import (
     staff_appointments,
     staff_audit,
     staff_catalog,
+    staff_reservations,
     staff_reviews,
     staff_sessions,
 )
@@ -74,6 +75,7 @@ def document() -> dict[str, object]:
         lotteries.staff,
         identity.router,
         staff_audit.router,
+        staff_reservations.router,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

@@ -285,6 +285,22 @@ def reservation_cancelled(lang: Language, r: Reservation) -> Email:
     )
 
 
+def reservation_cancelled_by_staff(lang: Language, r: Reservation, reason: str) -> Email:
+    """A member of staff cancelled the reservation on the citizen's behalf (by phone, or
+    because the facility closed)."""
+    if lang is Language.EN:
+        return Email(
+            f"Reservation {r.reservation_number} cancelled by the facility",
+            f"Our staff cancelled your reservation.\nReason: {reason}\n\n{_stay(lang, r)}"
+            "\n\nIf you did not expect this, please contact the facility." + _footer(lang),
+        )
+    return Email(
+        f"予約取消しのお知らせ（予約番号 {r.reservation_number}）",
+        f"施設の担当者が予約を取り消しました。\n理由：{reason}\n\n{_stay(lang, r)}"
+        "\n\nお心当たりのない場合は、施設の窓口までお問い合わせください。" + _footer(lang),
+    )
+
+
 def appointment_link(
     lang: Language, facility: str, people: int, link: str, expires_at: datetime
 ) -> Email:

@@ -1055,3 +1055,11 @@ NOTICE = Bilingual("お知らせ", "notice")
 NOTICE_WITHDRAWN_ALREADY = Bilingual(
     "このお知らせはすでに取り下げられています。", "This notice was withdrawn already."
 )
+
+RESERVATION_CANCELLED_ALREADY = Bilingual(
+    "この予約はすでに取り消されています。", "This reservation is cancelled already."
+)
+RESERVATION_PAST = Bilingual(
+    "利用日を過ぎた予約は取り消せません。",
+    "A reservation whose day has passed cannot be cancelled.",
+)

@@ -69,6 +69,10 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", "/v1/staff/lotteries/{lotteryId}/draw"): Permission.LOTTERIES,
     ("POST", "/v1/staff/appointment-eligibility"): Permission.APPOINTMENTS,
     ("GET", "/v1/staff/audit"): Permission.AUDIT,
+    ("GET", "/v1/staff/facilities/{facilityId}/reservations"): Permission.RESERVATIONS,
+    ("GET", "/v1/staff/facilities/{facilityId}/reservations/export"): Permission.RESERVATIONS,
+    ("GET", "/v1/staff/reservations/{reservationNumber}"): Permission.RESERVATIONS,
+    ("POST", "/v1/staff/reservations/{reservationNumber}/cancellation"): Permission.RESERVATIONS,
 }
 
 

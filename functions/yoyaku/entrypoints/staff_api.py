@@ -1,4 +1,5 @@
-"""StaffFunction: sign-in, facilities, inventory, notices, reviews and appointment lists."""
+"""StaffFunction: sign-in, facilities, inventory, notices, reviews, reservations, appointment
+lists and the audit trail."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from yoyaku.api import (
     staff_appointments,
     staff_audit,
     staff_catalog,
+    staff_reservations,
     staff_reviews,
     staff_sessions,
 )
@@ -25,6 +27,7 @@ app = create_app(
     staff_appointments.router,
     lotteries.staff,
     staff_audit.router,
+    staff_reservations.router,
 )
 
 

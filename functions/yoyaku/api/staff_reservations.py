@@ -1,0 +1,97 @@
+"""Staff: a facility's check-in list and its CSV export, a reservation by number, and
+cancellation on a citizen's behalf."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import Field
+
+from yoyaku.api import auth
+from yoyaku.domain.checkin import CheckInRow
+from yoyaku.domain.model import CamelModel
+from yoyaku.services import staff_reservations
+
+router = Router()
+
+FacilityId = Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)]
+Day = Annotated[date | None, Query(alias="date", description="One day (Tokyo date).")]
+Month = Annotated[
+    str | None, Query(pattern=r"^\d{4}-\d{2}$", description="A whole month, `YYYY-MM`.")
+]
+
+
+class CheckInList(CamelModel):
+    facility_id: str
+    first: date
+    last: date
+    items: list[CheckInRow]
+
+
+class CancellationOnBehalf(CamelModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.get(
+    "/v1/staff/facilities/<facilityId>/reservations",
+    summary="The check-in list: reservations starting on a day or in a month",
+    description="Give `date` or `month`. Cancelled reservations are listed too (status).",
+    tags=["staff"],
+)
+def check_in_list(facility_id: FacilityId, date_: Day = None, month: Month = None) -> CheckInList:
+    auth.staff(router)
+    first, last = staff_reservations.period(date_, month)
+    rows = staff_reservations.arrivals(facility_id, first, last)
+    return CheckInList(facility_id=facility_id, first=first, last=last, items=rows)
+
+
+@router.get(
+    "/v1/staff/facilities/<facilityId>/reservations/export",
+    summary="The check-in list of a day or a month as CSV (UTF-8 with BOM)",
+    description="Recorded in the audit trail (`reservations.exported`).",
+    tags=["staff"],
+    responses={200: {"description": "CSV", "content": {"text/csv": {}}}},
+)
+def export_csv(facility_id: FacilityId, date_: Day = None, month: Month = None) -> Response[str]:
+    member = auth.staff(router)
+    first, last = staff_reservations.period(date_, month)
+    text = staff_reservations.export(facility_id, first, last, member)
+    name = f"reservations-{facility_id}-{month or first.isoformat()}.csv"
+    return Response(
+        200,
+        "text/csv; charset=utf-8",
+        text,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/v1/staff/reservations/<reservationNumber>",
+    summary="A reservation by its number, with who booked it",
+    tags=["staff"],
+)
+def get_reservation(
+    number: Annotated[str, Path(alias="reservationNumber", min_length=1, max_length=20)],
+) -> CheckInRow:
+    auth.staff(router)
+    return staff_reservations.find(number)
+
+
+@router.post(
+    "/v1/staff/reservations/<reservationNumber>/cancellation",
+    summary="Cancel a reservation on the citizen's behalf, with a reason (e-mailed)",
+    description="Any confirmed reservation whose day has not passed, whatever the "
+    "citizen's own deadline. The units are free at once. CONFLICT when it is cancelled "
+    "already or its day has passed.",
+    tags=["staff"],
+)
+def cancel_on_behalf(
+    number: Annotated[str, Path(alias="reservationNumber", min_length=1, max_length=20)],
+    body: CancellationOnBehalf,
+) -> CheckInRow:
+    member = auth.staff(router)
+    return staff_reservations.cancel_on_behalf(number, body.reason, member)
