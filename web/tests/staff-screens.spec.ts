@@ -32,10 +32,13 @@ test('every staff screen at phone and desktop width', async ({ page, backend, br
 	await page.getByRole('row').filter({ hasText: worker.userNumber }).getByRole('link').click();
 	await expect(page.getByRole('img', { name: '申請者が添付した在勤を証明する書類' })).toBeVisible();
 	await shoot('04-review');
+	await page.goto(`/staff/reservations?facilityId=minato-ohiradai&date=${await backend.today()}`);
+	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+	await shoot('05-reservations');
 	await page.goto('/staff/notices');
 	await expect(page.getByRole('table')).toBeVisible();
-	await shoot('05-notices');
+	await shoot('06-notices');
 	await page.goto('/staff/audit');
 	await expect(page.getByRole('table')).toBeVisible();
-	await shoot('06-audit');
+	await shoot('07-audit');
 });

@@ -27,3 +27,4 @@ export type ReviewDetail = S['ReviewDetail'];
 export type StaffNotice = S['StaffNotice'];
 export type AuditRecord = S['AuditRecord'];
 export type AuditAction = S['AuditAction'];
+export type CheckInRow = S['CheckInRow'];
