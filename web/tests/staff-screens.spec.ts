@@ -35,10 +35,13 @@ test('every staff screen at phone and desktop width', async ({ page, backend, br
 	await page.goto(`/staff/reservations?facilityId=minato-ohiradai&date=${await backend.today()}`);
 	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
 	await shoot('05-reservations');
+	await page.goto('/staff/lotteries');
+	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+	await shoot('06-lotteries');
 	await page.goto('/staff/notices');
 	await expect(page.getByRole('table')).toBeVisible();
-	await shoot('06-notices');
+	await shoot('07-notices');
 	await page.goto('/staff/audit');
 	await expect(page.getByRole('table')).toBeVisible();
-	await shoot('07-audit');
+	await shoot('08-audit');
 });

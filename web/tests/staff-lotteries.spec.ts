@@ -1,0 +1,42 @@
+import { expect, expectAccessible, test } from './support/fixtures';
+import { addDays } from './support/citizen';
+import { STAFF, staffSignIn } from './support/staff';
+
+/** `YYYY-MM-DDTHH:MM` in Japan time, `hours` from the runtime's clock. */
+async function tokyoLocal(backend: { json: <T>(m: string, p: string) => Promise<T> }, hours: number): Promise<string> {
+	const { now } = await backend.json<{ now: string }>('GET', '/_local/clock');
+	const at = new Date(Date.parse(now) + hours * 3_600_000 + 9 * 3_600_000);
+	return at.toISOString().slice(0, 16);
+}
+
+test('a facility manager creates a lottery, draws it now and sees it drawn', async ({ page, backend }) => {
+	const today = await backend.today();
+	const stayFrom = addDays(today, 62);
+	await staffSignIn(page, STAFF.manager, '/staff/lotteries');
+	await expect(page.getByRole('heading', { level: 1, name: '抽選の管理' })).toBeVisible();
+	await expectAccessible(page, 'lotteries');
+
+	await page.getByLabel('施設').selectOption({ label: '大平台みなと荘' });
+	await page.getByLabel('宿泊期間 (開始日)').fill(stayFrom);
+	await page.getByLabel('宿泊期間 (終了日)').fill(addDays(stayFrom, 1));
+	await page.getByLabel('申込開始日時').fill(await tokyoLocal(backend, -1));
+	await page.getByLabel('申込締切日時').fill(await tokyoLocal(backend, 1));
+	await page.getByLabel('抽選日時').fill(await tokyoLocal(backend, 2));
+	await page.getByRole('button', { name: '抽選を作成する' }).click();
+	await expect(page.getByRole('dialog')).toContainText('大平台みなと荘 の抽選');
+	await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '抽選を作成しました。' })).toBeVisible();
+
+	const [y, m, d] = stayFrom.split('-').map(Number);
+	const row = page.getByRole('row').filter({ hasText: `${y}年${m}月${d}日〜` });
+	await expect(row).toContainText('受付中');
+	await row.getByRole('button', { name: /今すぐ抽選する/ }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '抽選を開始しました。' })).toBeVisible();
+	await expect(async () => {
+		await page.reload();
+		await expect(row).toContainText('抽選済み', { timeout: 1000 });
+	}).toPass({ timeout: 60_000 });
+	await expect(row.getByRole('link', { name: '抽選の検証情報' })).toBeVisible();
+	await expectAccessible(page, 'lottery drawn');
+});
