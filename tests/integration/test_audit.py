@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import MovableClock, session_token
 from yoyaku.adapters import application_store, staff_store
-from yoyaku.adapters.table import AuditItem
+from yoyaku.adapters.table import AuditItem, LotteryItem
 from yoyaku.domain.staff import Role
 
 from .helpers import INN, lottery_body, open_rooms, write_claim
@@ -139,23 +139,56 @@ def test_a_decision(client, staff_token, audited, clock) -> None:
     assert record["details"] == {"decision": "return"}
 
 
-def test_creating_and_drawing_a_lottery(client, staff_token, audited, services) -> None:
+def _lottery(client, staff_token, audited, first: date, **changes: Any) -> str:
     client.put("/v1/staff/facilities/inn", json_body=INN, token=staff_token)
-    open_rooms(client, staff_token, "inn", D1, D1 + timedelta(days=2), 2)
+    open_rooms(client, staff_token, "inn", first, first + timedelta(days=2), 2)
     created = audited(
         lambda: client.post(
             "/v1/staff/lotteries",
-            json_body=lottery_body("inn", D1, D1 + timedelta(days=2)),
+            json_body=lottery_body("inn", first, first + timedelta(days=2), **changes),
             token=staff_token,
         )
     )
     assert created["action"] == "lottery.created"
     assert created["details"]["facilityId"] == "inn"
-    lottery_id = created["target"]["id"]
+    return str(created["target"]["id"])
+
+
+def test_creating_and_drawing_a_lottery_early_with_a_reason(
+    client, staff_token, audited, services
+) -> None:
+    lottery_id = _lottery(client, staff_token, audited, D1)
+    draw = f"/v1/staff/lotteries/{lottery_id}/draw"
+    # entries are open: without force and a reason the draw is refused, and not recorded
+    before = len(records())
+    assert client.post(draw, token=staff_token).status == 409
+    assert client.post(draw, json_body={"force": True}, token=staff_token).status == 422
+    assert len(records()) == before
+    reason = "施設の改修工事のため抽選を早める"
+    drawn = audited(
+        lambda: client.post(draw, json_body={"force": True, "reason": reason}, token=staff_token)
+    )
+    assert drawn["action"] == "lottery.draw_started"
+    assert drawn["target"] == {"type": "lottery", "id": lottery_id}
+    assert drawn["staff"]["staffId"] == "staff-1"
+    assert drawn["reason"] == reason
+    assert drawn["details"] == {"beforeApplyUntil": True}
+    # the lottery keeps it too, beside who forced it
+    kept = LotteryItem.get(f"LOTTERY#{lottery_id}", "LOTTERY").forced_draw
+    assert kept["reason"] == reason and kept["staffId"] == "staff-1"
+
+
+def test_drawing_a_lottery_after_entries_closed(
+    client, staff_token, audited, services, clock
+) -> None:
+    lottery_id = _lottery(client, staff_token, audited, D1, applyUntil="2030-05-15T11:00:00+09:00")
+    clock.advance(timedelta(hours=1, seconds=1))  # entries closed at 11:00 Tokyo
     drawn = audited(
         lambda: client.post(f"/v1/staff/lotteries/{lottery_id}/draw", token=staff_token)
     )
     assert drawn["action"] == "lottery.draw_started"
+    assert drawn["reason"] is None
+    assert drawn["details"] == {}
 
 
 def test_importing_eligibility(client, staff_token, audited) -> None:
