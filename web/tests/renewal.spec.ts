@@ -3,11 +3,13 @@
  * a group's representative (a worker) whose two years are ending opens the renewal page as
  * a LINE user, links LINE once with the user number, fills the form with the group's
  * roster image (名簿), reads a test My Number card at 認証, applies, and sees 受付, 受理 and
- * 完了 arrive in the local LINE outbox with the 申請番号.
+ * 完了 arrive in the local LINE outbox with the 申請番号. A reviewer finds the renewal in
+ * the staff console's queue, opens it (受理) beside the card's facts and approves it (完了).
  */
 import type { APIRequestContext } from '@playwright/test';
 import { Backend, expect, expectAccessible, test, uniqueEmail } from './support/fixtures';
 import { field } from './support/citizen';
+import { STAFF, staffSignIn } from './support/staff';
 
 const DAY = 24 * 3600;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
@@ -80,7 +82,7 @@ async function lineTexts(backend: Backend, user: string): Promise<string[]> {
 	return outbox.items.filter((item) => item.to === user).map((item) => item.messages[0]!.text);
 }
 
-test('a LINE user renews with a test card and follows it in the LINE outbox @phone', async ({ page, backend, request }) => {
+test('a LINE user renews with a test card and follows it in the LINE outbox @phone', async ({ page, backend, request, browser }) => {
 	const worker = await workerApprovedLongAgo(backend, request);
 	const user = lineUser();
 
@@ -139,8 +141,34 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 	await page.screenshot({ path: 'test-results/renewal-done.png', fullPage: true });
 	await expectAccessible(page, 'renewal done');
 
-	// Staff open (受理) and approve (完了); the LINE outbox has the three messages.
-	await approveWhenQueued(backend, worker.userNumber);
+	// A reviewer finds it among the renewals in the console, opens it (受理) and approves it (完了).
+	const staff = await browser.newPage();
+	await staffSignIn(staff, STAFF.reviewer, `${process.env.YOYAKU_URL}/staff/reviews?type=renewal`);
+	const queued = staff.getByRole('row').filter({ hasText: worker.userNumber });
+	await expect(async () => {
+		await staff.reload();
+		await expect(queued).toContainText('登録更新', { timeout: 1000 });
+	}).toPass({ timeout: 30_000 });
+	await queued.getByRole('link').click();
+	await expect(staff.getByRole('heading', { level: 1, name: `申請 ${number}` })).toBeVisible();
+	await expect(staff.getByTestId('review-status')).toHaveText('受理');
+	const applied = staff.getByRole('region', { name: '更新の申請内容', exact: true });
+	await expect(applied.getByRole('row', { name: /氏名カタカナ/ })).toContainText('ミナト タロウ');
+	await expect(applied.getByRole('row', { name: /^氏名 / })).toContainText('港　太郎');
+	await expect(applied.getByRole('row', { name: /^住所/ })).toContainText('東京都港区芝公園一丁目5番25号');
+	await expect(staff.getByRole('region', { name: '団体名簿' })).toBeVisible();
+	await expectAccessible(staff, 'staff renewal review');
+	// the workflow waits for staff a moment after filing: until then the decision is refused
+	await expect(async () => {
+		await staff.reload();
+		await staff.getByRole('radio', { name: '完了 (承認)' }).check();
+		await staff.getByRole('button', { name: '判定を登録する' }).click();
+		await staff.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+		await expect(staff.getByRole('status').filter({ hasText: '判定「完了 (承認)」を登録しました。' })).toBeVisible({ timeout: 2000 });
+	}).toPass({ timeout: 30_000 });
+	await staff.close();
+
+	// The LINE outbox has the three messages.
 	await expect.poll(async () => (await lineTexts(backend, user)).length, { timeout: 30_000 }).toBe(3);
 	const texts = await lineTexts(backend, user);
 	expect(texts.map((text) => text.split('\n')[0])).toEqual(['申請を受け付けました。', '申請を受理いたしました。', '処理が完了しました。']);
