@@ -74,7 +74,7 @@ def export_csv(facility_id: FacilityId, date_: Day = None, month: Month = None) 
     summary="A reservation by its number, with who booked it",
     tags=["staff"],
 )
-def get_reservation(
+def find_reservation(
     number: Annotated[str, Path(alias="reservationNumber", min_length=1, max_length=20)],
 ) -> CheckInRow:
     auth.staff(router)

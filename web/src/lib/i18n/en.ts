@@ -697,6 +697,8 @@ export const en: Record<MessageKey, string> = {
 	'staff.guest': 'Booked by',
 	'staff.res.confirmed': 'Confirmed',
 	'staff.res.cancelled': 'Cancelled',
+	'staff.res.awaiting_confirmation': 'Won, to be confirmed',
+	'staff.res.expired': 'Not confirmed in time',
 	'staff.cancelOnBehalf': 'Cancel',
 	'staff.cancelTitle': 'Cancel reservation {number} on the citizen’s behalf',
 	'staff.cancelReason': 'Why it is cancelled',

@@ -713,6 +713,8 @@ export const ja = {
 	'staff.guest': '利用者',
 	'staff.res.confirmed': '予約済み',
 	'staff.res.cancelled': '取消し済み',
+	'staff.res.awaiting_confirmation': '当選確定待ち',
+	'staff.res.expired': '確定期限切れ',
 	'staff.cancelOnBehalf': '取り消す',
 	'staff.cancelTitle': '予約 {number} の取消し (利用者に代わって)',
 	'staff.cancelReason': '取消しの理由',
