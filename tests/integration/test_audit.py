@@ -365,6 +365,7 @@ def test_the_trail_pages(client, staff_token, trail) -> None:
         ("from=2029-01-01&to=2030-05-14", "to"),
         ("targetType=notice", "targetId"),
         ("action=everything", "action"),
+        ("to=0", "to"),  # a number is never read as a date
     ],
 )
 def test_bad_filters(client, staff_token, query, field) -> None:

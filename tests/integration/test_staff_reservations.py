@@ -61,7 +61,12 @@ def test_a_month_lists_every_arrival_by_date(client, staff_token, booked) -> Non
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("", "date"), ("date=2030-06-10&month=2030-06", "date"), ("month=2030-13", "month")],
+    [
+        ("", "date"),
+        ("date=2030-06-10&month=2030-06", "date"),
+        ("month=2030-13", "month"),
+        ("date=0", "date"),  # a number is never read as a date
+    ],
 )
 def test_a_period_is_one_day_or_one_month(client, staff_token, inn, query, field) -> None:  # noqa: F811
     reply = client.get(f"/v1/staff/facilities/inn/reservations?{query}", token=staff_token)

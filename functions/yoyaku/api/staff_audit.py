@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,6 +11,7 @@ from yoyaku.api import auth
 from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.audit import AuditAction, AuditRecord, AuditTarget, TargetType
 from yoyaku.domain.errors import DomainError
+from yoyaku.domain.model import QueryDate
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import audit
 
@@ -31,8 +31,8 @@ class AuditList(Paged):
     tags=["staff"],
 )
 def list_audit(
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
+    from_: Annotated[QueryDate | None, Query(alias="from")] = None,
+    to: Annotated[QueryDate | None, Query()] = None,
     staff_id: Annotated[str | None, Query(alias="staffId", min_length=1, max_length=64)] = None,
     action: Annotated[AuditAction | None, Query()] = None,
     target_type: Annotated[TargetType | None, Query(alias="targetType")] = None,

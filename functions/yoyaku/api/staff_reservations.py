@@ -13,13 +13,13 @@ from pydantic import Field
 
 from yoyaku.api import auth
 from yoyaku.domain.checkin import CheckInRow
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.model import CamelModel, QueryDate
 from yoyaku.services import staff_reservations
 
 router = Router()
 
 FacilityId = Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)]
-Day = Annotated[date | None, Query(alias="date", description="One day (Tokyo date).")]
+Day = Annotated[QueryDate | None, Query(alias="date", description="One day (Tokyo date).")]
 Month = Annotated[
     str | None, Query(pattern=r"^\d{4}-\d{2}$", description="A whole month, `YYYY-MM`.")
 ]
