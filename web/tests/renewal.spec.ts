@@ -142,7 +142,8 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 	await expectAccessible(page, 'renewal done');
 
 	// A reviewer finds it among the renewals in the console, opens it (受理) and approves it (完了).
-	const staff = await browser.newPage();
+	const staffContext = await browser.newContext();
+	const staff = await staffContext.newPage();
 	await staffSignIn(staff, STAFF.reviewer, `${process.env.YOYAKU_URL}/staff/reviews?type=renewal`);
 	const queued = staff.getByRole('row').filter({ hasText: worker.userNumber });
 	await expect(async () => {
@@ -157,6 +158,7 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 	await expect(applied.getByRole('row', { name: /^氏名 / })).toContainText('港　太郎');
 	await expect(applied.getByRole('row', { name: /^住所/ })).toContainText('東京都港区芝公園一丁目5番25号');
 	await expect(staff.getByRole('region', { name: '団体名簿' })).toBeVisible();
+	await staff.screenshot({ path: 'test-results/staff-renewal-review.png', fullPage: true });
 	await expectAccessible(staff, 'staff renewal review');
 	// the workflow waits for staff a moment after filing: until then the decision is refused
 	await expect(async () => {
@@ -166,7 +168,7 @@ test('a LINE user renews with a test card and follows it in the LINE outbox @pho
 		await staff.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
 		await expect(staff.getByRole('status').filter({ hasText: '判定「完了 (承認)」を登録しました。' })).toBeVisible({ timeout: 2000 });
 	}).toPass({ timeout: 30_000 });
-	await staff.close();
+	await staffContext.close();
 
 	// The LINE outbox has the three messages.
 	await expect.poll(async () => (await lineTexts(backend, user)).length, { timeout: 30_000 }).toBe(3);

@@ -11,7 +11,7 @@ async function tokyoLocal(backend: { json: <T>(m: string, p: string) => Promise<
 
 test('a facility manager creates a lottery, draws it early with a reason and sees it drawn and audited', async ({ page, backend }) => {
 	const today = await backend.today();
-	const stayFrom = addDays(today, 62);
+	const stayFrom = addDays(today, 90); // nights no other test's lottery of this facility draws
 	await staffSignIn(page, STAFF.manager, '/staff/lotteries');
 	await expect(page.getByRole('heading', { level: 1, name: '抽選の管理' })).toBeVisible();
 	await expectAccessible(page, 'lotteries');
@@ -30,7 +30,7 @@ test('a facility manager creates a lottery, draws it early with a reason and see
 	const [y, m, d] = stayFrom.split('-').map(Number);
 	const row = page.getByRole('row').filter({ hasText: `${y}年${m}月${d}日〜` });
 	await expect(row).toContainText('受付中');
-	const lotteryId = (await row.textContent())!.match(/lot_[A-Za-z0-9_-]+/)![0];
+	const lotteryId = (await row.textContent())!.match(/lot_[0-9a-f]{16}/)![0];
 
 	// entries are still open: drawing now closes them, so the console asks why first
 	await row.getByRole('button', { name: /今すぐ抽選する/ }).click();
@@ -42,6 +42,7 @@ test('a facility manager creates a lottery, draws it early with a reason and see
 	await expectAccessible(page, 'early draw asks a reason');
 	const reason = '施設の改修工事が決まったため、抽選を早めて結果を案内する';
 	await early.getByLabel('今すぐ抽選する理由').fill(reason);
+	await page.screenshot({ path: 'test-results/staff-lottery-early-draw.png', fullPage: true });
 	await early.getByRole('button', { name: '申込を締め切って抽選する' }).click();
 	await expect(page.getByRole('dialog')).toContainText('大平台みなと荘 の申込を締め切り、今すぐ抽選します。');
 	await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
@@ -57,8 +58,10 @@ test('a facility manager creates a lottery, draws it early with a reason and see
 	// the administrator's audit trail names who drew it early, and why
 	await page.getByRole('button', { name: 'ログアウト' }).click();
 	await staffSignIn(page, STAFF.administrator, '/staff/audit');
-	await page.getByLabel('操作').selectOption({ label: '抽選の実行' });
+	await page.getByLabel('操作', { exact: true }).selectOption({ label: '抽選の実行' });
 	await page.getByRole('button', { name: '絞り込む' }).click();
+	await expect(page).toHaveURL(/action=lottery.draw_started/);
+	await expect(page.getByRole('row').filter({ hasText: '抽選の作成' })).toHaveCount(0);
 	const record = page.getByRole('row').filter({ hasText: lotteryId });
 	await expect(record).toContainText('デモ施設管理 (demo-manager)');
 	await expect(record).toContainText(reason);

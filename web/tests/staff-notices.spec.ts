@@ -71,7 +71,7 @@ test('a facility manager publishes, schedules and withdraws notices; the top pag
 	await page.getByRole('button', { name: 'ログアウト' }).click();
 	await staffSignIn(page, STAFF.administrator, '/staff/audit');
 	await expect(page.getByRole('heading', { level: 1, name: '操作記録' })).toBeVisible();
-	await page.getByLabel('操作').selectOption({ label: 'お知らせの取下げ' });
+	await page.getByLabel('操作', { exact: true }).selectOption({ label: 'お知らせの取下げ' });
 	await page.getByRole('textbox', { name: '職員ID' }).fill(STAFF.manager.id);
 	await page.getByRole('button', { name: '絞り込む' }).click();
 	await expect(page).toHaveURL(/action=notice.withdrawn/);
