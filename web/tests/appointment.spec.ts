@@ -32,6 +32,7 @@ test('a counter appointment for two: request, e-mailed link, consecutive slots w
 	await expect(page.getByRole('heading', { level: 1, name: '予約入力' })).toBeVisible();
 	await expect(page).toHaveURL(/\/appointments\/new$/); // the token left the address bar
 	await expect(page.getByText('2名様分の予約のため、連続して2枠の予約枠が必要です。')).toBeVisible();
+	await expect(page.getByRole('button', { name: / 10:00 空き\d/ }).first()).toBeVisible(); // the week has loaded
 	// 16:45 is the last slot of the day: no run of two starts there
 	await expect(page.getByRole('button', { name: / 16:45 空き/ })).toHaveCount(0);
 	await expectAccessible(page, 'slot grid');
