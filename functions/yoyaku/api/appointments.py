@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
 from yoyaku.api.language import caller_language
@@ -47,6 +47,10 @@ def request_appointment(request: AppointmentRequest) -> RequestAccepted:
 
 
 class LinkToken(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"token": "Yq3xK8vN2pR7tWm5bZ9cD4fH6jL1sA0gE-uQiOo_XyT"}]}
+    )
+
     token: str = Field(min_length=1, max_length=200)
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from yoyaku.api.language import caller_language
@@ -36,6 +36,10 @@ Base64Signature = Annotated[bytes, BeforeValidator(_base64), Field(max_length=32
 
 
 class ChallengeRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"purpose": "registration"}, {"purpose": "renewal"}]}
+    )
+
     purpose: Purpose
 
 
@@ -47,6 +51,21 @@ class ChallengeIssued(CamelModel):
 
 
 class VerificationRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "challengeId": "chl_5e0b3a9d71c24f68",
+                    "certificate": (
+                        "MIIGBjCCBO6gAwIBAgIEAQIDBDANBgkqhkiG9w0BAQsFADCBgjELMAkGA1UEBhMCSlA="
+                    ),
+                    "signature": "q1ZbXl0nV7c8Yp2e4JH3a9sKfU0wRr6tLxM5NdQy8CE5nU2yVbW0dK7rT3pX1jQe",
+                    "format": "pkcs1",
+                }
+            ]
+        }
+    )
+
     challenge_id: str = Field(min_length=1, max_length=64)
     certificate: Base64Certificate = Field(
         description="Base64 of the card's signing certificate (DER)."

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
@@ -17,22 +17,53 @@ from yoyaku.services import line
 
 router = Router()
 
+# The shape of a LINE Login ID token (a JWT: header, claims and signature in base64url).
+_EXAMPLE_JWT = (
+    "eyJraWQiOiJhYmMxMjMiLCJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9."
+    "eyJpc3MiOiJodHRwczovL2FjY2Vzcy5saW5lLm1lIiwic3ViIjoiVTEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3ODkwYWJjZGVmIn0."
+    "c2lnbmF0dXJl"
+)
 IdToken = Field(min_length=1, max_length=MAX_TOKEN_LENGTH)
 Nonce = Field(default=None, min_length=1, max_length=255)
 
 
 class LineSignIn(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "idToken": _EXAMPLE_JWT,
+                    "nonce": "n-0S6_WzA2Mj",
+                }
+            ]
+        }
+    )
+
     id_token: str = IdToken
     nonce: str | None = Nonce
 
 
 class LineLinkRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "idToken": _EXAMPLE_JWT,
+                    "nonce": "n-0S6_WzA2Mj",
+                    "lotteryResults": True,
+                }
+            ]
+        }
+    )
+
     id_token: str = IdToken
     nonce: str | None = Nonce
     lottery_results: bool | None = None
 
 
 class LinePreferences(CamelModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"lotteryResults": False}]})
+
     lottery_results: bool
 
 

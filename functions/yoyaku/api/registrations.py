@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api.language import caller_language
 from yoyaku.domain.model import CamelModel
@@ -14,6 +14,10 @@ router = Router()
 
 
 class ConfirmRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"token": "Yq3xK8vN2pR7tWm5bZ9cD4fH6jL1sA0gE-uQiOo_XyT"}]}
+    )
+
     token: str = Field(min_length=1, max_length=100)
 
 

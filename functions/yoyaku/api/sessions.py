@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
@@ -16,16 +16,37 @@ router = Router()
 
 
 class SignIn(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"userNumber": "100001", "password": "Shibakoen-2026"}]}
+    )
+
     user_number: str = Field(min_length=1, max_length=12)
     password: str = Field(min_length=1, max_length=200)
 
 
 class ResetRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"userNumber": "100001", "email": "minato.taro@example.jp"}]
+        }
+    )
+
     user_number: str = Field(min_length=1, max_length=12)
     email: str = Field(min_length=1, max_length=254)
 
 
 class ResetConfirm(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Yq3xK8vN2pR7tWm5bZ9cD4fH6jL1sA0gE-uQiOo_XyT",
+                    "newPassword": "Ohiradai-2027",
+                }
+            ]
+        }
+    )
+
     token: str = Field(min_length=1, max_length=100)
     new_password: str = Field(max_length=200)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
 from yoyaku.api.app import NO_CONTENT
@@ -17,6 +17,12 @@ router = Router()
 
 
 class StaffSignIn(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"staffId": "minato-shisetsu-01", "password": "Kuminhoyo-Desk-2026"}]
+        }
+    )
+
     staff_id: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=128)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -96,9 +96,17 @@ class Me(CamelModel):
 class MePreferences(CamelModel):
     """What a citizen may change on マイページ without staff: the lottery-results e-mail."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"lotteryResultEmail": False}]})
+
     lottery_result_email: bool
 
 
 class PasswordChange(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"currentPassword": "Shibakoen-2026", "newPassword": "Ohiradai-2027"}]
+        }
+    )
+
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(max_length=200)

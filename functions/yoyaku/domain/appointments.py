@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.calendar import TOKYO
@@ -49,6 +49,30 @@ class Person(CamelModel):
 
 
 class AppointmentRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "facilityId": "mynumber-counter",
+                    "email": "minato.taro@example.jp",
+                    "people": [{"noticeNumber": "MNT123456", "birthdate": "1985-06-12"}],
+                },
+                {
+                    "facilityId": "mynumber-counter",
+                    "email": "minato.taro@example.jp",
+                    "people": [
+                        {"noticeNumber": "MNT123456", "birthdate": "1985-06-12"},
+                        {
+                            "noticeNumber": "MNT123457",
+                            "birthdate": "2016-09-03",
+                            "noticeNumber2": "A1B2C3D4E5F6G7H8J9",
+                        },
+                    ],
+                },
+            ]
+        }
+    )
+
     facility_id: str = Field(min_length=1, max_length=40)
     email: Email
     people: list[Person] = Field(min_length=1, max_length=MAX_PARTY)
@@ -153,6 +177,19 @@ class Contact(CamelModel):
 
 
 class AppointmentHoldRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Yq3xK8vN2pR7tWm5bZ9cD4fH6jL1sA0gE-uQiOo_XyT",
+                    "resourceTypeId": "counter-1",
+                    "date": "2027-01-12",
+                    "start": "09:30",
+                }
+            ]
+        }
+    )
+
     token: str = Field(min_length=1, max_length=100)
     resource_type_id: str = Field(min_length=1, max_length=40)
     date: BookingDate
@@ -160,12 +197,28 @@ class AppointmentHoldRequest(CamelModel):
 
 
 class AppointmentConfirm(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Yq3xK8vN2pR7tWm5bZ9cD4fH6jL1sA0gE-uQiOo_XyT",
+                    "holdId": "hld_7c1e9a2f4b6d8035",
+                    "contact": {"name": "港\u3000太郎", "phone": "090-1234-5678"},
+                }
+            ]
+        }
+    )
+
     token: str = Field(min_length=1, max_length=100)
     hold_id: str = Field(min_length=1, max_length=40)
     contact: Contact
 
 
 class ReceiptCredentials(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"receiptNumber": "4820193756", "password": "Xk7pQ2mZ9a"}]}
+    )
+
     receipt_number: str = Field(min_length=1, max_length=20)
     password: str = Field(min_length=1, max_length=100)
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.domain import messages
 from yoyaku.domain.appointments import Appointment
@@ -29,6 +29,28 @@ HhMm = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:
 
 
 class HoldRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "facilityId": "minato-ohiradai",
+                    "resourceTypeId": "room",
+                    "date": "2027-01-15",
+                    "nights": 2,
+                    "quantity": 1,
+                },
+                {
+                    "facilityId": "ageo-tennis",
+                    "resourceTypeId": "court",
+                    "date": "2027-01-16",
+                    "start": "09:00",
+                    "slots": 2,
+                    "quantity": 1,
+                },
+            ]
+        }
+    )
+
     facility_id: str = Field(min_length=1, max_length=40)
     resource_type_id: ResourceTypeId
     date: BookingDate
@@ -207,6 +229,22 @@ RoomStyle = Literal["japanese", "western", "no_preference"]
 
 
 class ReservationRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "holdId": "hld_7c1e9a2f4b6d8035",
+                    "party": [
+                        {"night": 1, "adults": 2, "children": 1},
+                        {"night": 2, "adults": 2, "children": 1},
+                    ],
+                    "roomStyle": "japanese",
+                },
+                {"holdId": "hld_0f3b5d7e9a1c2468"},
+            ]
+        }
+    )
+
     hold_id: str = Field(min_length=1, max_length=40)
     party: list[PartyNight] = Field(default_factory=list, max_length=14)
     room_style: RoomStyle | None = Field(
@@ -217,6 +255,21 @@ class ReservationRequest(CamelModel):
 
 
 class ReservationChange(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"removeNights": [2]},
+                {
+                    "party": [
+                        {"night": 1, "adults": 3, "children": 0},
+                        {"night": 2, "adults": 2, "children": 1},
+                    ],
+                    "roomStyle": "western",
+                },
+            ]
+        }
+    )
+
     remove_nights: list[int] = Field(default_factory=list, max_length=14)
     party: list[PartyNight] | None = Field(default=None, max_length=14)
     room_style: RoomStyle | None = None

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.calendar import add_months
@@ -77,6 +77,53 @@ class FacilityOptions(CamelModel):
 class FacilityDefinition(CamelModel):
     """What staff send to create or replace a facility (the id comes from the path)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "大平台みなと荘",
+                    "kind": "lodging",
+                    "municipality": "港区",
+                    "description": (
+                        "箱根・大平台の区民保養施設。"
+                        "和洋室希望を承ります（利用可否は当日チェックイン時にご案内）。"
+                    ),
+                    "address": "神奈川県足柄下郡箱根町大平台",
+                    "resourceTypes": [
+                        {"resourceTypeId": "room", "name": "客室", "capacityPersons": 5}
+                    ],
+                    "audience": "individuals",
+                    "rules": {
+                        "opensBefore": "P1M",
+                        "closesDaysBefore": {"provisional": 14, "verified": 5},
+                        "maxNights": 2,
+                        "maxUnitsPerBooking": 3,
+                        "changeDeadlineDays": 5,
+                        "cancelDeadlineDays": 3,
+                    },
+                    "lottery": {"enabled": True, "residentsOnly": True},
+                    "options": {"roomStyleWish": True},
+                },
+                {
+                    "name": "上尾運動公園テニスコート",
+                    "kind": "timeslot",
+                    "municipality": "上尾市",
+                    "description": "砂入り人工芝コート4面。2時間単位。",
+                    "address": "埼玉県上尾市",
+                    "resourceTypes": [{"resourceTypeId": "court", "name": "テニスコート（1面）"}],
+                    "rules": {
+                        "opensBefore": "P1M",
+                        "closesDaysBefore": {"provisional": 14, "verified": 5},
+                        "maxUnitsPerBooking": 2,
+                        "changeDeadlineDays": 3,
+                        "cancelDeadlineDays": 1,
+                    },
+                    "lottery": {"enabled": True, "residentsOnly": False},
+                },
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=100)
     kind: Literal["lodging", "timeslot"]
     municipality: str = Field(default="", max_length=50)
@@ -119,6 +166,9 @@ class FacilityDefinition(CamelModel):
 
 
 class Facility(FacilityDefinition):
+    # A stored facility has its id: the definition's request examples do not describe it.
+    model_config = ConfigDict(json_schema_extra=None)
+
     facility_id: FacilityId
 
     def resource_type(self, resource_type_id: str) -> ResourceType | None:

@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.calendar import days
@@ -45,6 +45,32 @@ class SlotSpec(CamelModel):
 
 class InventoryChange(CamelModel):
     """Staff: open or change inventory of one resource type over a date range."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "resourceTypeId": "room",
+                    "from": "2027-01-01",
+                    "to": "2027-03-31",
+                    "capacity": 10,
+                    "closedDates": ["2027-01-01", "2027-02-16"],
+                },
+                {
+                    "resourceTypeId": "court",
+                    "from": "2027-01-01",
+                    "to": "2027-01-31",
+                    "capacity": 4,
+                    "slots": [
+                        {"start": "09:00", "end": "11:00"},
+                        {"start": "11:00", "end": "13:00"},
+                        {"start": "13:00", "end": "15:00"},
+                        {"start": "15:00", "end": "17:00"},
+                    ],
+                },
+            ]
+        }
+    )
 
     resource_type_id: ResourceTypeId
     from_: BookingDate = Field(alias="from")

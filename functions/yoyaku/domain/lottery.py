@@ -333,9 +333,29 @@ def period_schedule(period: str) -> dict[str, str]:
 
 
 def _stay_or_period_schema(schema: dict[str, Any]) -> None:
+    """What JSON Schema can say of the rules below, and an example of each kind."""
     # A time-slot lottery gives `period` instead of the stay and may leave the dates to
     # their defaults (period_schedule): those fields are required only for lodging.
     schema["required"] = [f for f in schema.get("required", []) if f not in _STAY_OR_PERIOD]
+    schema["examples"] = [
+        {
+            "facilityId": "minato-ohiradai",
+            "stayFrom": "2027-04-01",
+            "stayTo": "2027-04-30",
+            "applyFrom": "2027-02-01T09:00:00+09:00",
+            "applyUntil": "2027-02-10T17:00:00+09:00",
+            "drawAt": "2027-02-15T10:00:00+09:00",
+            "maxPreferences": 3,
+            "confirmWithinDays": 7,
+        },
+        {
+            "facilityId": "ageo-tennis",
+            "period": "2027-04",
+            "maxPreferences": 5,
+            "maxWinsPerApplicant": 4,
+            "confirmWithinDays": 5,
+        },
+    ]
 
 
 class LotteryDefinition(CamelModel):
@@ -435,6 +455,18 @@ MAX_STAY_PREFERENCES = 5
 class DrawRequest(CamelModel):
     """Staff starting a draw at once; before `applyUntil` only when forced, with why."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {},
+                {
+                    "force": True,
+                    "reason": "施設の臨時点検により受付を早めに締め切り、本日抽選します。",
+                },
+            ]
+        }
+    )
+
     force: bool = Field(
         default=False, description="Draw although entries are still open (closes them now)."
     )
@@ -521,6 +553,57 @@ AnyPreferenceIn = Annotated[
 
 class EntryRequest(CamelModel):
     """Ranked preferences: stays for a lodging lottery, slots for a time-slot lottery."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "preferences": [
+                        {
+                            "rank": 1,
+                            "date": "2027-04-02",
+                            "nights": 2,
+                            "resourceTypeId": "room",
+                            "quantity": 1,
+                            "party": [
+                                {"night": 1, "adults": 2, "children": 1},
+                                {"night": 2, "adults": 2, "children": 1},
+                            ],
+                            "roomStyle": "japanese",
+                        },
+                        {
+                            "rank": 2,
+                            "date": "2027-04-16",
+                            "nights": 1,
+                            "resourceTypeId": "room",
+                            "quantity": 1,
+                            "party": [{"night": 1, "adults": 2, "children": 1}],
+                        },
+                    ]
+                },
+                {
+                    "preferences": [
+                        {
+                            "rank": 1,
+                            "date": "2027-04-03",
+                            "resourceTypeId": "court",
+                            "start": "09:00",
+                            "slots": 2,
+                            "quantity": 1,
+                        },
+                        {
+                            "rank": 2,
+                            "date": "2027-04-10",
+                            "resourceTypeId": "court",
+                            "start": "13:00",
+                            "slots": 1,
+                            "quantity": 2,
+                        },
+                    ]
+                },
+            ]
+        }
+    )
 
     preferences: list[AnyPreferenceIn] = Field(min_length=1, max_length=10)
 

@@ -5,12 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from yoyaku.domain.model import CamelModel
 
 
 class NoticeDraft(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "大平台みなと荘 臨時休館のお知らせ",
+                    "body": (
+                        "設備点検のため、2027年2月16日（火）は休館します。"
+                        "ご迷惑をおかけしますが、ご理解のほどお願いいたします。"
+                    ),
+                    "publishedAt": "2027-01-05T09:00:00+09:00",
+                }
+            ]
+        }
+    )
+
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=5000)
     published_at: AwareDatetime | None = Field(

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import people
@@ -88,6 +88,57 @@ class IdentityProof(CamelModel):
 
 
 class RegistrationForm(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "nameKana": "ミナト\u3000タロウ",
+                    "nameKanji": "港\u3000太郎",
+                    "phone": "03-3578-2111",
+                    "residency": "resident",
+                    "address": {
+                        "postalCode": "105-8511",
+                        "prefecture": "東京都",
+                        "city": "港区",
+                        "street": "芝公園1-5-25",
+                    },
+                    "birthdate": "1985-06-12",
+                    "email": "minato.taro@example.jp",
+                    "password": "Shibakoen-2026",
+                    "lotteryResultEmail": True,
+                    "agreeToTerms": True,
+                },
+                {
+                    "nameKana": "シバ\u3000ハナコ",
+                    "nameKanji": "芝\u3000花子",
+                    "phone": "090-1234-5678",
+                    "residency": "worker",
+                    "address": {
+                        "postalCode": "211-0004",
+                        "prefecture": "神奈川県",
+                        "city": "川崎市中原区",
+                        "street": "新丸子東1-2-3",
+                    },
+                    "birthdate": "1992-11-30",
+                    "email": "shiba.hanako@example.jp",
+                    "password": "Hamamatsucho-88",
+                    "lotteryResultEmail": False,
+                    "agreeToTerms": True,
+                    "workplace": {
+                        "name": "港商事株式会社",
+                        "address": {
+                            "postalCode": "105-0011",
+                            "prefecture": "東京都",
+                            "city": "港区",
+                            "street": "芝公園2-4-1",
+                        },
+                        "phone": "03-5555-0123",
+                    },
+                },
+            ]
+        }
+    )
+
     name_kana: KanaName
     name_kanji: KanjiName
     phone: Phone

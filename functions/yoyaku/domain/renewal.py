@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.model import CamelModel
@@ -130,6 +130,19 @@ def due(
 class RenewalRequest(CamelModel):
     """POST /v1/renewals: the form of seed 000, signed with the My Number card."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "verificationId": "vrf_2b8e4c6a0d1f3957",
+                    "phone": "090-1234-5678",
+                    "nameKana": "ミナト\u3000タロウ",
+                    "lotteryResultEmail": True,
+                }
+            ]
+        }
+    )
+
     verification_id: str = Field(min_length=1, max_length=64)
     phone: Phone = Field(description="Half-width digits; hyphens and spaces are removed.")
     name_kana: KanaName
@@ -147,12 +160,26 @@ class RenewalAccepted(CamelModel):
 class RenewalDraft(CamelModel):
     """一時保存: what was typed so far, never files nor the card."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "phone": "090-1234-5678",
+                    "nameKana": "ミナト\u3000タロウ",
+                    "lotteryResultEmail": True,
+                }
+            ]
+        }
+    )
+
     phone: str | None = Field(default=None, max_length=30)
     name_kana: str | None = Field(default=None, max_length=100)
     lottery_result_email: bool | None = None
 
 
 class SavedDraft(RenewalDraft):
+    model_config = ConfigDict(json_schema_extra=None)  # the draft's examples lack the times
+
     saved_at: datetime = Field(description="When it was saved.")
     expires_at: datetime = Field(description="When it is forgotten (7 days after the save).")
 

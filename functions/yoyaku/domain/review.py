@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.model import CamelModel
@@ -39,6 +39,21 @@ DECIDED_STATUS = {
 
 
 class DecisionRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"decision": "approve"},
+                {
+                    "decision": "return",
+                    "reason": (
+                        "在勤証明書の勤務先住所が申請内容と異なります。"
+                        "最新の証明書を添付して再申請してください。"
+                    ),
+                },
+            ]
+        }
+    )
+
     decision: Decision
     reason: str | None = Field(default=None, min_length=1, max_length=1000)
 
