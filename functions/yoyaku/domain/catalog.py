@@ -14,7 +14,9 @@ from yoyaku.domain.model import CamelModel
 
 FacilityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 ResourceTypeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-_OPENS_BEFORE = re.compile(r"^P(?:(?P<months>\d{1,2})M|(?P<days>\d{1,3})D)$")
+# Plain groups (months, days), no named ones: the pattern is also the JSON Schema's, and
+# ECMA-262 (what clients and Redocly read it with) has no `(?P<name>...)`.
+_OPENS_BEFORE = re.compile(r"^P(?:(\d{1,2})M|(\d{1,3})D)$")
 
 
 class ResourceType(CamelModel):
@@ -57,9 +59,10 @@ class BookingRules(CamelModel):
         match = _OPENS_BEFORE.match(self.opens_before)
         if match is None:  # the field's pattern makes this unreachable
             raise ValueError(self.opens_before)
-        if match["months"] is not None:
-            return add_months(stay, -int(match["months"]))
-        return stay - timedelta(days=int(match["days"]))
+        months, days = match.groups()
+        if months is not None:
+            return add_months(stay, -int(months))
+        return stay - timedelta(days=int(days))
 
 
 class LotterySettings(CamelModel):
