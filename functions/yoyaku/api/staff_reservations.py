@@ -9,7 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
 from yoyaku.domain.checkin import CheckInRow
@@ -33,6 +33,14 @@ class CheckInList(CamelModel):
 
 
 class CancellationOnBehalf(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"reason": "ご本人から電話で取消しの依頼がありました（施設の臨時休館のため）。"}
+            ]
+        }
+    )
+
     reason: str = Field(min_length=1, max_length=1000)
 
 

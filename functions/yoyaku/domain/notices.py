@@ -57,6 +57,12 @@ class StaffNotice(Notice):
 
 
 class Withdrawal(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reason": "日程が変更になったため、このお知らせを取り下げます。"}]
+        }
+    )
+
     reason: str = Field(min_length=1, max_length=1000)
 
 
