@@ -70,6 +70,9 @@ def main() -> int:
             # for a demo); names of resources created here always come from the template.
             if key in RESOURCE_VARIABLES or key not in os.environ:
                 os.environ[key] = resolved
+    # No CloudFront here: every request is counted by its own source address, and no
+    # client may name another (the template's value is the AWS stack id).
+    os.environ["VIEWER_ADDRESS_SECRET"] = ""
     os.environ["YOYAKU_LOCAL"] = "1"
     line.provision(os.environ["LINE_SECRET_NAME"], os.environ["LINE_CHANNEL_ID_PARAMETER"])
 

@@ -40,6 +40,9 @@ class Settings:
     municipality: str
     # Renewal per registration kind (domain/renewal.py: parse_policies); empty: defaults.
     renewal_policies: str
+    # What CloudFront sends in x-yoyaku-origin-secret; empty (the local runtime, tests):
+    # no request may name its viewer's address (api/auth.py client_address).
+    viewer_address_secret: str
 
 
 @cache
@@ -79,4 +82,5 @@ def settings() -> Settings:
         verification_minutes=int(env.get("VERIFICATION_MINUTES", "30")),
         municipality=env.get("MUNICIPALITY", "東京都港区"),
         renewal_policies=env.get("RENEWAL_POLICIES", ""),
+        viewer_address_secret=env.get("VIEWER_ADDRESS_SECRET", ""),
     )

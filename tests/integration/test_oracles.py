@@ -145,6 +145,45 @@ def test_one_client_guessing_across_many_accounts_is_stopped(
     assert client.post("/v1/sessions", json_body=right, headers=OWNER).status == 201
 
 
+def test_behind_cloudfront_each_viewer_has_its_own_client_limit(
+    client, make_citizen, monkeypatch
+) -> None:
+    """Everyone arrives from one CloudFront address; CloudFront names each viewer and
+    vouches for it with the origin secret. A spoofer calling the stage URL directly
+    cannot escape its own limit by naming other addresses."""
+    from yoyaku.api.auth import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
+    from yoyaku.settings import settings
+
+    monkeypatch.setenv("VIEWER_ADDRESS_SECRET", "stack-uuid")
+    settings.cache_clear()
+    monkeypatch.setattr(throttle, "CLIENT_FAILURES", 10)
+    edge = {"X-Forwarded-For": "130.176.212.3", ORIGIN_SECRET_HEADER: "stack-uuid"}
+    guesser = {**edge, VIEWER_ADDRESS_HEADER: "203.0.113.66"}
+    neighbour = {**edge, VIEWER_ADDRESS_HEADER: "2001:db8::7"}
+    owner = make_citizen(user_number="300005", with_password=True)
+    right = {"userNumber": owner.user_number, "password": "minato2024"}
+    try:
+        for n in range(throttle.CLIENT_FAILURES):
+            body = {"userNumber": f"{410000 + n}", "password": "guess-1234"}
+            assert client.post("/v1/sessions", json_body=body, headers=guesser).status == 401
+        refused = client.post("/v1/sessions", json_body=right, headers=guesser)
+        assert refused.status == 429 and refused.json["code"] == "RATE_LIMITED"
+        # Same CloudFront address, another viewer: not held up by the guesser.
+        assert client.post("/v1/sessions", json_body=right, headers=neighbour).status == 201
+
+        direct = {"X-Forwarded-For": "192.0.2.50"}  # the stage URL, no secret
+        for n in range(throttle.CLIENT_FAILURES):
+            body = {"userNumber": f"{420000 + n}", "password": "guess-1234"}
+            spoofed = {**direct, VIEWER_ADDRESS_HEADER: f"198.51.100.{n}"}
+            assert client.post("/v1/sessions", json_body=body, headers=spoofed).status == 401
+        wrong_secret = {**direct, ORIGIN_SECRET_HEADER: "guess", VIEWER_ADDRESS_HEADER: "1.2.3.4"}
+        refused = client.post("/v1/sessions", json_body=right, headers=wrong_secret)
+        assert refused.status == 429 and refused.json["code"] == "RATE_LIMITED"
+    finally:
+        monkeypatch.delenv("VIEWER_ADDRESS_SECRET")
+        settings.cache_clear()
+
+
 def test_a_password_reset_takes_the_same_time_whether_or_not_it_matches(
     client, account_services, make_citizen, work
 ) -> None:
