@@ -273,17 +273,12 @@ def _environment() -> dict[str, str]:
 def _inventory_change(facility_id: str, resource_type_id: str, start: date, end: date) -> Any:
     from local import demo
 
-    capacity, slots, closed_weekdays = demo.INVENTORY[facility_id][resource_type_id]
+    capacity, slots = demo.INVENTORY[facility_id][resource_type_id]
     change: dict[str, Any] = {
         "resourceTypeId": resource_type_id,
         "from": start.isoformat(),
         "to": end.isoformat(),
         "capacity": capacity,
-        "closedDates": [
-            d.isoformat()
-            for d in (start + timedelta(days=n) for n in range((end - start).days + 1))
-            if d.weekday() in closed_weekdays
-        ],
     }
     if slots:
         change["slots"] = slots

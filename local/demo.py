@@ -8,13 +8,12 @@ three months, two notices and a demo staff account per role.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from local.gateway import Gateway
 from yoyaku import runtime
 from yoyaku.adapters import passwords, staff_store
-from yoyaku.domain.calendar import add_months, days
+from yoyaku.domain.calendar import add_months
 from yoyaku.domain.staff import Role
 
 DEMO_STAFF_ID = "demo-staff"
@@ -40,13 +39,19 @@ SPORTS_RULES = {
     "maxUnitsPerBooking": 2,
     "changeDeadlineDays": 3,
     "cancelDeadlineDays": 1,
+    "yearEndClosure": {"from": "12-29", "to": "01-03"},
 }
+# The counter opens on weekdays only: closed at weekends, on public holidays and over
+# the new year (12/29–1/3), as municipal offices are.
 COUNTER_RULES = {
     "opensBefore": "P1M",
     "closesDaysBefore": {"provisional": 1, "verified": 1},
     "maxUnitsPerBooking": 4,
     "changeDeadlineDays": 1,
     "cancelDeadlineDays": 1,
+    "closedWeekdays": ["saturday", "sunday"],
+    "closedOnHolidays": True,
+    "yearEndClosure": {"from": "12-29", "to": "01-03"},
 }
 MINATO_LOTTERY = {"enabled": True, "residentsOnly": True}
 # Ageo allots its courts and grounds by a monthly lottery open to every registered user.
@@ -92,7 +97,8 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "kind": "timeslot",
         "municipality": "上尾市",
         "description": "メインアリーナは2面、サブアリーナは1面単位で予約できます。"
-        "アリーナを団体で利用するには団体名簿が必要です（テニスコートを除く）。月曜休館。",
+        "アリーナを団体で利用するには団体名簿が必要です（テニスコートを除く）。"
+        "月曜休館、年末年始（12月29日〜1月3日）休館。",
         "address": "埼玉県上尾市",
         "resourceTypes": [
             {
@@ -103,7 +109,7 @@ FACILITIES: dict[str, dict[str, Any]] = {
             {"resourceTypeId": "sub-arena", "name": "サブアリーナ", "rosterRequired": True},
             {"resourceTypeId": "tennis", "name": "体育館テニスコート（1面）"},
         ],
-        "rules": SPORTS_RULES,
+        "rules": {**SPORTS_RULES, "closedWeekdays": ["monday"]},
         "lottery": AGEO_LOTTERY,
     },
     "ageo-tennis": {
@@ -150,14 +156,14 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "description": "集会室・和室。利用者登録の更新は公民館の窓口で受け付けます（LINEでは更新できません）。",
         "address": "埼玉県上尾市上平中央1-1-1 上平公民館 窓口",
         "resourceTypes": [{"resourceTypeId": "meeting-room", "name": "集会室"}],
-        "rules": SPORTS_RULES,
+        "rules": {**SPORTS_RULES, "closedWeekdays": ["monday"]},
         "onlineRenewal": False,
     },
     "mynumber-counter": {
         "name": "マイナンバーカード交付窓口",
         "kind": "timeslot",
         "municipality": "上尾市",
-        "description": "マイナンバーカードの受け取り予約。1人15分、2人以上は連続した枠を予約します。土日休み。",
+        "description": "マイナンバーカードの受け取り予約。1人15分、2人以上は連続した枠を予約します。土日・祝日・年末年始（12月29日〜1月3日）は休みです。",
         "address": "上尾市役所 本庁舎",
         "resourceTypes": [
             {"resourceTypeId": "counter-1", "name": "第1窓口"},
@@ -183,23 +189,24 @@ def _slots(first: int, last: int, minutes: int) -> list[dict[str, str]]:
     return slots
 
 
-# facility -> resource type -> (capacity, slots or None, closed weekdays (0 = Monday))
-INVENTORY: dict[str, dict[str, tuple[int, list[dict[str, str]] | None, set[int]]]] = {
-    "minato-ohiradai": {"room": (10, None, set())},
-    "minato-atagawa": {"washitsu": (8, None, set())},
-    "minato-izusan": {"wayoshitsu": (6, None, set())},
+# facility -> resource type -> (capacity, slots or None); closing days come from the
+# facility's rules, which opening inventory applies.
+INVENTORY: dict[str, dict[str, tuple[int, list[dict[str, str]] | None]]] = {
+    "minato-ohiradai": {"room": (10, None)},
+    "minato-atagawa": {"washitsu": (8, None)},
+    "minato-izusan": {"wayoshitsu": (6, None)},
     "ageo-gym": {
-        "main-arena": (2, _slots(9, 21, 180), {0}),
-        "sub-arena": (1, _slots(9, 21, 180), {0}),
-        "tennis": (2, _slots(9, 17, 120), {0}),
+        "main-arena": (2, _slots(9, 21, 180)),
+        "sub-arena": (1, _slots(9, 21, 180)),
+        "tennis": (2, _slots(9, 17, 120)),
     },
-    "ageo-tennis": {"court": (4, _slots(9, 17, 120), set())},
-    "ageo-hiraikata-baseball": {"field": (1, _slots(9, 17, 240), set())},
-    "ageo-hiraikata-sports-plaza": {"ground": (2, _slots(9, 17, 240), set())},
-    "ageo-kamihira-hall": {"meeting-room": (1, _slots(9, 21, 180), {0})},
+    "ageo-tennis": {"court": (4, _slots(9, 17, 120))},
+    "ageo-hiraikata-baseball": {"field": (1, _slots(9, 17, 240))},
+    "ageo-hiraikata-sports-plaza": {"ground": (2, _slots(9, 17, 240))},
+    "ageo-kamihira-hall": {"meeting-room": (1, _slots(9, 21, 180))},
     "mynumber-counter": {
-        "counter-1": (1, _slots(9, 17, 15), {5, 6}),
-        "counter-2": (1, _slots(9, 17, 15), {5, 6}),
+        "counter-1": (1, _slots(9, 17, 15)),
+        "counter-2": (1, _slots(9, 17, 15)),
     },
 }
 
@@ -263,13 +270,12 @@ def load(gateway: Gateway) -> None:
     until = add_months(today, 3)
     for facility_id, definition in FACILITIES.items():
         _call(gateway, "PUT", f"/v1/staff/facilities/{facility_id}", token, definition)
-        for resource_type_id, (capacity, slots, closed_weekdays) in INVENTORY[facility_id].items():
+        for resource_type_id, (capacity, slots) in INVENTORY[facility_id].items():
             change: dict[str, Any] = {
                 "resourceTypeId": resource_type_id,
                 "from": today.isoformat(),
                 "to": until.isoformat(),
                 "capacity": capacity,
-                "closedDates": _weekdays(today, until, closed_weekdays),
             }
             if slots:
                 change["slots"] = slots
@@ -285,7 +291,3 @@ def load(gateway: Gateway) -> None:
         query={"facilityId": ["mynumber-counter"]},
         content_type="text/csv",
     )
-
-
-def _weekdays(start: date, end: date, weekdays: set[int]) -> list[str]:
-    return [d.isoformat() for d in days(start, end) if d.weekday() in weekdays]

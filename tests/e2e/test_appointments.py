@@ -6,14 +6,23 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
+import jpholiday
+
 from tests.e2e.accounts import bearer, link_token, wait_for_mail
 from tests.e2e.conftest import LocalService
 
 
 def _weekday(service: LocalService, ahead: int) -> date:
+    """A day the counter is open (not a weekend, a public holiday or 12/29–1/3), `ahead`
+    days from today or the nearest before it, so it stays inside the one-month window."""
     day = service.today() + timedelta(days=ahead)
-    while day.weekday() >= 5:  # the counter is closed on weekends
-        day += timedelta(days=1)
+    while (
+        day.weekday() >= 5
+        or jpholiday.is_holiday(day)
+        or (day.month, day.day) >= (12, 29)
+        or (day.month, day.day) <= (1, 3)
+    ):
+        day -= timedelta(days=1)
     return day
 
 

@@ -181,8 +181,8 @@ def test_booking_window_of_a_provisional_user(service: LocalService) -> None:
 def test_time_slot_hold_needs_consecutive_slots(service: LocalService) -> None:
     citizen = registered(service)
     day = _stay(service, 20)
-    while day.weekday() == 0:  # the gym closes on Mondays
-        day += timedelta(days=1)
+    while (day.month, day.day) >= (12, 29) or (day.month, day.day) <= (1, 3):
+        day += timedelta(days=1)  # the courts close over the new year
     ok = _hold(
         citizen,
         facilityId="ageo-tennis",

@@ -6,6 +6,8 @@ import json
 import time
 from datetime import date, timedelta
 
+import jpholiday
+
 from tests.e2e.conftest import ROOT, LocalService
 
 DEMO_FACILITIES = {
@@ -66,13 +68,27 @@ def test_lodging_availability_defaults_to_the_two_month_calendar(service: LocalS
         "available": 10,
         "mark": "free",
         "lottery": False,
+        "closedReason": None,
+        "holiday": None,
         "slots": None,
     }
 
 
-def test_counter_has_quarter_hour_slots_and_is_closed_on_weekends(service: LocalService) -> None:
+def _counter_closes(day: date) -> str | None:
+    """The demo counter's closing days (local/demo.py), with jpholiday as the oracle."""
+    if (day.month, day.day) >= (12, 29) or (day.month, day.day) <= (1, 3):
+        return "year_end"
+    if jpholiday.is_holiday(day):
+        return "holiday"
+    return "weekly" if day.weekday() >= 5 else None
+
+
+def test_counter_has_quarter_hour_slots_and_is_closed_on_weekends_holidays_and_new_year(
+    service: LocalService,
+) -> None:
+    """Whatever today is, the demo's 62 days from today follow the counter's calendar."""
     today = _today(service)
-    end = today + timedelta(days=13)
+    end = today + timedelta(days=61)
     response = service.call(
         "GET",
         "/v1/facilities/mynumber-counter/availability",
@@ -80,14 +96,15 @@ def test_counter_has_quarter_hour_slots_and_is_closed_on_weekends(service: Local
     )
     assert response.status_code == 200
     days = response.json()["days"]
-    assert len(days) == 14 * 2  # two counters
+    assert len(days) == 62 * 2  # two counters
     for day in days:
-        weekday = date.fromisoformat(day["date"]).weekday()
-        if weekday >= 5:
-            assert day["mark"] == "closed" and day["slots"] == []
+        reason = _counter_closes(date.fromisoformat(day["date"]))
+        if reason is not None:
+            assert day["mark"] == "closed" and day["slots"] == [], day
+            assert day["closedReason"] == reason, day
         else:
             # Other tests may hold a slot or two of the shared service, never all of them.
-            assert day["mark"] in ("free", "partial") and day["capacity"] == 32
+            assert day["mark"] in ("free", "partial") and day["capacity"] == 32, day
             assert len(day["slots"]) == 32
             assert day["slots"][0] == {
                 "start": "09:00",
@@ -95,6 +112,8 @@ def test_counter_has_quarter_hour_slots_and_is_closed_on_weekends(service: Local
                 "capacity": 1,
                 "available": 1,
             }
+        holiday = jpholiday.is_holiday_name(date.fromisoformat(day["date"]))
+        assert day["holiday"] == holiday
 
 
 def test_range_too_long_in_english(service: LocalService) -> None:

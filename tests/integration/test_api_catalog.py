@@ -98,6 +98,10 @@ def test_a_facility_put_by_staff_is_shown_to_everyone(client, staff_token) -> No
         "maxUnitsPerBooking": 3,
         "changeDeadlineDays": 5,
         "cancelDeadlineDays": 3,
+        "closedWeekdays": [],
+        "closedOnHolidays": False,
+        "yearEndClosure": None,
+        "closedDates": [],
     }
     assert facility["lottery"] == {"enabled": True, "residentsOnly": True}
     assert facility["options"] == {"roomStyleWish": True}
@@ -262,6 +266,8 @@ def test_timeslot_facilities_list_their_slots(client, staff_token, gym) -> None:
         "available": 3,
         "mark": "partial",
         "lottery": False,
+        "closedReason": None,
+        "holiday": None,
         "slots": [
             {"start": "09:00", "end": "12:00", "capacity": 2, "available": 1},
             {"start": "13:00", "end": "16:00", "capacity": 2, "available": 2},

@@ -221,6 +221,8 @@ def test_days_serialize_as_the_api_shows_them() -> None:
         "available": 2,
         "mark": "partial",
         "lottery": False,
+        "closedReason": None,
+        "holiday": None,
         "slots": None,
     }
 

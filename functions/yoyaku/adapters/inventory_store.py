@@ -22,6 +22,7 @@ from yoyaku.adapters import summary_store
 from yoyaku.adapters.table import CapacityItem, ClaimItem, TableItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.calendar import month_key, months_between
+from yoyaku.domain.closures import stored_closed_reason
 from yoyaku.domain.inventory import Cell, Claim, ClaimState, DayInventory, DayPlan, Tally
 
 MAX_TRANSACTION_ITEMS = 100
@@ -102,6 +103,7 @@ def _day_inventory(item: CapacityItem) -> DayInventory:
         cells=tuple(Cell(**cell) for cell in item.cells),
         closed=bool(item.closed),
         version=int(item.version or 0),
+        closed_reason=stored_closed_reason(bool(item.closed), item.closed_reason),
     )
 
 
@@ -129,6 +131,7 @@ def _capacity_item(facility_id: str, plan: DayPlan) -> CapacityItem:
             for c in plan.new.cells
         ],
         closed=plan.new.closed,
+        closed_reason=plan.new.closed_reason,
     )
     # VersionAttribute: save() requires the stored version to still be this one (or the
     # item to be absent when there is none) and then increments it.

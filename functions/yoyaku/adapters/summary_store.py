@@ -19,6 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from yoyaku.adapters.table import SummaryItem
 from yoyaku.adapters.transactions import condition_failed
+from yoyaku.domain.closures import stored_closed_reason
 from yoyaku.domain.inventory import (
     Cell,
     CellCounts,
@@ -80,6 +81,10 @@ def add_changes(
                 SummaryItem.kind.set(SummaryItem),
                 SummaryItem.cells.set(_cells_json(record.cells)),
                 SummaryItem.closed.set(record.closed),
+                # Why the day is closed, or nothing when it is open (again).
+                SummaryItem.closed_reason.set(record.closed_reason)
+                if record.closed_reason
+                else SummaryItem.closed_reason.remove(),
             ]
             if not by_day.get(key):
                 # A new day's summary starts with an empty map (it cannot have counts yet).
@@ -110,6 +115,7 @@ def _summary(item: SummaryItem) -> DaySummary:
         resource_type_id=resource_type_id,
         cells=tuple(Cell(**cell) for cell in item.cells),
         closed=bool(item.closed),
+        closed_reason=stored_closed_reason(bool(item.closed), item.closed_reason),
         counts={
             cell: CellCounts(**{t.value: n for t, n in tallies.items()})
             for cell, tallies in raw.items()
@@ -163,6 +169,7 @@ def _write_over(facility_id: str, truth: DaySummary, revision: int | None) -> bo
     item = _item(facility_id, truth.day, truth.resource_type_id)
     item.cells = _cells_json(truth.cells)
     item.closed = truth.closed
+    item.closed_reason = truth.closed_reason
     item.counts = {
         f"{cell}#{_LETTER[tally]}": counts.of(tally)
         for cell, counts in truth.counts.items()

@@ -105,6 +105,7 @@ class CapacityItem(TableItem, discriminator="capacity"):
 
     cells = JSONAttribute()
     closed = BooleanAttribute(default=False)
+    closed_reason = UnicodeAttribute(attr_name="closedReason", null=True)
     version = VersionAttribute()
 
 
@@ -125,10 +126,12 @@ class SummaryItem(TableItem, discriminator="day_summary"):
     the same transaction); `counts` maps `{cell}#b` (booked), `{cell}#k` (kept for a
     lottery) and `{cell}#x` (closed) to numbers of units, changed in the transaction of
     every write that turns a claim into one of those states or back. A facility's
-    calendar of up to 62 days is one Query, whatever the bookings."""
+    calendar of up to 62 days is one Query, whatever the bookings. `closedReason` says why
+    a closed day is closed (domain/closures.py), as its capacity record does."""
 
     cells = JSONAttribute()
     closed = BooleanAttribute(default=False)
+    closed_reason = UnicodeAttribute(attr_name="closedReason", null=True)
     counts = MapAttribute[str, Any](default=dict)
     # One more at every change: `summary_store.rebuild` writes only over what it read.
     revision = NumberAttribute(default=0)

@@ -12,10 +12,12 @@ from pydantic import Field
 
 from yoyaku.domain.calendar import days
 from yoyaku.domain.catalog import Facility
+from yoyaku.domain.closures import ClosedReason, holiday_name
 from yoyaku.domain.inventory import WHOLE_DAY, Claim, ClaimState, DaySummary
 from yoyaku.domain.model import CamelModel
 
 Mark = Literal["free", "partial", "full", "closed"]
+DayClosedReason = ClosedReason | Literal["past", "not_open"]
 MAX_RANGE_DAYS = 62
 
 
@@ -34,6 +36,18 @@ class DayAvailability(CamelModel):
     mark: Mark
     lottery: bool = Field(
         default=False, description="Units of this day are kept for a lottery until its draw."
+    )
+    closed_reason: DayClosedReason | None = Field(
+        default=None,
+        description="Why a `closed` day takes no bookings: `weekly` (closing day), `holiday` "
+        "(public holiday), `year_end` (年末年始), `date` (a closing day staff set), `past`, "
+        "or `not_open` (no inventory opened yet). Absent on open days, and on days whose "
+        "units are all closed by a capacity change.",
+    )
+    holiday: str | None = Field(
+        default=None,
+        description="The Japanese public holiday's name (e.g. 成人の日, 振替休日, 国民の休日), "
+        "whether or not the facility is open that day.",
     )
     slots: list[SlotAvailability] | None = None
 
@@ -72,10 +86,12 @@ def availability(
 
     result: list[DayAvailability] = []
     for day in days(start, end):
+        holiday = holiday_name(day)
         for resource in facility.resource_types:
             rt = resource.resource_type_id
             record = records.get((day, rt))
-            if record is None or record.closed or day < today:
+            reason = _closed_reason(record, day, today)
+            if reason is not None or record is None:
                 slots: list[SlotAvailability] | None = [] if facility.kind == "timeslot" else None
                 result.append(
                     DayAvailability(
@@ -84,6 +100,8 @@ def availability(
                         capacity=0,
                         available=0,
                         mark="closed",
+                        closed_reason=reason or "not_open",
+                        holiday=holiday,
                         slots=slots,
                     )
                 )
@@ -115,10 +133,21 @@ def availability(
                     available=available,
                     mark=mark_for(capacity, available, record.closed),
                     lottery=any(c.kept for c in record.counts.values()),
+                    holiday=holiday,
                     slots=slot_list,
                 )
             )
     return result
+
+
+def _closed_reason(record: DaySummary | None, day: date, today: date) -> DayClosedReason | None:
+    if day < today:
+        return "past"
+    if record is None:
+        return "not_open"
+    if record.closed:
+        return record.closed_reason or "date"
+    return None
 
 
 class Availability(CamelModel):

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.calendar import add_months
+from yoyaku.domain.closures import ClosingDays
 from yoyaku.domain.model import CamelModel
 
 FacilityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
@@ -41,7 +42,9 @@ class ClosesDaysBefore(CamelModel):
     verified: int = Field(ge=0, le=365)
 
 
-class BookingRules(CamelModel):
+class BookingRules(ClosingDays):
+    """When a facility takes bookings: the window, sizes, deadlines and its closing days."""
+
     opens_before: str = Field(
         default="P1M",
         pattern=_OPENS_BEFORE.pattern,

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.calendar import days
 from yoyaku.domain.catalog import Facility, ResourceTypeId
+from yoyaku.domain.closures import ClosedReason, closed_reason
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.model import BookingDate, CamelModel
@@ -139,6 +140,7 @@ class DayInventory:
     cells: tuple[Cell, ...]
     closed: bool = False
     version: int = 0
+    closed_reason: ClosedReason | None = None  # why a closed day is closed
 
 
 @dataclass(frozen=True)
@@ -197,12 +199,14 @@ class CellCounts:
 class DaySummary:
     """What the calendar needs of one resource type on one day, without its claims.
 
-    `cells` and `closed` are the capacity record's; `counts` holds, per cell key, how many
-    units are booked, kept for a lottery or closed. Every write that turns a claim into
-    one of those states or back changes the count in the same transaction, so the
-    summary always equals `summarise` of the claims. Holds are not counted here: a hold
-    stops counting at its expiry by condition alone, with no write, so live holds are
-    read apart (the hold claims themselves) and added by `domain.availability`.
+    `cells`, `closed` and `closed_reason` are the capacity record's (written in the
+    same transaction, so a calendar can say why a day is closed); `counts` holds, per
+    cell key, how many units are booked, kept for a lottery or closed. Every write that
+    turns a claim into one of those states or back changes the count in the same
+    transaction, so the summary always equals `summarise` of the claims. Holds are not
+    counted here: a hold stops counting at its expiry by condition alone, with no write,
+    so live holds are read apart (the hold claims themselves) and added by
+    `domain.availability`.
     """
 
     day: date
@@ -210,6 +214,7 @@ class DaySummary:
     cells: tuple[Cell, ...]
     closed: bool = False
     counts: Mapping[str, CellCounts] = field(default_factory=dict)
+    closed_reason: ClosedReason | None = None
 
     def counts_of(self, cell_key: str) -> CellCounts:
         return self.counts.get(cell_key, CellCounts())
@@ -233,6 +238,7 @@ def summarise(inventory: list[DayInventory], claims: list[Claim]) -> list[DaySum
             resource_type_id=d.resource_type_id,
             cells=d.cells,
             closed=d.closed,
+            closed_reason=d.closed_reason,
             counts={
                 c.key: CellCounts(
                     **{t.value: tallies[(d.day, d.resource_type_id, c.key, t)] for t in Tally}
@@ -285,7 +291,11 @@ def plan_inventory(
     now: datetime,
     today: date,
 ) -> list[DayPlan]:
-    """Plan every day of `change`. Refuses (CONFLICT) to go below what is held or booked."""
+    """Plan every day of `change`. Refuses (CONFLICT) to go below what is held or booked.
+
+    A day is closed when the change names it in `closedDates` or when the facility's
+    closing days (weekly, holidays, year-end, single dates) cover it.
+    """
     slots = target_cells(change, facility)
     if change.from_ < today:
         raise DomainError.invalid("from", "date_in_past", today=today.isoformat())
@@ -297,7 +307,10 @@ def plan_inventory(
 
     plans: list[DayPlan] = []
     for day in days(change.from_, change.to):
-        closed = day in closed_dates
+        reason: ClosedReason | None = (
+            "date" if day in closed_dates else closed_reason(facility.rules, day)
+        )
+        closed = reason is not None
         current = existing.get(day)
         wanted = {s.key: (s.start, s.end) for s in slots} if slots else {WHOLE_DAY: (None, None)}
         old_cells = {c.key: c for c in current.cells} if current else {}
@@ -319,11 +332,13 @@ def plan_inventory(
             cells=tuple(new_cells),
             closed=closed,
             version=(version or 0) + 1,
+            closed_reason=reason,
         )
         unchanged = (
             current is not None
             and current.cells == new.cells
             and current.closed == new.closed
+            and current.closed_reason == new.closed_reason
             and not cell_plans
         )
         if not unchanged:
