@@ -237,24 +237,30 @@ def test_the_user_number_rule_is_about_this_users_number(client, services, make_
     assert client.put("/v1/me/password", json_body=change, token=citizen.token).status == 204
 
 
-# ------------------------------------------------------------------ age on the application day
+# ------------------------------------------------------ 18 or over, no high-school students
+#
+# Eligible from April 1 of the year one's school year leaves high school (docs/api.md):
+# born 2011-04-02 … 2012-04-01 → from 2030-04-01; born 2012-04-02 … → from 2031-04-01.
 
 
 @pytest.mark.parametrize(
     ("instant", "birthdate", "accepted"),
     [
-        # 2030-05-15 00:00 in Tokyo is still 2030-05-14 in UTC: the Tokyo date counts.
-        (tokyo(TODAY, 0, 0, 0), "2012-05-15", True),
-        (tokyo(TODAY, 0, 0, 0), "2012-05-16", False),
-        (tokyo(TODAY - timedelta(days=1), 23, 59, 59), "2012-05-15", False),
-        (tokyo(TODAY, 23, 59, 59), "2012-05-15", True),  # 14:59:59 UTC
-        (tokyo(TODAY, 23, 59, 59), "2012-05-16", False),
-        (tokyo(date(2030, 3, 1), 0, 0, 0), "2012-02-29", True),  # leap-day birthday
-        (tokyo(date(2030, 2, 28), 23, 59, 59), "2012-02-29", False),
+        # Born 2012-04-02: 18 since 2030-04-02, but in the last year of high school.
+        (tokyo(TODAY), "2012-04-02", False),
+        (tokyo(TODAY), "2012-05-15", False),  # 18 today, at high school until 2031-03
+        (tokyo(date(2031, 3, 31), 23, 59, 59), "2012-04-02", False),
+        (tokyo(date(2031, 4, 1), 0, 0, 0), "2012-04-02", True),  # 2031-03-31 15:00 UTC
+        # Born 2012-04-01: the school year before, so eligible on the 18th birthday.
+        (tokyo(date(2030, 3, 31), 23, 59, 59), "2012-04-01", False),
+        (tokyo(date(2030, 4, 1), 0, 0, 0), "2012-04-01", True),
+        (tokyo(TODAY), "2011-04-02", True),  # the oldest of that school year
+        (tokyo(TODAY), "2012-01-01", True),  # early-born (早生まれ): 18, school over
+        (tokyo(TODAY), "1990-04-01", True),
     ],
     ids=lambda v: v.isoformat()[:19] if isinstance(v, datetime) else str(v),
 )
-def test_applicants_are_18_on_the_application_day_in_tokyo(
+def test_applicants_are_18_and_past_high_school_in_tokyo(
     client, services, clock, instant, birthdate, accepted
 ) -> None:
     clock.set(instant)
@@ -262,9 +268,17 @@ def test_applicants_are_18_on_the_application_day_in_tokyo(
     if accepted:
         assert reply.status == 202, reply.body
     else:
-        assert field_messages(reply, "birthdate") == [
-            "You must be at least 18 years old on the day you apply."
-        ]
+        (message,) = field_messages(reply, "birthdate")
+        assert "not high-school students" in message
+        eligible = "2031-04-01" if birthdate >= "2012-04-02" else "2030-04-01"
+        assert message.endswith(f"you can register from {eligible}."), message
+
+
+def test_the_eligibility_message_in_japanese(client, services) -> None:
+    reply = client.post("/v1/registrations", json_body=form(birthdate="2012-06-01"))
+    assert field_messages(reply, "birthdate") == [
+        "登録できるのは高校生を除く18歳以上の方です。この生年月日の方は2031-04-01から登録できます。"
+    ]
 
 
 def test_a_birthdate_in_the_future_is_refused(client, services) -> None:
@@ -277,6 +291,76 @@ def test_every_broken_rule_is_reported_at_once(client, services) -> None:
     reply = client.post("/v1/registrations", json_body=body)
     assert reply.status == 422
     assert {e["field"] for e in reply.json["errors"]} == {"birthdate", "password", "agreeToTerms"}
+
+
+# ------------------------------------------------------------------ addresses and postal codes
+
+
+def test_a_postal_code_that_does_not_exist_is_refused(client, services) -> None:
+    before = table_snapshot()
+    address = {**form()["address"], "postalCode": "999-9999"}
+    reply = client.post("/v1/registrations", json_body=form(address=address), lang="en")
+    assert field_messages(reply, "address.postalCode") == [
+        "There is no postal code 999-9999; check it."
+    ]
+    assert table_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("prefecture", "city", "field"),
+    [
+        ("東京都", "千代田区", "address.city"),
+        ("神奈川県", "港区", "address.prefecture"),
+        ("大阪府", "大阪市", "address.prefecture"),
+    ],
+)
+def test_an_address_that_does_not_match_its_postal_code_is_refused(
+    client, services, prefecture, city, field
+) -> None:
+    address = {"postalCode": "105-0011", "prefecture": prefecture, "city": city, "street": "1-1"}
+    reply = client.post("/v1/registrations", json_body=form(address=address))
+    assert field_messages(reply, field) == [
+        "郵便番号 105-0011 の住所（東京都港区）と一致しません。郵便番号と住所を確認してください。"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "prefecture", "city"),
+    [
+        ("105-0011", "東京都", "港区"),
+        ("1050011", "東京", "港区芝公園"),  # the suffix left out; the town typed on
+        ("２５０－０３１４", "神奈川県", "足柄下郡箱根町"),
+        ("250-0314", "神奈川県", "箱根町"),  # without its district (郡)
+        ("060-0000", "北海道", "札幌市"),  # a designated city without its ward
+        ("060-0000", "北海道", "札幌市中央区"),
+        ("498-0000", "三重県", "桑名郡木曽岬町"),  # one code, two prefectures
+        ("498-0000", "愛知県", "弥富市"),
+        ("105-8511", "東京都", "港区"),  # the ward office's own code
+    ],
+)
+def test_addresses_that_match_their_postal_code_are_accepted(
+    client, services, postal_code, prefecture, city
+) -> None:
+    address = {"postalCode": postal_code, "prefecture": prefecture, "city": city, "street": "1"}
+    reply = client.post("/v1/registrations", json_body=form(address=address))
+    assert reply.status == 202, reply.body
+
+
+def test_a_workers_workplace_address_is_checked_too(client, services) -> None:
+    body = form("worker")
+    body["workplace"]["address"] = {
+        "postalCode": "100-0014",
+        "prefecture": "東京都",
+        "city": "港区",
+        "street": "永田町1-7-1",
+    }
+    body["address"] = {**body["address"], "postalCode": "000-0000"}
+    reply = client.post("/v1/registrations", json_body=body, lang="en")
+    assert reply.status == 422
+    assert {e["field"] for e in reply.json["errors"]} == {
+        "address.postalCode",
+        "workplace.address.city",
+    }
 
 
 # ------------------------------------------------------------------ phones and postal codes

@@ -29,6 +29,7 @@ from yoyaku.api import (
     lotteries,
     me,
     notices,
+    postal_codes,
     registrations,
     renewals,
     reservations,
@@ -57,6 +58,7 @@ def document() -> dict[str, object]:
     app = create_app(
         catalog.router,
         notices.public,
+        postal_codes.router,
         registrations.router,
         sessions.router,
         me.router,

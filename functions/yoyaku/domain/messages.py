@@ -522,8 +522,16 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Invalid value ({reason}).",
     },
     "too_young": {
-        Language.JA: "申請日に{minAge}歳以上の方が登録できます。",
-        Language.EN: "You must be at least {minAge} years old on the day you apply.",
+        Language.JA: "登録できるのは高校生を除く18歳以上の方です。この生年月日の方は{eligibleFrom}から登録できます。",
+        Language.EN: "Registration is for people aged 18 or over who are not high-school students; with this birthdate you can register from {eligibleFrom}.",
+    },
+    "postal_code_unknown": {
+        Language.JA: "郵便番号 {code} は見つかりません。郵便番号を確認してください。",
+        Language.EN: "There is no postal code {code}; check it.",
+    },
+    "postal_code_mismatch": {
+        Language.JA: "郵便番号 {code} の住所（{expected}）と一致しません。郵便番号と住所を確認してください。",
+        Language.EN: "Does not match the address of postal code {code} ({expected}); check the postal code and the address.",
     },
     "birthdate_in_future": {
         Language.JA: "生年月日が未来の日付になっています。",

@@ -18,6 +18,9 @@ _KANA_NAME = re.compile(rf"^{_KATAKANA_PART}(?:{FULL_WIDTH_SPACE}{_KATAKANA_PART
 _KANA_TEXT = re.compile(rf"^[ァ-ヺー・ヽヾ0-9]+(?:{FULL_WIDTH_SPACE}[ァ-ヺー・ヽヾ0-9]+)*$")
 _HIRAGANA = re.compile(r"[ぁ-ゖゝゞ]")
 MIN_AGE = 18
+# The school year starts on April 1; those born on April 1 belong to the year before
+# (学年は4月2日生まれから翌年4月1日生まれまで).
+SCHOOL_YEAR_FIRST_BIRTHDAY = (4, 2)
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 
 
@@ -74,6 +77,23 @@ def normalise_postal_code(value: str) -> str:
 def age_on(birthdate: date, day: date) -> int:
     before_birthday = (day.month, day.day) < (birthdate.month, birthdate.day)
     return day.year - birthdate.year - int(before_birthday)
+
+
+def eligible_from(birthdate: date) -> date:
+    """The first day someone may register: 18 or over, high-school students excluded
+    (seed 003: 高校生を除く18歳以上).
+
+    Yoyaku decides by the school year, as Japanese ordinances word this rule: eligible
+    once the first March 31 on or after reaching 18 has passed (18歳に達する日以後の
+    最初の3月31日を経過した者). That is April 1 of the year the person's school year
+    leaves high school: born 2008-04-02 … 2009-04-01 → 2027-04-01. Everyone is 18 by
+    then, and an 18-year-old in the last year of high school is not yet eligible. (Someone
+    who left school early is not told apart; the counter registers them on paper.)
+    """
+    first_year = birthdate.year
+    if (birthdate.month, birthdate.day) < SCHOOL_YEAR_FIRST_BIRTHDAY:
+        first_year -= 1  # born January 1 … April 1: the school year that began the year before
+    return date(first_year + MIN_AGE + 1, 4, 1)
 
 
 def password_problem(password: str, birthdate: date | None, user_number: str | None) -> str | None:

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import people
+from yoyaku.domain.addresses import PostalAddress, address_problems
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.model import CamelModel
 
@@ -169,16 +170,41 @@ class RegistrationForm(CamelModel):
         return self
 
 
-def check_registration(form: RegistrationForm, today: date) -> RegistrationForm:
-    """Rules that need the application day (Asia/Tokyo); returns what is stored.
+def postal_codes_of(form: RegistrationForm) -> list[str]:
+    """The postal codes the form gives: the home's and, for workers, the workplace's."""
+    codes = [form.address.postal_code]
+    if form.residency is Residency.WORKER and form.workplace is not None:
+        codes.append(form.workplace.address.postal_code)
+    return codes
+
+
+def check_registration(
+    form: RegistrationForm, today: date, postal: dict[str, list[PostalAddress]]
+) -> RegistrationForm:
+    """Rules that need the application day (Asia/Tokyo) and Japan Post's data (`postal`:
+    the addresses of each code in `postal_codes_of(form)`); returns what is stored.
 
     Every failing field is reported at once, so the user can fix them in one go.
     """
     errors: list[FieldError] = []
     if form.birthdate > today:
         errors.append(FieldError("birthdate", "birthdate_in_future"))
-    elif people.age_on(form.birthdate, today) < people.MIN_AGE:
-        errors.append(FieldError("birthdate", "too_young", {"minAge": people.MIN_AGE}))
+    elif today < people.eligible_from(form.birthdate):
+        errors.append(
+            FieldError(
+                "birthdate",
+                "too_young",
+                {"eligibleFrom": people.eligible_from(form.birthdate).isoformat()},
+            )
+        )
+    for field, address in _addresses(form):
+        errors += address_problems(
+            field,
+            address.postal_code,
+            address.prefecture,
+            address.city,
+            postal.get(address.postal_code, []),
+        )
     problem = people.password_problem(form.password, form.birthdate, None)
     if problem:
         errors.append(FieldError("password", problem))
@@ -190,6 +216,13 @@ def check_registration(form: RegistrationForm, today: date) -> RegistrationForm:
         # Only workers need a workplace: keep no personal data the service does not use.
         form = form.model_copy(update={"workplace": None})
     return form
+
+
+def _addresses(form: RegistrationForm) -> list[tuple[str, Address]]:
+    found = [("address", form.address)]
+    if form.residency is Residency.WORKER and form.workplace is not None:
+        found.append(("workplace.address", form.workplace.address))
+    return found
 
 
 class AccountStatus(StrEnum):

@@ -28,9 +28,10 @@ from yoyaku.domain.registration import (
     Residency,
     UserType,
     check_registration,
+    postal_codes_of,
 )
 from yoyaku.domain.review import ApplicationMethod
-from yoyaku.services import identity, proofs, renewals
+from yoyaku.services import identity, postal_codes, proofs, renewals
 from yoyaku.settings import settings
 
 USER_NUMBER_START = 100_000  # user numbers are 6 digits: 100001, 100002, …
@@ -44,7 +45,7 @@ def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
     """Stores the form and e-mails a confirmation link. The answer is the same whether or
     not the address already has an account (the e-mail says which)."""
     rt = runtime.current()
-    form = check_registration(form, rt.today())
+    form = check_registration(form, rt.today(), postal_codes.addresses_of(*postal_codes_of(form)))
     card = identity.registration_identity(form.identity, form) if form.identity else None
     registration_id = rt.new_id("reg")
     upload = proofs.new_upload(registration_id) if form.residency is Residency.WORKER else None

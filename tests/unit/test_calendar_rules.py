@@ -1,4 +1,5 @@
-"""Closing-day rules as pure functions: year-end spans, holidays, weekly days, dates."""
+"""Pure calendar and eligibility rules: closing days (year-end spans, holidays, weekly
+days, dates), the school-year age rule, and addresses against their postal code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from yoyaku.domain.addresses import PostalAddress, address_problems
 from yoyaku.domain.closures import ClosingDays, YearEndClosure, closed_reason, holiday_name
+from yoyaku.domain.people import age_on, eligible_from
 
 
 @pytest.mark.parametrize(
@@ -79,3 +82,31 @@ def test_reasons_in_order_date_year_end_holiday_weekly() -> None:
 def test_no_rules_close_nothing() -> None:
     rules = ClosingDays()
     assert all(closed_reason(rules, date(2027, 1, d)) is None for d in range(1, 32))
+
+
+@pytest.mark.parametrize(
+    ("birthdate", "first_day"),
+    [
+        (date(2008, 4, 1), date(2026, 4, 1)),  # the youngest of the 2007 school year
+        (date(2008, 4, 2), date(2027, 4, 1)),  # the oldest of the 2008 school year
+        (date(2008, 6, 1), date(2027, 4, 1)),  # 18 in June 2026, at high school until 2027-03
+        (date(2009, 1, 1), date(2027, 4, 1)),
+        (date(2008, 2, 29), date(2026, 4, 1)),
+    ],
+)
+def test_registration_opens_when_the_school_year_leaves_high_school(
+    birthdate: date, first_day: date
+) -> None:
+    assert eligible_from(birthdate) == first_day
+    assert age_on(birthdate, first_day) >= 18
+
+
+def test_the_one_rule_for_the_address_and_its_postal_code() -> None:
+    known = [PostalAddress(prefecture="神奈川県", city="足柄下郡箱根町", town="畑宿")]
+    assert address_problems("address", "250-0314", "神奈川県", "箱根町", known) == []
+    assert address_problems("address", "250-0314", "神奈川", "足柄下郡箱根町", known) == []
+    (problem,) = address_problems("address", "250-0314", "神奈川県", "小田原市", known)
+    assert (problem.field, problem.kind) == ("address.city", "postal_code_mismatch")
+    assert problem.params["expected"] == "神奈川県足柄下郡箱根町"
+    (missing,) = address_problems("workplace.address", "999-9999", "東京都", "港区", [])
+    assert (missing.field, missing.kind) == ("workplace.address.postalCode", "postal_code_unknown")
