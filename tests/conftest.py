@@ -150,9 +150,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     env_names = _table_env_names(document)
     settings.cache_clear()
     _forget_connections_once()
+    from yoyaku.services import reception
     from yoyaku.services.catalog import forget_facilities
 
     forget_facilities()  # a warm container's cache must not outlive the test's tables
+    reception.forget()
     created: dict[str, str] = {}
     with mock_aws():
         tables = create_tables(

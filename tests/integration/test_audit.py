@@ -208,6 +208,49 @@ def test_importing_eligibility(client, staff_token, audited) -> None:
     assert record["details"] == {"imported": 1}
 
 
+def test_reception_hours_and_suspensions(client, staff_token, audited, clock) -> None:
+    hours = {
+        "opens": "08:00",
+        "closes": "24:00",
+        "yearEndClosure": {"from": "12-29", "to": "01-03"},
+    }
+    put = audited(
+        lambda: client.put("/v1/staff/reception-hours", json_body=hours, token=staff_token)
+    )
+    assert put["action"] == "reception_hours.set"
+    assert put["target"] == {"type": "service", "id": "reception-hours"}
+    assert put["details"] == {"hours": hours}
+    removed = audited(
+        lambda: client.put("/v1/staff/reception-hours", raw=b"null", token=staff_token)
+    )
+    assert removed["details"] == {"anyHour": True}
+
+    start = clock.now() + timedelta(days=1)
+    body = {
+        "from": start.isoformat(),
+        "until": (start + timedelta(hours=5)).isoformat(),
+        "notice": "システム更新のため休止します",
+    }
+    planned = audited(
+        lambda: client.post("/v1/staff/suspensions", json_body=body, token=staff_token)
+    )
+    assert planned["action"] == "suspension.planned"
+    suspension_id = planned["target"]["id"]
+    assert planned["target"] == {"type": "suspension", "id": suspension_id}
+    assert planned["details"]["notice"] == "システム更新のため休止します"
+    lifted = audited(
+        lambda: client.delete(f"/v1/staff/suspensions/{suspension_id}", token=staff_token)
+    )
+    assert lifted["action"] == "suspension.lifted"
+    assert lifted["target"] == planned["target"]
+    assert lifted["details"] == {"underWay": False}
+    # a second lift finds nothing and leaves no record
+    before = len(records())
+    url = f"/v1/staff/suspensions/{suspension_id}"
+    assert client.delete(url, token=staff_token).status == 404
+    assert len(records()) == before
+
+
 # ------------------------------------------------------------------ refusals leave none
 
 

@@ -81,6 +81,15 @@ class TableItem(Model):
     by_queue = ByQueue()
 
 
+class OperationItem(TableItem, discriminator="operation"):
+    """pk `SERVICE`, sk `OPERATION`: reception hours and suspensions, one small item
+    read before citizen writes (and cached per container)."""
+
+    hours = JSONAttribute(null=True)
+    suspensions = JSONAttribute(null=True)
+    version = VersionAttribute()
+
+
 class FacilityItem(TableItem, discriminator="facility"):
     """pk `CATALOG`, sk `FACILITY#{facilityId}`: the whole catalog is one partition."""
 

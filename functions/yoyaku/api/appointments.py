@@ -9,7 +9,7 @@ from datetime import datetime
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ConfigDict, Field
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.language import caller_language
 from yoyaku.domain.appointments import (
     Appointment,
@@ -34,6 +34,7 @@ class RequestAccepted(CamelModel):
 
 @router.post(
     "/v1/appointment-requests",
+    middlewares=[accepting.BOOKING],
     summary="Identify the party and get an e-mailed link to book",
     description="Each person gives number 1 of the notice and the birthdate; when several "
     "records match, SECOND_NUMBER_REQUIRED asks for number 2 (18 characters). The party "
@@ -83,6 +84,7 @@ def look_up_request(request: LinkToken) -> PartyOfLink:
 
 @router.post(
     "/v1/appointments/holds",
+    middlewares=[accepting.BOOKING],
     summary="Hold one slot per person (consecutive, one counter) for 10 minutes",
     tags=["appointments"],
     status_code=201,
@@ -93,6 +95,7 @@ def hold_appointment(request: AppointmentHoldRequest) -> HoldCreated:
 
 @router.post(
     "/v1/appointments",
+    middlewares=[accepting.BOOKING],
     summary="Confirm the held slots: returns the receipt number and a password (shown once)",
     tags=["appointments"],
     status_code=201,
@@ -106,6 +109,11 @@ def lookup_appointment(credentials: ReceiptCredentials) -> Appointment:
     return appointments.lookup(credentials, auth.client_address(router))
 
 
-@router.post("/v1/appointments/cancel", summary="Cancel an appointment", tags=["appointments"])
+@router.post(
+    "/v1/appointments/cancel",
+    middlewares=[accepting.BOOKING],
+    summary="Cancel an appointment",
+    tags=["appointments"],
+)
 def cancel_appointment(credentials: ReceiptCredentials) -> Appointment:
     return appointments.cancel(credentials, auth.client_address(router))

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.domain.booking import HoldCreated, HoldRequest, Owner
 from yoyaku.services import holds
@@ -18,6 +18,7 @@ router = Router()
 
 @router.post(
     "/v1/holds",
+    middlewares=[accepting.BOOKING],
     summary="Hold units for 10 minutes",
     description="Lodging: `date` and `nights`; time-slot facilities: `date`, `start` and "
     "`slots` (consecutive). All units are claimed together or none is.",

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.lottery import (
@@ -96,6 +96,7 @@ def get_audit(lottery_id: Annotated[str, Path(alias="lotteryId")]) -> Audit:
 
 @citizen.post(
     "/v1/lotteries/<lotteryId>/entries",
+    middlewares=[accepting.BOOKING],
     summary="Enter a lottery with 1 to 3 ranked preferences",
     tags=["lotteries"],
     status_code=201,
@@ -114,6 +115,7 @@ def my_entries(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> En
 
 @citizen.delete(
     "/v1/me/lottery-entries/<entryId>",
+    middlewares=[accepting.BOOKING],
     summary="Withdraw an entry while the lottery is open",
     tags=["lotteries"],
     status_code=204,

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.accounts import Me, MePreferences, PasswordChange
@@ -45,6 +45,7 @@ def update_me(preferences: MePreferences) -> Me:
 
 @router.put(
     "/v1/me/password",
+    middlewares=[accepting.WRITE],
     summary="Change the password (signs out every session)",
     tags=["accounts"],
     status_code=204,
@@ -63,6 +64,7 @@ def my_applications(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) 
 
 @router.post(
     "/v1/me/proof-document",
+    middlewares=[accepting.WRITE],
     summary="A new upload for the proof of employment (after a return)",
     tags=["accounts"],
     status_code=201,
@@ -87,6 +89,7 @@ def new_roster_upload() -> RosterUpload:
 
 @router.post(
     "/v1/me/applications/<applicationId>/resubmission",
+    middlewares=[accepting.WRITE],
     summary="Resubmit a returned application after fixing what was asked",
     description="A worker's valid new proof upload resubmits automatically; this route is "
     "for the other cases, and refuses while a worker's latest upload was refused.",

@@ -30,6 +30,7 @@ from yoyaku.api import (
     me,
     notices,
     postal_codes,
+    reception,
     registrations,
     renewals,
     reservations,
@@ -59,6 +60,7 @@ def document() -> dict[str, object]:
         catalog.router,
         notices.public,
         postal_codes.router,
+        reception.public,
         registrations.router,
         sessions.router,
         me.router,
@@ -78,6 +80,7 @@ def document() -> dict[str, object]:
         identity.router,
         staff_audit.router,
         staff_reservations.router,
+        reception.staff,
     )
     schema = app.get_openapi_schema(
         title=TITLE,

@@ -12,7 +12,8 @@ from yoyaku.domain.messages import Language, field_message, problem_text
 
 PROBLEM_JSON = "application/problem+json"
 # Members a problem may add (docs/api.md): when to retry, the booking window's dates, a
-# card error's code, and who decided an application first (a second decision's CONFLICT).
+# card error's code, who decided an application first (a second decision's CONFLICT), and
+# when reception opens again, until when the service is suspended and its notice.
 PROBLEM_MEMBERS = (
     "retryAt",
     "opensOn",
@@ -22,6 +23,9 @@ PROBLEM_MEMBERS = (
     "decidedByName",
     "decidedAt",
     "decision",
+    "opensAt",
+    "until",
+    "notice",
 )
 
 

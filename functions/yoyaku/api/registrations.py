@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ConfigDict, Field
 
+from yoyaku.api import accepting
 from yoyaku.api.language import caller_language
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.registration import Confirmed, RegistrationAccepted, RegistrationForm
@@ -23,6 +24,7 @@ class ConfirmRequest(CamelModel):
 
 @router.post(
     "/v1/registrations",
+    middlewares=[accepting.WRITE],
     summary="Apply for an account",
     description="Sends a confirmation link by e-mail. Workers also get a presigned upload "
     "for their proof of employment (JPEG or PNG, at most 10 MB). The answer is the same "
@@ -36,6 +38,7 @@ def register(form: RegistrationForm) -> RegistrationAccepted:
 
 @router.post(
     "/v1/registrations/confirm",
+    middlewares=[accepting.WRITE],
     summary="Confirm the e-mail address: issues the user number",
     tags=["accounts"],
     status_code=201,

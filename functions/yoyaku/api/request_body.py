@@ -171,7 +171,7 @@ def _body_problem(event: dict[str, Any]) -> DomainError | None:
         value = read_json(text)
     except ValueError:
         return DomainError.invalid("body", "json_invalid")
-    if not isinstance(value, dict):
+    if value is not None and not isinstance(value, dict):  # null: PUT reception-hours
         return DomainError.invalid("body", "model_type")
     for where, string in _strings(value):
         problem = _text_problem(where, string)

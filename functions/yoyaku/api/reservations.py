@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.domain.booking import Owner, Reservation, ReservationChange, ReservationRequest
 from yoyaku.domain.paging import DEFAULT_LIMIT
@@ -26,6 +26,7 @@ def _owner() -> Owner:
 
 @router.post(
     "/v1/reservations",
+    middlewares=[accepting.BOOKING],
     summary="Confirm a hold as a reservation",
     description="Send an `Idempotency-Key` header: a retry with the same key returns the "
     "same reservation instead of making a second one.",
@@ -59,6 +60,7 @@ def get_reservation(
 
 @router.patch(
     "/v1/reservations/<reservationNumber>",
+    middlewares=[accepting.BOOKING],
     summary="Fewer nights, other party sizes or another room-style wish",
     description="`removeNights` frees those nights at once; the nights kept must be "
     "consecutive. `party`, when given, describes the stay after the change (night 1 is "
@@ -73,6 +75,7 @@ def change_reservation(
 
 @router.delete(
     "/v1/reservations/<reservationNumber>",
+    middlewares=[accepting.BOOKING],
     summary="Cancel (frees the units at once)",
     tags=["bookings"],
 )

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ConfigDict, Field
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.domain.auth import SessionToken
 from yoyaku.domain.model import CamelModel
@@ -75,6 +75,7 @@ def sign_out() -> Response[None]:
 
 @router.post(
     "/v1/password-resets",
+    middlewares=[accepting.WRITE],
     summary="Ask for a password-reset link",
     description="Always 202, whether or not the number and address match (no account "
     "enumeration); when they match, a single-use link valid for an hour is e-mailed.",
@@ -88,6 +89,7 @@ def request_reset(request: ResetRequest) -> ResetAccepted:
 
 @router.post(
     "/v1/password-resets/confirm",
+    middlewares=[accepting.WRITE],
     summary="Set a new password with the e-mailed link (signs out everywhere)",
     tags=["accounts"],
     status_code=204,

@@ -34,6 +34,9 @@ class AuditAction(StrEnum):
     RESERVATIONS_EXPORTED = "reservations.exported"
     APPOINTMENTS_EXPORTED = "appointments.exported"
     ELIGIBILITY_IMPORTED = "eligibility.imported"
+    RECEPTION_HOURS_SET = "reception_hours.set"
+    SUSPENSION_PLANNED = "suspension.planned"
+    SUSPENSION_LIFTED = "suspension.lifted"
 
 
 class TargetType(StrEnum):
@@ -43,6 +46,8 @@ class TargetType(StrEnum):
     NOTICE = "notice"
     RESERVATION = "reservation"
     CITIZEN = "citizen"
+    SERVICE = "service"  # the whole service: its reception hours (id `reception-hours`)
+    SUSPENSION = "suspension"
 
 
 class AuditTarget(CamelModel):

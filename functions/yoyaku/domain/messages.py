@@ -212,6 +212,26 @@ PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
             "Try again later; you can also sign in with your user number and password.",
         ),
     },
+    ErrorCode.OUTSIDE_RECEPTION_HOURS: {
+        Language.JA: (
+            "受付時間外です",
+            "予約・変更・取消し・抽選の申込みは{opens}から{closes}まで受け付けています。次の受付開始は{opensAt}です。",
+        ),
+        Language.EN: (
+            "Outside reception hours",
+            "Bookings, changes, cancellations and lottery entries are taken from {opens} to {closes} (Japan time). Reception next opens at {opensAt}.",
+        ),
+    },
+    ErrorCode.SERVICE_SUSPENDED: {
+        Language.JA: (
+            "システムを一時休止しています",
+            "{notice}（{until}まで）",
+        ),
+        Language.EN: (
+            "The service is temporarily suspended",
+            "{notice} (until {until})",
+        ),
+    },
     # My Number card (seed 001's error table: the same title for codes 21 and 23, the
     # remedy after it).
     ErrorCode.CARD_EXPIRED: {
@@ -757,6 +777,14 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
     "card_address_mismatch": {
         Language.JA: "マイナンバーカードの住所と一致しません（都道府県から入力してください）。",
         Language.EN: "Does not match the address on the My Number card (from the prefecture down).",
+    },
+    "reception_hours_empty": {
+        Language.JA: "受付開始と受付終了を同じ時刻にはできません（常時受け付ける場合は null を送ってください）。",
+        Language.EN: "opens and closes cannot be the same time (send null to take bookings at any hour).",
+    },
+    "too_many_suspensions": {
+        Language.JA: "予定できる一時休止は{max}件までです。",
+        Language.EN: "At most {max} suspensions can be planned.",
     },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",

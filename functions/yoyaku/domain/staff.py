@@ -73,6 +73,9 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", "/v1/staff/facilities/{facilityId}/reservations/export"): Permission.RESERVATIONS,
     ("GET", "/v1/staff/reservations/{reservationNumber}"): Permission.RESERVATIONS,
     ("POST", "/v1/staff/reservations/{reservationNumber}/cancellation"): Permission.RESERVATIONS,
+    ("PUT", "/v1/staff/reception-hours"): Permission.ADMINISTRATION,
+    ("POST", "/v1/staff/suspensions"): Permission.ADMINISTRATION,
+    ("DELETE", "/v1/staff/suspensions/{suspensionId}"): Permission.ADMINISTRATION,
 }
 
 

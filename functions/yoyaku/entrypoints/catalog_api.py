@@ -1,15 +1,15 @@
-"""CatalogFunction: public facilities, availability, notices and postal codes."""
+"""CatalogFunction: public facilities, availability, notices, postal codes and reception."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from yoyaku.api import catalog, notices, postal_codes
+from yoyaku.api import catalog, notices, postal_codes, reception
 from yoyaku.api.app import create_app
 from yoyaku.entrypoints.observability import logger, metrics
 
-app = create_app(catalog.router, notices.public, postal_codes.router)
+app = create_app(catalog.router, notices.public, postal_codes.router, reception.public)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from yoyaku.api import (
     lotteries,
     notices,
+    reception,
     staff_appointments,
     staff_audit,
     staff_catalog,
@@ -28,6 +29,7 @@ app = create_app(
     lotteries.staff,
     staff_audit.router,
     staff_reservations.router,
+    reception.staff,
 )
 
 
