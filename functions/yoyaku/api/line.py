@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ConfigDict, Field
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.app import NO_CONTENT
 from yoyaku.domain.auth import SessionToken
 from yoyaku.domain.line import MAX_TOKEN_LENGTH, LineLink
@@ -101,6 +101,7 @@ def my_line() -> LineStatus:
 
 @router.put(
     "/v1/me/line",
+    middlewares=[accepting.WRITE],
     summary="Link my LINE account (from the LIFF app)",
     description="Links the token's LINE user to the signed-in account, once each way: "
     "linking the same LINE user again is harmless (it may change `lotteryResults`), "
@@ -117,6 +118,7 @@ def link_line(request: LineLinkRequest) -> Response[None]:
 
 @router.patch(
     "/v1/me/line",
+    middlewares=[accepting.WRITE],
     summary="Choose whether lottery results also come by LINE",
     tags=["line"],
 )
@@ -126,6 +128,7 @@ def set_line_preferences(request: LinePreferences) -> LineStatus:
 
 @router.delete(
     "/v1/me/line",
+    middlewares=[accepting.WRITE],
     summary="Unlink LINE",
     description="Ends every session opened with LINE (this one too, if it was); notices "
     "come by e-mail only. 204 also when nothing was linked.",
