@@ -164,10 +164,19 @@ FACILITIES: dict[str, dict[str, Any]] = {
         "kind": "timeslot",
         "municipality": "上尾市",
         "description": "マイナンバーカードの受け取り予約。1人15分、2人以上は連続した枠を予約します。土日・祝日・年末年始（12月29日〜1月3日）は休みです。",
-        "address": "上尾市役所 本庁舎",
+        "address": "埼玉県上尾市本町三丁目1番1号 上尾市役所",
+        "whatToBring": "交付通知書（はがき）、本人確認書類（運転免許証・パスポートなど）、通知カード、住民基本台帳カード（お持ちの方）。代理人の方は委任状も必要です。",
         "resourceTypes": [
-            {"resourceTypeId": "counter-1", "name": "第1窓口"},
-            {"resourceTypeId": "counter-2", "name": "第2窓口"},
+            {
+                "resourceTypeId": "counter-1",
+                "name": "第1窓口",
+                "location": "本庁舎1階 市民課 1番窓口",
+            },
+            {
+                "resourceTypeId": "counter-2",
+                "name": "第2窓口",
+                "location": "本庁舎1階 市民課 2番窓口",
+            },
         ],
         "rules": COUNTER_RULES,
     },

@@ -88,18 +88,42 @@ def test_party_of_two_books_consecutive_slots_then_looks_up_and_cancels(
     taken = [s["start"] for s in slots if s["available"] == 0]
     assert taken == ["10:00", "10:15"]
 
-    confirmed = service.call(
+    one_recipient = service.call(
         "POST",
         "/v1/appointments",
         json={
             "token": token,
             "holdId": hold.json()["holdId"],
             "contact": {"name": "港 太郎", "phone": "090-1234-5678"},
+            "recipients": [{"name": "上尾 太郎"}],
+        },
+    )
+    assert one_recipient.status_code == 422
+    assert one_recipient.json()["errors"][0]["field"] == "recipients"
+    second_address = _email()
+    confirmed = service.call(
+        "POST",
+        "/v1/appointments",
+        json={
+            "token": token,
+            "holdId": hold.json()["holdId"],
+            "contact": {"name": "港 太郎", "phone": "090-1234-5678", "email2": second_address},
+            "recipients": [
+                {"name": "上尾 太郎", "nameKana": "アゲオ タロウ"},
+                {"name": "上尾 花子"},
+            ],
         },
     )
     assert confirmed.status_code == 201, confirmed.text
     receipt = confirmed.json()
     assert (receipt["start"], receipt["end"], receipt["people"]) == ("10:00", "10:30", 2)
+    assert receipt["counter"] == "counter-1"
+    assert receipt["counterName"] == "第1窓口"
+    assert receipt["location"] == "本庁舎1階 市民課 1番窓口"
+    assert receipt["address"].startswith("埼玉県上尾市本町")
+    assert "交付通知書" in receipt["whatToBring"]
+    assert [r["name"] for r in receipt["recipients"]] == ["上尾　太郎", "上尾　花子"]
+    assert receipt["recipients"][0]["nameKana"] == "アゲオ　タロウ"
     password = receipt["password"]
     slots = service.call(
         "GET",
@@ -110,6 +134,16 @@ def test_party_of_two_books_consecutive_slots_then_looks_up_and_cancels(
     assert booked == ["10:00", "10:15"]  # booked now, no longer held
     mail = wait_for_mail(service, email, receipt["receiptNumber"])
     assert password in mail["body"]
+    for line in (
+        "窓口：マイナンバーカード交付窓口 第1窓口",
+        "場所：本庁舎1階 市民課 1番窓口",
+        "　1人目：上尾　太郎",
+        "　2人目：上尾　花子",
+        "持ち物：交付通知書",
+    ):
+        assert line in mail["body"], (line, mail["body"])
+    copy = wait_for_mail(service, second_address, receipt["receiptNumber"])
+    assert copy["body"] == mail["body"]
 
     credentials = {"receiptNumber": receipt["receiptNumber"], "password": password}
     found = service.call("POST", "/v1/appointments/lookup", json=credentials)
@@ -117,6 +151,8 @@ def test_party_of_two_books_consecutive_slots_then_looks_up_and_cancels(
     assert found.json()["status"] == "confirmed"
     cancelled = service.call("POST", "/v1/appointments/cancel", json=credentials)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    for address in (email, second_address):
+        assert "第1窓口" in wait_for_mail(service, address, "予約取消")["body"]
     slots = service.call(
         "GET",
         "/v1/facilities/mynumber-counter/availability",

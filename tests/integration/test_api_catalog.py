@@ -89,8 +89,10 @@ def test_a_facility_put_by_staff_is_shown_to_everyone(client, staff_token) -> No
         "name": "客室",
         "capacityPersons": 5,
         "rosterRequired": False,
+        "location": "",
     }
     assert facility["audience"] == "both"
+    assert facility["whatToBring"] == ""
     assert facility["rules"] == {
         "opensBefore": "P1M",
         "closesDaysBefore": {"provisional": 14, "verified": 5},

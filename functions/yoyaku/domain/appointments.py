@@ -17,7 +17,7 @@ from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
-from yoyaku.domain.registration import Email, Phone
+from yoyaku.domain.registration import Email, KanaName, KanjiName, Phone
 
 MAX_PARTY = 6
 RECEIPT_PASSWORD_LENGTH = 10
@@ -174,6 +174,19 @@ def parse_eligibility_csv(text: str) -> list[Eligible]:
 class Contact(CamelModel):
     name: str = Field(min_length=1, max_length=100)
     phone: Phone
+    email2: Email | None = Field(
+        default=None,
+        description="連絡先メールアドレス2: also receives the confirmation and cancellation "
+        "mails (the first address is the one the link was sent to).",
+    )
+
+
+class PickupPerson(CamelModel):
+    """受取人情報: who comes to collect, one per person of the party, in the order the
+    request named them."""
+
+    name: KanjiName
+    name_kana: KanaName | None = None
 
 
 class AppointmentHoldRequest(CamelModel):
@@ -212,6 +225,16 @@ class AppointmentConfirm(CamelModel):
     token: str = Field(min_length=1, max_length=100)
     hold_id: str = Field(min_length=1, max_length=40)
     contact: Contact
+    recipients: list[PickupPerson] = Field(
+        default_factory=list,
+        max_length=MAX_PARTY,
+        description="One per person of the party (1人目, 2人目 …), or none.",
+    )
+
+
+def check_recipients(recipients: list[PickupPerson], people: int) -> None:
+    if recipients and len(recipients) != people:
+        raise DomainError.invalid("recipients", "recipients_per_person", people=people)
 
 
 class ReceiptCredentials(CamelModel):
@@ -230,11 +253,16 @@ class Appointment(CamelModel):
     receipt_number: str
     facility_id: str
     facility_name: str
-    counter: str
+    counter: str = Field(description="The counter's id (its resource type).")
+    counter_name: str = Field(default="", description="As people know it, e.g. 第1窓口.")
+    location: str = Field(default="", description="Where the counter is, e.g. 本庁舎1階 市民課.")
+    address: str = Field(default="", description="The facility's address.")
+    what_to_bring: str = Field(default="", description="持ち物.")
     date: Day
     start: str
     end: str
     people: int
+    recipients: list[PickupPerson] = Field(default_factory=list)
     contact: Contact
     status: str
     cancel_deadline: Day

@@ -22,8 +22,15 @@ _OPENS_BEFORE = re.compile(r"^P(?:(\d{1,2})M|(\d{1,3})D)$")
 
 class ResourceType(CamelModel):
     resource_type_id: ResourceTypeId
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(
+        min_length=1, max_length=100, description="As people know it, e.g. 第1窓口, 和室."
+    )
     capacity_persons: int | None = Field(default=None, ge=1, le=100)
+    location: str = Field(
+        default="",
+        max_length=200,
+        description="Where it is within the facility, e.g. 本庁舎1階 市民課.",
+    )
     roster_required: bool = Field(
         default=False,
         description="Groups need a roster (団体名簿) accepted at their registration review "
@@ -135,6 +142,11 @@ class FacilityDefinition(CamelModel):
     municipality: str = Field(default="", max_length=50)
     description: str = Field(default="", max_length=2000)
     address: str = Field(default="", max_length=200)
+    what_to_bring: str = Field(
+        default="",
+        max_length=1000,
+        description="What visitors must bring (持ち物), shown with appointments and e-mailed.",
+    )
     resource_types: list[ResourceType] = Field(min_length=1, max_length=20)
     audience: Audience = Field(
         default="both",

@@ -319,33 +319,62 @@ def appointment_link(
     )
 
 
+def _visit_en(a: Any) -> str:
+    lines = [f"Place: {a.facility_name}, {a.counter_name or a.counter}"]
+    if a.location:
+        lines.append(f"Where: {a.location}")
+    if a.address:
+        lines.append(f"Address: {a.address}")
+    lines.append(f"Date: {a.date.isoformat()} {a.start}-{a.end}")
+    lines.append(f"People: {a.people}")
+    lines += [f"  Person {i}: {r.name}" for i, r in enumerate(a.recipients, start=1)]
+    if a.what_to_bring:
+        lines.append(f"Please bring: {a.what_to_bring}")
+    return "\n".join(lines)
+
+
+def _visit_ja(a: Any) -> str:
+    lines = [f"窓口：{a.facility_name} {a.counter_name or a.counter}"]
+    if a.location:
+        lines.append(f"場所：{a.location}")
+    if a.address:
+        lines.append(f"住所：{a.address}")
+    lines.append(f"日時：{a.date.isoformat()} {a.start}〜{a.end}")
+    lines.append(f"人数：{a.people}名")
+    lines += [f"　{i}人目：{r.name}" for i, r in enumerate(a.recipients, start=1)]
+    if a.what_to_bring:
+        lines.append(f"持ち物：{a.what_to_bring}")
+    return "\n".join(lines)
+
+
 def appointment_confirmed(lang: Language, a: Any, password: str) -> Email:
     if lang is Language.EN:
         return Email(
             f"Appointment {a.receipt_number} confirmed",
-            f"Receipt number: {a.receipt_number}\nPassword: {password}\n"
-            f"Place: {a.facility_name} ({a.counter})\nDate: {a.date.isoformat()} {a.start}-{a.end}\n"
-            f"People: {a.people}\n\nKeep the receipt number and password: you need both to "
-            f"look up or cancel (until {a.cancel_deadline.isoformat()})." + _footer(lang),
+            f"Receipt number: {a.receipt_number}\nPassword: {password}\n{_visit_en(a)}\n\n"
+            "Keep the receipt number and password: you need both to look up or cancel "
+            f"(until {a.cancel_deadline.isoformat()})." + _footer(lang),
         )
     return Email(
         f"【予約完了通知】受付番号 {a.receipt_number}",
-        f"受付番号：{a.receipt_number}\nパスワード：{password}\n"
-        f"窓口：{a.facility_name}（{a.counter}）\n日時：{a.date.isoformat()} {a.start}〜{a.end}\n"
-        f"人数：{a.people}名\n\n予約の照会・取消しには受付番号とパスワードが必要です"
+        f"受付番号：{a.receipt_number}\nパスワード：{password}\n{_visit_ja(a)}\n\n"
+        "予約の照会・取消しには受付番号とパスワードが必要です"
         f"（取消しは{a.cancel_deadline.isoformat()}まで）。" + _footer(lang),
     )
 
 
 def appointment_cancelled(lang: Language, a: Any) -> Email:
+    place = a.counter_name or a.counter
     if lang is Language.EN:
         return Email(
             f"Appointment {a.receipt_number} cancelled",
-            f"Your appointment on {a.date.isoformat()} {a.start} was cancelled." + _footer(lang),
+            f"Your appointment at {a.facility_name}, {place} on {a.date.isoformat()} "
+            f"{a.start} was cancelled." + _footer(lang),
         )
     return Email(
         f"【予約取消】受付番号 {a.receipt_number}",
-        f"{a.date.isoformat()} {a.start} の予約を取り消しました。" + _footer(lang),
+        f"{a.date.isoformat()} {a.start} の{a.facility_name} {place}の予約を取り消しました。"
+        + _footer(lang),
     )
 
 

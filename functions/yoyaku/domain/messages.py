@@ -778,6 +778,10 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "マイナンバーカードの住所と一致しません（都道府県から入力してください）。",
         Language.EN: "Does not match the address on the My Number card (from the prefecture down).",
     },
+    "recipients_per_person": {
+        Language.JA: "受取人情報は予約の人数（{people}名）分を入力してください。",
+        Language.EN: "Give the recipient details for each of the {people} people, or none.",
+    },
     "reception_hours_empty": {
         Language.JA: "受付開始と受付終了を同じ時刻にはできません（常時受け付ける場合は null を送ってください）。",
         Language.EN: "opens and closes cannot be the same time (send null to take bookings at any hour).",

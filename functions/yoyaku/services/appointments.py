@@ -148,7 +148,9 @@ def confirm(request: AppointmentConfirm) -> AppointmentCreated:
     held = holds.pending(request.hold_id, owner)
     if held.valid_until <= rt.now():
         raise DomainError(ErrorCode.HOLD_EXPIRED)
+    rules.check_recipients(request.recipients, party.people)
     facility = load_facility(party.facility_id)
+    counter = facility.resource_type(held.resource_type_id)
     password = "".join(secrets.choice(ALPHABET) for _ in range(rules.RECEIPT_PASSWORD_LENGTH))
     secret_hash = passwords.hash_password(password)
     first = held.first_day
@@ -158,10 +160,15 @@ def confirm(request: AppointmentConfirm) -> AppointmentCreated:
             facility_id=facility.facility_id,
             facility_name=facility.name,
             counter=held.resource_type_id,
+            counter_name=counter.name if counter else held.resource_type_id,
+            location=counter.location if counter else "",
+            address=facility.address,
+            what_to_bring=facility.what_to_bring,
             date=first,
             start=held.start or "",
             end=held.end or "",
             people=party.people,
+            recipients=request.recipients,
             contact=request.contact,
             status="confirmed",
             cancel_deadline=booking.deadline(first, facility.rules.cancel_deadline_days),
@@ -175,9 +182,9 @@ def confirm(request: AppointmentConfirm) -> AppointmentCreated:
             if refusal is not None:
                 raise refusal from None
             continue  # the number was taken: try another
-        mailer.send(
-            party.email, emails.appointment_confirmed(party.language, appointment, password)
-        )
+        mail = emails.appointment_confirmed(party.language, appointment, password)
+        for address in _addresses(party.email, appointment):
+            mailer.send(address, mail)
         return AppointmentCreated(**appointment.model_dump(), password=password)
     raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
 
@@ -247,8 +254,16 @@ def cancel(receipt: ReceiptCredentials, client: str) -> Appointment:
     except inventory_store.LostRace:
         raise DomainError(ErrorCode.CONFLICT, reason=RETRY) from None
     if party:
-        mailer.send(party.email, emails.appointment_cancelled(party.language, cancelled))
+        mail = emails.appointment_cancelled(party.language, cancelled)
+        for address in _addresses(party.email, cancelled):
+            mailer.send(address, mail)
     return cancelled
+
+
+def _addresses(first: str, appointment: Appointment) -> list[str]:
+    """The confirmed address, and 連絡先メールアドレス2 when given (and different)."""
+    second = appointment.contact.email2
+    return [first] if second is None or second == first else [first, second]
 
 
 def import_eligible(facility_id: str, csv_text: str, actor: StaffMember) -> int:
