@@ -569,3 +569,85 @@ def test_each_application_has_its_own_execution(workflow, client, mailbox, staff
     assert finished(workflow, first)["status"] == "SUCCEEDED"
     assert account_status(first)[0] is AccountStatus.VERIFIED
     assert account_status(second)[0] is AccountStatus.REJECTED
+
+
+# ------------------------------------------------------------------ registration cards (登録証)
+
+
+def test_verified_accounts_wait_for_their_registration_card_until_marked_mailed(
+    workflow, client, mailbox, staff_token, clock, citizen_token
+) -> None:
+    first, second, rejected = (apply(client, mailbox) for _ in range(3))
+    for applicant, decision in ((first, "approve"), (second, "approve"), (rejected, "reject")):
+        waiting_for(applicant, "staff")
+        reason = "在住が確認できません" if decision == "reject" else ""
+        assert decide(client, staff_token, applicant, decision, reason).status == 200
+        finished(workflow, applicant)
+        clock.advance(timedelta(minutes=1))
+
+    listed = client.get("/v1/staff/registration-cards", token=staff_token)
+    assert listed.status == 200, listed.body
+    items = listed.json["items"]
+    assert [i["userNumber"] for i in items] == [first.user_number, second.user_number]
+    assert items[0] == {
+        "userNumber": first.user_number,
+        "nameKanji": "港　花子",
+        "nameKana": "ミナト　ハナコ",
+        "postalCode": "105-8511",
+        "prefecture": "東京都",
+        "city": "港区",
+        "street": "芝公園1-5-25",
+        "residency": "resident",
+        "verifiedAt": items[0]["verifiedAt"],
+    }
+
+    exported = client.get("/v1/staff/registration-cards/labels.csv", token=staff_token)
+    assert exported.status == 200
+    assert exported.header("Content-Type") == "text/csv; charset=utf-8"
+    assert "attachment" in (exported.header("Content-Disposition") or "")
+    text = exported.body.decode("utf-8")
+    assert text.startswith("\ufeff利用者番号,氏名,氏名カナ,郵便番号,都道府県,市区郡,")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert len(lines) == 3
+    assert lines[1].startswith(f"{first.user_number},港　花子,ミナト　ハナコ,105-8511,東京都,港区,")
+
+    marked = client.post(
+        "/v1/staff/registration-cards/mailed",
+        json_body={"userNumbers": [first.user_number, rejected.user_number, "999999"]},
+        token=staff_token,
+    )
+    assert marked.status == 200, marked.body
+    assert marked.json == {
+        "mailed": [first.user_number],
+        "skipped": [
+            {"userNumber": rejected.user_number, "reason": "not_waiting"},
+            {"userNumber": "999999", "reason": "not_waiting"},
+        ],
+    }
+    remaining = client.get("/v1/staff/registration-cards", token=staff_token).json["items"]
+    assert [i["userNumber"] for i in remaining] == [second.user_number]
+    again = client.post(
+        "/v1/staff/registration-cards/mailed",
+        json_body={"userNumbers": [first.user_number]},
+        token=staff_token,
+    )
+    assert again.json["mailed"] == []  # marked once only
+    trail = client.get("/v1/staff/audit", token=staff_token).json["items"]
+    card_records = [
+        (r["action"], r["target"], r["details"])
+        for r in trail
+        if r["action"].startswith("registration_card")
+    ]
+    assert card_records == [  # newest first: the one card mailed, after the export
+        ("registration_card.mailed", {"type": "citizen", "id": first.user_number}, {}),
+        (
+            "registration_cards.exported",
+            {"type": "service", "id": "registration-cards"},
+            {"rows": 2},
+        ),
+    ]
+    assert client.get("/v1/staff/registration-cards", token=citizen_token).status == 403
+    empty = client.post(
+        "/v1/staff/registration-cards/mailed", json_body={"userNumbers": []}, token=staff_token
+    )
+    assert empty.status == 422

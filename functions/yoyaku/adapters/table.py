@@ -235,6 +235,9 @@ class UserItem(TableItem, discriminator="user"):
     user_type = UnicodeAttribute(attr_name="userType", null=True)  # absent: individual
     # A group's roster was accepted at its review (rosterRequired facilities).
     roster_accepted = BooleanAttribute(attr_name="rosterAccepted", null=True)
+    # 利用者登録証: set when staff mark the card mailed. Until then a verified account is
+    # on gsi2 `CARDS#WAITING` by verification time.
+    card_mailed_at = UTCDateTimeAttribute(attr_name="cardMailedAt", null=True)
 
 
 class LineLinkItem(TableItem, discriminator="line_link"):

@@ -246,3 +246,55 @@ def renew(
             raise
         return
     raise RuntimeError(f"profile of {user_number} kept changing")
+
+
+CARDS_WAITING = "CARDS#WAITING"  # gsi2: accounts whose registration card is to be mailed
+
+
+def queue_registration_card(user_number: str, verified_at: datetime) -> None:
+    """Puts the account on the list of cards to mail, unless its card was mailed."""
+    try:
+        UserItem(_pk(user_number), "PROFILE").update(
+            actions=[
+                UserItem.gsi2pk.set(CARDS_WAITING),
+                UserItem.gsi2sk.set(f"{verified_at.astimezone(UTC).isoformat()}#{user_number}"),
+            ],
+            condition=UserItem.pk.exists() & UserItem.card_mailed_at.does_not_exist(),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def registration_cards_waiting(
+    limit: int = 1000,
+) -> list[tuple[str, dict[str, Any], str, datetime]]:
+    """(user number, profile, status, verified at) of each account whose card is to be
+    mailed, oldest verification first."""
+    found = []
+    for item in UserItem.by_queue.query(CARDS_WAITING, limit=limit):
+        if not isinstance(item, UserItem) or item.gsi2sk is None:
+            continue
+        verified_at = datetime.fromisoformat(item.gsi2sk.split("#", 1)[0])
+        found.append((item.pk.removeprefix("USER#"), dict(item.profile), item.status, verified_at))
+    return found
+
+
+def mark_registration_card_mailed(user_number: str, mailed_at: datetime) -> bool:
+    """Takes the account off the list; False when its card was not waiting."""
+    if not user_number.isdigit() or len(user_number) > 12:
+        return False
+    try:
+        UserItem(_pk(user_number), "PROFILE").update(
+            actions=[
+                UserItem.card_mailed_at.set(mailed_at),
+                UserItem.gsi2pk.remove(),
+                UserItem.gsi2sk.remove(),
+            ],
+            condition=UserItem.gsi2pk == CARDS_WAITING,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True

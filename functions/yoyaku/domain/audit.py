@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     RECEPTION_HOURS_SET = "reception_hours.set"
     SUSPENSION_PLANNED = "suspension.planned"
     SUSPENSION_LIFTED = "suspension.lifted"
+    REGISTRATION_CARDS_EXPORTED = "registration_cards.exported"
+    REGISTRATION_CARD_MAILED = "registration_card.mailed"
 
 
 class TargetType(StrEnum):
@@ -46,7 +48,9 @@ class TargetType(StrEnum):
     NOTICE = "notice"
     RESERVATION = "reservation"
     CITIZEN = "citizen"
-    SERVICE = "service"  # the whole service: its reception hours (id `reception-hours`)
+    # the whole service: its reception hours (id `reception-hours`), the registration
+    # cards to mail (id `registration-cards`)
+    SERVICE = "service"
     SUSPENSION = "suspension"
 
 

@@ -23,7 +23,7 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
-    REVIEW = "review"  # the review queue and its decisions
+    REVIEW = "review"  # the review queue, its decisions, and the 登録証 to mail
     CITIZENS = "citizens"  # look a citizen up: status, applications, reservations
     UNLOCK = "unlock"  # end a citizen's sign-in lock
     FACILITIES = "facilities"  # facilities, their rules, inventory and closures
@@ -73,6 +73,9 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", "/v1/staff/facilities/{facilityId}/reservations/export"): Permission.RESERVATIONS,
     ("GET", "/v1/staff/reservations/{reservationNumber}"): Permission.RESERVATIONS,
     ("POST", "/v1/staff/reservations/{reservationNumber}/cancellation"): Permission.RESERVATIONS,
+    ("GET", "/v1/staff/registration-cards"): Permission.REVIEW,
+    ("GET", "/v1/staff/registration-cards/labels.csv"): Permission.REVIEW,
+    ("POST", "/v1/staff/registration-cards/mailed"): Permission.REVIEW,
     ("PUT", "/v1/staff/reception-hours"): Permission.ADMINISTRATION,
     ("POST", "/v1/staff/suspensions"): Permission.ADMINISTRATION,
     ("DELETE", "/v1/staff/suspensions/{suspensionId}"): Permission.ADMINISTRATION,

@@ -430,6 +430,8 @@ def apply_decision(application_id: str, decision: Decision, reason: str | None) 
             registration = registration_store.get(record.registration_id)
             roster = bool(registration and registration.roster_key)
         user_store.set_status(account.user_number, AccountStatus.VERIFIED, until, roster)
+        # Seed 004: once verified, the municipality mails the registration card (登録証).
+        user_store.queue_registration_card(account.user_number, rt.now())
         status = ApplicationStatus.COMPLETED
     elif decision is Decision.REJECT:
         user_store.set_status(account.user_number, AccountStatus.REJECTED, None)

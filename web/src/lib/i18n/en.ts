@@ -668,6 +668,8 @@ export const en: Record<MessageKey, string> = {
 	'staff.action.reception_hours.set': 'Reception hours set',
 	'staff.action.suspension.planned': 'Suspension planned',
 	'staff.action.suspension.lifted': 'Suspension cancelled or ended',
+	'staff.action.registration_cards.exported': 'Registration card labels exported',
+	'staff.action.registration_card.mailed': 'Registration card mailed',
 	'staff.target.application': 'Application',
 	'staff.target.facility': 'Facility',
 	'staff.target.lottery': 'Lottery',

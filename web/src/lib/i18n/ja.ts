@@ -684,6 +684,8 @@ export const ja = {
 	'staff.action.reception_hours.set': '受付時間の設定',
 	'staff.action.suspension.planned': '一時休止の予定',
 	'staff.action.suspension.lifted': '一時休止の取消し・終了',
+	'staff.action.registration_cards.exported': '登録証宛名の書き出し',
+	'staff.action.registration_card.mailed': '登録証の郵送済み登録',
 	'staff.target.application': '申請',
 	'staff.target.facility': '施設',
 	'staff.target.lottery': '抽選',

@@ -1,0 +1,72 @@
+"""利用者登録証: the card mailed to each newly verified account (seeds 003/004).
+
+Once staff verify residence or work, the municipality mails the registration card.
+Staff export the accounts whose card is still to be mailed (a CSV for address labels),
+print and post them, then mark them mailed so they leave the list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from pydantic import Field
+
+from yoyaku.domain.model import CamelModel
+
+MAX_MARK = 500
+CSV_COLUMNS = (
+    ("userNumber", "利用者番号"),
+    ("nameKanji", "氏名"),
+    ("nameKana", "氏名カナ"),
+    ("postalCode", "郵便番号"),
+    ("prefecture", "都道府県"),
+    ("city", "市区郡"),
+    ("street", "町村番地建物名"),
+    ("residency", "在住・在勤"),
+    ("verifiedAt", "本登録日時"),
+)
+
+
+class RegistrationCard(CamelModel):
+    """A verified account whose card is to be mailed, with the address to mail it to."""
+
+    user_number: str
+    name_kanji: str
+    name_kana: str
+    postal_code: str
+    prefecture: str
+    city: str
+    street: str
+    residency: str
+    verified_at: datetime
+
+
+class MarkMailed(CamelModel):
+    user_numbers: list[str] = Field(
+        min_length=1, max_length=MAX_MARK, description="The accounts whose cards were posted."
+    )
+
+
+class Skipped(CamelModel):
+    user_number: str
+    reason: str = Field(description="`not_waiting`: no card of this account is waiting.")
+
+
+class MailedResult(CamelModel):
+    mailed: list[str]
+    skipped: list[Skipped]
+
+
+def labels_csv(cards: list[RegistrationCard]) -> str:
+    """UTF-8 CSV with a byte-order mark (spreadsheet software then reads Japanese right),
+    a Japanese header line and one line per card, oldest verification first."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for card in cards:
+        row = card.model_dump(mode="json")
+        writer.writerow([row[name] for name, _ in CSV_COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,70 @@
+"""利用者登録証: the cards to mail to newly verified accounts, and marking them mailed."""
+
+from __future__ import annotations
+
+from yoyaku import runtime
+from yoyaku.adapters import user_store
+from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.registration import AccountStatus
+from yoyaku.domain.registration_cards import (
+    MailedResult,
+    RegistrationCard,
+    Skipped,
+    labels_csv,
+)
+from yoyaku.domain.staff import StaffMember
+from yoyaku.services import audit
+
+
+def waiting() -> list[RegistrationCard]:
+    """Verified accounts whose card is still to be mailed, oldest verification first.
+    An account that has since been rejected or has lapsed is left out."""
+    cards = []
+    for user_number, profile, status, verified_at in user_store.registration_cards_waiting():
+        if status != AccountStatus.VERIFIED.value:
+            continue
+        address = profile.get("address") or {}
+        cards.append(
+            RegistrationCard(
+                user_number=user_number,
+                name_kanji=profile.get("nameKanji", ""),
+                name_kana=profile.get("nameKana", ""),
+                postal_code=address.get("postalCode", ""),
+                prefecture=address.get("prefecture", ""),
+                city=address.get("city", ""),
+                street=address.get("street", ""),
+                residency=profile.get("residency", ""),
+                verified_at=verified_at,
+            )
+        )
+    return cards
+
+
+def export_labels(actor: StaffMember) -> str:
+    """The waiting cards as address-label CSV; an export of personal data, so audited."""
+    cards = waiting()
+    audit.record(
+        actor,
+        AuditAction.REGISTRATION_CARDS_EXPORTED,
+        TargetType.SERVICE,
+        "registration-cards",
+        rows=len(cards),
+    )
+    return labels_csv(cards)
+
+
+def mark_mailed(user_numbers: list[str], actor: StaffMember) -> MailedResult:
+    """Each card is marked on its own condition (still waiting), so marking twice, or
+    two staff marking at once, mails nothing twice."""
+    now = runtime.current().now()
+    mailed: list[str] = []
+    skipped: list[Skipped] = []
+    for user_number in dict.fromkeys(user_numbers):
+        if user_store.mark_registration_card_mailed(user_number, now):
+            mailed.append(user_number)
+            audit.record(
+                actor, AuditAction.REGISTRATION_CARD_MAILED, TargetType.CITIZEN, user_number
+            )
+        else:
+            skipped.append(Skipped(user_number=user_number, reason="not_waiting"))
+    return MailedResult(mailed=mailed, skipped=skipped)
