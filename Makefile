@@ -54,7 +54,7 @@ web/build/index.html: web/node_modules/.installed $(WEB_SOURCES)
 
 web: web/build/index.html ## build the web app (web/build) when its sources changed
 
-run: $(BIN)/.installed web tools/openapi/node_modules/.installed ## start the whole service (web app at /, API at /v1, API reference at /docs) on http://127.0.0.1:$${PORT:-3000}
+run: $(BIN)/.installed web tools/openapi/node_modules/.installed ## start the whole service (web app at /, API at /v1, API reference at /docs) on http://127.0.0.1:3000 (PORT=8080 make run: another port)
 	$(BIN)/python -m local
 
 test: $(BIN)/.installed tools/openapi/node_modules/.installed ## unit, integration (moto), end-to-end (HTTP) and web (unit + browser) tests

@@ -1,7 +1,7 @@
 """Create or reset a staff account in a deployed Yoyaku stack.
 
     TABLE_NAME=<the stack's TableName output> AWS_REGION=ap-northeast-1 \\
-        PYTHONPATH=functions .venv/bin/python -m tools.create_staff \\
+        .venv/bin/python -m tools.create_staff \\
         --staff-id tanaka --name "田中" --role reviewer
 
 The role decides what the member may do (docs/api.md, "Staff roles"): `reviewer`,

@@ -1,7 +1,7 @@
 """Write the day summaries that the calendar reads, from the capacity records and claims.
 
     TABLE_NAME=<the stack's TableName output> AWS_REGION=ap-northeast-1 \\
-        PYTHONPATH=functions .venv/bin/python -m tools.rebuild_summaries --from 2026-12-01
+        .venv/bin/python -m tools.rebuild_summaries --from 2026-12-01
 
 Run it once right after deploying the version that keeps summaries over a table that
 already holds inventory (every facility, from the given day to the last one opened, 400

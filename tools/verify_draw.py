@@ -1,8 +1,8 @@
 """Recompute and check a published lottery draw from its audit data alone.
 
-    PYTHONPATH=functions .venv/bin/python -m tools.verify_draw \\
+    .venv/bin/python -m tools.verify_draw \\
         http://127.0.0.1:3000/v1/lotteries/<lotteryId>/audit
-    PYTHONPATH=functions .venv/bin/python -m tools.verify_draw --file audit.json
+    .venv/bin/python -m tools.verify_draw --file audit.json
 
 Checks, in order: the seed matches the commitment published when the lottery was
 created; the entries digest matches the published entries; the order follows from the

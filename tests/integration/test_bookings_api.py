@@ -246,7 +246,7 @@ def test_the_largest_allowed_hold_is_fine(client, inn, make_citizen) -> None:
     citizen = make_citizen(status="verified")
     reply = hold(client, citizen, STAY, nights=2, quantity=3)
     assert reply.status == 201, reply.body
-    assert reply.json["units"] == 6
+    assert (reply.json["quantity"], reply.json["units"]) == (3, 6)  # 3 rooms a night, 2 nights
 
 
 def test_an_unknown_facility_is_not_found(client, inn, make_citizen) -> None:

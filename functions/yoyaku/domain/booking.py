@@ -381,7 +381,13 @@ class HoldCreated(CamelModel):
     expires_at: datetime
     facility_id: str
     resource_type_id: str
-    units: int
+    quantity: int = Field(
+        description="The amount booked: rooms a night or courts a slot, as in the request "
+        "and the reservation."
+    )
+    units: int = Field(
+        description="Units claimed in all: quantity × nights (lodging) or × slots (time slots)."
+    )
 
     @classmethod
     def of(cls, hold: Hold) -> HoldCreated:
@@ -390,6 +396,7 @@ class HoldCreated(CamelModel):
             expires_at=hold.valid_until,
             facility_id=hold.facility_id,
             resource_type_id=hold.resource_type_id,
+            quantity=hold.quantity,
             units=len(hold.units),
         )
 

@@ -503,6 +503,11 @@ class Lottery(CamelModel):
         default=None,
         description="Wins must be confirmed before this instant, or they are released.",
     )
+    audit_url: str = Field(
+        default="",
+        description="Where anyone can fetch the audit data, then recompute the draw "
+        "(`python -m tools.verify_draw <auditUrl>`).",
+    )
 
 
 class PreferenceIn(CamelModel):
@@ -692,7 +697,8 @@ class LotteryRecord:
         d = self.definition
         return status_at(now, d.apply_from, d.apply_until, self.closed, self.drawn)
 
-    def view(self, now: datetime) -> Lottery:
+    def view(self, now: datetime, site_url: str = "") -> Lottery:
+        """The public lottery; `site_url` is the API's origin (the audit URL's base)."""
         d = self.definition
         return Lottery(
             lottery_id=self.lottery_id,
@@ -710,6 +716,7 @@ class LotteryRecord:
             period=d.period,
             max_wins_per_applicant=d.max_wins_per_applicant,
             confirm_by=d.confirm_by,
+            audit_url=f"{site_url}/v1/lotteries/{self.lottery_id}/audit",
         )
 
     def public_audit(self) -> Audit:

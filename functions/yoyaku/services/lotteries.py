@@ -34,6 +34,7 @@ from yoyaku.domain.slot_draw import SlotInventory
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit as audit_trail
 from yoyaku.services.catalog import load_facility
+from yoyaku.settings import settings
 
 LOTTERY = Bilingual("抽選", "lottery")
 ENTRY = Bilingual("抽選の申込み", "lottery entry")
@@ -59,11 +60,13 @@ def listed(
         )
 
     scope = f"{facility_id or ''}:{status.value if status else ''}"
-    return lottery_store.page(keep, scope, limit, token).map(lambda r: r.view(now))
+    return lottery_store.page(keep, scope, limit, token).map(
+        lambda r: r.view(now, settings().site_url)
+    )
 
 
 def get(lottery_id: str) -> Lottery:
-    return load(lottery_id).view(runtime.current().now())
+    return load(lottery_id).view(runtime.current().now(), settings().site_url)
 
 
 def demand(lottery_id: str) -> list[DemandDay]:
