@@ -193,7 +193,10 @@ def test_time_slot_hold_needs_consecutive_slots(service: LocalService) -> None:
         quantity=1,
     )
     assert ok.status_code == 201, ok.text
-    reservation = _reserve(citizen, {"holdId": ok.json()["holdId"]})
+    no_party = _reserve(citizen, {"holdId": ok.json()["holdId"]})
+    assert no_party.status_code == 422 and no_party.json()["errors"][0]["field"] == "party"
+    party = [{"night": 1, "adults": 4, "children": 0}]
+    reservation = _reserve(citizen, {"holdId": ok.json()["holdId"], "party": party})
     assert reservation.status_code == 201, reservation.text
     assert (reservation.json()["start"], reservation.json()["end"]) == ("13:00", "17:00")
     beyond = _hold(
@@ -206,3 +209,19 @@ def test_time_slot_hold_needs_consecutive_slots(service: LocalService) -> None:
         quantity=1,
     )
     assert beyond.status_code == 422 and beyond.json()["errors"][0]["field"] == "slots"
+    between = _hold(
+        citizen,
+        facilityId="ageo-tennis",
+        resourceTypeId="court",
+        date=day.isoformat(),
+        start="14:00",
+        quantity=1,
+    )
+    assert between.status_code == 422
+    assert between.json()["errors"] == [
+        {
+            "field": "start",
+            "message": "開始時刻は時間帯の開始時刻から選んでください"
+            "（09:00, 11:00, 13:00, 15:00）。",
+        }
+    ]

@@ -95,7 +95,10 @@ def requested_cells(
     first = request.start.replace(":", "")
     count = request.slots or 1
     if first not in keys:
-        raise DomainError(ErrorCode.NOT_AVAILABLE)
+        if not keys or day is None or day.closed:
+            raise DomainError(ErrorCode.NOT_AVAILABLE)  # nothing to book that day
+        starts = ", ".join(c.start or c.key for c in cells)
+        raise DomainError.invalid("start", "not_a_slot_start", starts=starts)
     index = keys.index(first)
     chosen = cells[index : index + count]
     consecutive = all(a.end == b.start for a, b in pairwise(chosen))
@@ -303,6 +306,28 @@ class Reservation(CamelModel):
         description="A lottery win awaiting confirmation (当選確定) must be confirmed "
         "before this instant; it is released then.",
     )
+    can_change: bool | None = Field(
+        default=None,
+        description="Whether it may still be changed today (confirmed, on or before "
+        "changeDeadline): the seed's list greys out the others.",
+    )
+    can_cancel: bool | None = Field(
+        default=None,
+        description="Whether it may still be cancelled today (confirmed, or a lottery "
+        "win awaiting confirmation, which its winner may decline; on or before "
+        "cancelDeadline).",
+    )
+
+    def as_of(self, today: Day) -> Reservation:
+        """The reservation as its owner sees it today: what can still be done with it."""
+        confirmed = self.status == "confirmed"
+        live = confirmed or self.status == "awaiting_confirmation"
+        return self.model_copy(
+            update={
+                "can_change": confirmed and today <= self.change_deadline,
+                "can_cancel": live and today <= self.cancel_deadline,
+            }
+        )
 
 
 def check_room_style(facility: Facility, room_style: str | None) -> None:

@@ -778,6 +778,14 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "マイナンバーカードの住所と一致しません（都道府県から入力してください）。",
         Language.EN: "Does not match the address on the My Number card (from the prefecture down).",
     },
+    "not_a_slot_start": {
+        Language.JA: "開始時刻は時間帯の開始時刻から選んでください（{starts}）。",
+        Language.EN: "Choose the start of a slot ({starts}).",
+    },
+    "party_required": {
+        Language.JA: "利用人数（大人・子供の人数）を入力してください。",
+        Language.EN: "Give the party (adults and children).",
+    },
     "recipients_per_person": {
         Language.JA: "受取人情報は予約の人数（{people}名）分を入力してください。",
         Language.EN: "Give the recipient details for each of the {people} people, or none.",

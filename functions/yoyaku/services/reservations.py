@@ -34,8 +34,8 @@ def _new(hold: Hold, request: ReservationRequest, number: str) -> Reservation:
     nights = hold.nights if lodging else 1
     resource = facility.resource_type(hold.resource_type_id)
     party = request.party
-    if not party and not lodging:
-        party = [PartyNight(night=1, adults=1)]
+    if not party:  # a time slot too: who comes is asked, never assumed
+        raise DomainError.invalid("party", "party_required")
     party = booking.check_party(
         party, nights, hold.quantity, resource.capacity_persons if resource else None
     )
@@ -76,7 +76,7 @@ def confirm(owner: Owner, request: ReservationRequest) -> Reservation:
                 hold.contact.address,
                 emails.reservation_confirmed(hold.contact.language, reservation),
             )
-        return reservation
+        return reservation.as_of(rt.today())
     raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
 
 
@@ -133,11 +133,14 @@ def of_owner(owner: Owner, limit: int, token: str | None) -> Page[Reservation]:
             raise TypeError(f"reservation {stored.number} of a citizen is an appointment")
         return stored.document
 
-    return booking_store.reservations_page(owner, limit, token).map(document)
+    today = runtime.current().today()
+    return booking_store.reservations_page(owner, limit, token).map(
+        lambda stored: document(stored).as_of(today)
+    )
 
 
 def get(number: str, owner: Owner) -> Reservation:
-    return _own(number, owner)[1]
+    return _own(number, owner)[1].as_of(runtime.current().today())
 
 
 def _confirmed(reservation: Reservation, *, awaiting: bool = False) -> Reservation:
@@ -185,7 +188,7 @@ def change(number: str, owner: Owner, change: ReservationChange) -> Reservation:
         }
     )
     save(stored, updated, keep)
-    return updated
+    return updated.as_of(rt.today())
 
 
 def _capacity_persons(reservation: Reservation, room_style: str | None) -> int | None:
@@ -224,7 +227,7 @@ def cancel(number: str, user: CitizenProfile) -> Reservation:
     cancelled = current.model_copy(update={"status": "cancelled"})
     save(stored, cancelled, [])
     mailer.send(user.email, emails.reservation_cancelled(user.language, cancelled))
-    return cancelled
+    return cancelled.as_of(rt.today())
 
 
 def cancel_future(owner: Owner) -> int:
