@@ -298,6 +298,11 @@ BAD_PREFERENCES: list[tuple[str, list[dict[str, Any]], str]] = [
     ("more rooms than a booking takes", [preference(1, D1, quantity=4)], "preferences[0].quantity"),
     ("more nights than a stay takes", [preference(1, D1, nights=3)], "preferences[0].nights"),
     ("no preference", [], "preferences"),
+    (
+        "a room-style wish on the second preference (第1希望のみ)",
+        [preference(1, D1), {**preference(2, D2), "roomStyle": "japanese"}],
+        "preferences[1].roomStyle",
+    ),
     ("more than five", [preference(r, D1) for r in range(1, 7)], "preferences"),
 ]
 
@@ -371,6 +376,23 @@ def test_a_party_that_does_not_fit_names_the_preference(client, clock, lottery) 
         body = assert_problem(reply, 422, "VALIDATION_FAILED")
         fields = [e["field"] for e in body["errors"]]
         assert all(f.startswith("preferences[1].party") for f in fields), fields
+
+
+def test_a_room_style_wish_on_the_first_preference_is_kept(client, clock, lottery) -> None:
+    resident = account(clock.now())
+    first = {**preference(1, D1), "roomStyle": "western"}
+    reply = _entry_reply(client, resident, lottery["lotteryId"], [first, preference(2, D2)])
+    assert reply.status == 201, reply.body
+    assert [p["roomStyle"] for p in reply.json["preferences"]] == ["western", None]
+    wrong = {**preference(2, D2), "roomStyle": "japanese"}
+    other = account(clock.now())
+    refused = _entry_reply(client, other, lottery["lotteryId"], [preference(1, D1), wrong])
+    assert refused.json["errors"] == [
+        {
+            "field": "preferences[1].roomStyle",
+            "message": "和洋室の希望は第1希望にだけ指定できます。",
+        }
+    ]
 
 
 # ------------------------------------------------------------------ withdrawal and demand

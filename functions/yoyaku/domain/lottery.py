@@ -973,6 +973,9 @@ def check_preferences(
             raise DomainError.invalid(
                 f"{field}.quantity", "less_than_equal", le=facility.rules.max_units_per_booking
             )
+        if p.room_style is not None and p.rank != 1:
+            # Seed 003: 和洋室希望（必須） 第1希望のみ設定可能.
+            raise DomainError.invalid(f"{field}.roomStyle", "room_style_first_preference_only")
         try:
             check_party(p.party, p.nights, p.quantity, resource.capacity_persons)
             check_room_style(facility, p.room_style)

@@ -778,6 +778,10 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "マイナンバーカードの住所と一致しません（都道府県から入力してください）。",
         Language.EN: "Does not match the address on the My Number card (from the prefecture down).",
     },
+    "room_style_first_preference_only": {
+        Language.JA: "和洋室の希望は第1希望にだけ指定できます。",
+        Language.EN: "A room-style wish can be given on the first preference only.",
+    },
     "not_a_slot_start": {
         Language.JA: "開始時刻は時間帯の開始時刻から選んでください（{starts}）。",
         Language.EN: "Choose the start of a slot ({starts}).",
