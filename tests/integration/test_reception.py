@@ -289,6 +289,7 @@ EXEMPT = {
     ("DELETE", "/v1/sessions/current"),
     ("DELETE", "/v1/holds/<holdId>"),  # releasing a hold only gives units back
     ("POST", "/v1/appointments/lookup"),  # a read that needs the receipt password
+    ("POST", "/v1/appointment-requests/lookup"),  # a read that needs the e-mailed token
 }
 
 
