@@ -28,3 +28,5 @@ export type StaffNotice = S['StaffNotice'];
 export type AuditRecord = S['AuditRecord'];
 export type AuditAction = S['AuditAction'];
 export type CheckInRow = S['CheckInRow'];
+export type ReceptionStatus = S['ReceptionStatus'];
+export type PostalAddress = S['PostalAddress'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byDate, combineMarks, consecutiveRuns, monthGrid, monthsOf, selectable, SYMBOLS, weekFrom } from './calendar';
+import { byDate, combineMarks, consecutiveRuns, dayNote, monthGrid, monthsOf, selectable, SYMBOLS, weekFrom } from './calendar';
 
 describe('combineMarks', () => {
 	it('is closed only when every type is closed', () => {
@@ -19,6 +19,22 @@ describe('combineMarks', () => {
 		expect(SYMBOLS).toEqual({ free: '●', partial: '▲', full: '×', closed: '－' });
 		expect(selectable('free') && selectable('partial')).toBe(true);
 		expect(selectable('full') || selectable('closed')).toBe(false);
+	});
+});
+
+describe('dayNote', () => {
+	type Day = Parameters<typeof dayNote>[0][number];
+	const day = (mark: Day['mark'], closedReason: Day['closedReason'] = null, holiday: string | null = null): Day => ({
+		date: '2027-01-11', resourceTypeId: 'a', capacity: 1, available: 1, mark, lottery: false, closedReason, holiday
+	});
+	it('names the holiday whether the facility is open or closed', () => {
+		expect(dayNote([day('free', null, '成人の日')])).toEqual({ holiday: '成人の日', closedReason: null });
+		expect(dayNote([day('closed', 'holiday', '成人の日')])).toEqual({ holiday: '成人の日', closedReason: 'holiday' });
+	});
+	it('gives a closing reason only when every type shown is closed', () => {
+		expect(dayNote([day('closed', 'weekly'), day('closed', 'weekly')]).closedReason).toBe('weekly');
+		expect(dayNote([day('closed', 'date'), day('free')]).closedReason).toBeNull();
+		expect(dayNote([])).toEqual({ holiday: null, closedReason: null });
 	});
 });
 

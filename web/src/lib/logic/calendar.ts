@@ -27,6 +27,27 @@ export function combineMarks(marks: readonly string[]): Mark {
 	return 'partial';
 }
 
+/** Why a day is closed, as availability says it (null on open days). */
+export type ClosedReason = NonNullable<DayAvailability['closedReason']>;
+
+/** What the calendar says of a day beside its mark: the public holiday, why it is closed. */
+export interface DayNote {
+	holiday: string | null;
+	closedReason: ClosedReason | null;
+}
+
+/**
+ * The note of a day over the resource types shown together: the holiday (the same for
+ * all), and a closing reason only when every type is closed, the first one's (the
+ * facility's rules close all its types alike).
+ */
+export function dayNote(days: readonly DayAvailability[]): DayNote {
+	const holiday = days.find((d) => d.holiday)?.holiday ?? null;
+	const allClosed = days.length > 0 && days.every((d) => d.mark === 'closed');
+	const closedReason = allClosed ? (days.find((d) => d.closedReason)?.closedReason ?? null) : null;
+	return { holiday, closedReason };
+}
+
 /** Dates of the month in weeks (Sunday first); null pads the first and last week. */
 export function monthGrid(year: number, month: number): (string | null)[][] {
 	const first = `${year}-${String(month).padStart(2, '0')}-01`;

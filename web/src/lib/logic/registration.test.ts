@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRegistration, registrationChecks, toRegistrationRequest } from './registration';
+import { emptyRegistration, registrationChecks, toRegistrationRequest, withPostalAddress } from './registration';
 
 const t = (key: string) => key;
 const filled = () => ({
@@ -60,5 +60,27 @@ describe('registration by card', () => {
 	it('asks for the card to be read before the review', () => {
 		expect(registrationChecks(t)({ ...filled(), identity: 'card' })['identity.verificationId']).toBe('card.required');
 		expect(registrationChecks(t, true)({ ...filled(), identity: 'card' })['identity.verificationId']).toBeUndefined();
+	});
+});
+
+describe('withPostalAddress', () => {
+	const shiba = { prefecture: '東京都', city: '港区', town: '芝公園', office: null };
+	it('fills the prefecture, city and town of the home or the workplace', () => {
+		const home = withPostalAddress(emptyRegistration(), 'home', shiba);
+		expect([home.prefecture, home.city, home.street]).toEqual(['東京都', '港区', '芝公園']);
+		expect(home.workplaceCity).toBe('');
+		const work = withPostalAddress(emptyRegistration(), 'workplace', shiba);
+		expect([work.workplacePrefecture, work.workplaceCity, work.workplaceStreet]).toEqual(['東京都', '港区', '芝公園']);
+		expect(work.city).toBe('');
+	});
+	it('keeps what was typed in the street', () => {
+		const typed = { ...emptyRegistration(), prefecture: '埼玉県', street: '芝公園1-5-25' };
+		expect(withPostalAddress(typed, 'home', shiba).street).toBe('芝公園1-5-25');
+		expect(withPostalAddress(typed, 'home', shiba).prefecture).toBe('東京都');
+		expect(withPostalAddress({ ...typed, street: '1-5-25' }, 'home', shiba).street).toBe('芝公園1-5-25');
+	});
+	it('leaves the street as typed for a code of a whole city (town "")', () => {
+		const typed = { ...emptyRegistration(), street: '本町1-1' };
+		expect(withPostalAddress(typed, 'home', { ...shiba, town: '' }).street).toBe('本町1-1');
 	});
 });

@@ -1,5 +1,5 @@
 /** The registration form as typed, the browser's own checks, and the API request. */
-import type { RegistrationForm } from '$lib/api/types';
+import type { PostalAddress, RegistrationForm } from '$lib/api/types';
 import type { MessageKey } from '$lib/i18n/i18n.svelte';
 
 export interface RegistrationDraft {
@@ -42,6 +42,19 @@ export function emptyRegistration(): RegistrationDraft {
 		lotteryResultEmail: true, agreeToTerms: false, identity: 'none',
 		userType: 'individual', groupName: '', groupNameKana: '', groupMembers: '', groupLocalMembers: ''
 	};
+}
+
+/**
+ * The draft with the prefecture, city and town of a postal code's address filled in
+ * (郵便番号⇒住所検索). The street starts with the town; nothing typed there is lost
+ * (番地 typed before the lookup follow the town).
+ */
+export function withPostalAddress(draft: RegistrationDraft, which: 'home' | 'workplace', address: PostalAddress): RegistrationDraft {
+	const [pref, city, street] =
+		which === 'home' ? (['prefecture', 'city', 'street'] as const) : (['workplacePrefecture', 'workplaceCity', 'workplaceStreet'] as const);
+	const typed = draft[street];
+	const filled = typed.startsWith(address.town) ? typed : address.town + typed;
+	return { ...draft, [pref]: address.prefecture, [city]: address.city, [street]: filled };
 }
 
 /**
