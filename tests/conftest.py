@@ -243,6 +243,9 @@ class Client:
     def post(self, url: str, **kwargs: Any) -> Reply:
         return self.request("POST", url, **kwargs)
 
+    def patch(self, url: str, **kwargs: Any) -> Reply:
+        return self.request("PATCH", url, **kwargs)
+
     def delete(self, url: str, **kwargs: Any) -> Reply:
         return self.request("DELETE", url, **kwargs)
 

@@ -116,6 +116,21 @@ def test_other_statuses_do_not_lapse(client, make_citizen, clock, status) -> Non
     assert client.get("/v1/me", token=citizen.token).json["status"] == status
 
 
+def test_the_lottery_result_email_choice_can_be_changed(client, make_citizen) -> None:
+    citizen = make_citizen(status="verified")
+    was = client.get("/v1/me", token=citizen.token).json["lotteryResultEmail"]
+    reply = client.patch("/v1/me", json_body={"lotteryResultEmail": not was}, token=citizen.token)
+    assert reply.status == 200, reply.body
+    assert reply.json["lotteryResultEmail"] is (not was)
+    assert client.get("/v1/me", token=citizen.token).json["lotteryResultEmail"] is (not was)
+    for body in ({}, {"lotteryResultEmail": "perhaps"}, {"status": "verified"}):
+        bad = client.patch("/v1/me", json_body=body, token=citizen.token)
+        assert bad.status == 422, body
+        assert bad.json["code"] == "VALIDATION_FAILED"
+    assert client.get("/v1/me", token=citizen.token).json["lotteryResultEmail"] is (not was)
+    assert client.patch("/v1/me", json_body={"lotteryResultEmail": True}).status == 401
+
+
 # ------------------------------------------------------------------ links and their purposes
 
 

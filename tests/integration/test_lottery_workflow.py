@@ -263,7 +263,15 @@ def test_a_draw_from_entries_to_leftovers(client, clock, staff_token, inn, machi
         assert len(results) == 1, name
         (result,) = results
         assert result["entryId"] == who.entry_id
+        # the stay it was about, won or lost: the facility and every preference
+        assert result["facilityId"] == "inn"
+        assert result["facilityName"]
+        asked = ("rank", "date", "nights", "resourceTypeId", "quantity", "party")
+        assert [{k: p[k] for k in asked} for p in result["preferences"]] == [
+            {k: p[k] for k in asked} for p in who.preferences
+        ], name
         if not ranks[name]:
+            assert result["stay"] is None
             assert result["outcome"] == "lost" and result["wonRank"] is None, name
             assert result["reservationNumber"] is None
             assert reservations == []
@@ -280,6 +288,7 @@ def test_a_draw_from_entries_to_leftovers(client, clock, staff_token, inn, machi
             k: won[k] for k in ("date", "nights", "resourceTypeId", "quantity")
         }
         assert reservation["party"] == won["party"]
+        assert {k: result["stay"][k] for k in asked} == {k: won[k] for k in asked}
 
     # Results by e-mail only to those who asked for them, once, in their language.
     for name, who in applicants.items():
@@ -673,3 +682,24 @@ def test_wins_to_confirm_are_reminded_and_released_by_their_schedules(
     assert days[(D2, "room")]["available"] == CAPACITY[(D2, "room")]
     assert days[(D1, "room")]["available"] == CAPACITY[(D1, "room")] - 1
     assert [i.status for i in reservation_items()].count("expired") == 1
+
+
+def test_the_result_email_choice_changed_after_entering_is_followed(
+    client, clock, staff_token, inn, machine, mailbox
+):
+    """抽選結果のメール通知 can be changed after registration; an entry already made
+    follows it (off: no e-mail; on again: the e-mail)."""
+    lottery_id = create_lottery(client, staff_token)["lotteryId"]
+    quiet, keen = account(clock.now()), account(clock.now(), lottery_result_email=False)
+    for who in (quiet, keen):
+        assert enter(client, who, lottery_id, preference(1, D1)).status == 201
+    off = client.patch("/v1/me", json_body={"lotteryResultEmail": False}, token=quiet.token)
+    assert off.status == 200, off.body
+    assert off.json["lotteryResultEmail"] is False
+    on = client.patch("/v1/me", json_body={"lotteryResultEmail": True}, token=keen.token)
+    assert on.json["lotteryResultEmail"] is True
+    assert client.get("/v1/me", token=keen.token).json["lotteryResultEmail"] is True
+    run = machine.run(lottery_id, "draw-1")
+    assert run["status"] == "SUCCEEDED", run
+    assert mails_to(quiet.email, mailbox) == []
+    assert len(mails_to(keen.email, mailbox)) == 1

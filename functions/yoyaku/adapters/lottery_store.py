@@ -420,6 +420,13 @@ def set_result_email(entry: StoredEntry, wanted: bool) -> bool:
     return True
 
 
+def entries_by_key(keys: set[tuple[str, str]]) -> dict[tuple[str, str], StoredEntry]:
+    """Entries by (lottery id, user number) in one BatchGetItem (per 100)."""
+    items = EntryItem.batch_get([(_pk(lid), f"ENTRY#{user}") for lid, user in sorted(keys)])
+    found = (_entry(i) for i in items if isinstance(i, EntryItem))
+    return {(e.lottery_id, e.user_number): e for e in found}
+
+
 def entries_page(user_number: str, limit: int, token: str | None) -> Page[StoredEntry]:
     """One page of the user's entries, oldest first."""
     after = pages.decode(token, "entries", _ENTRY_POSITION)

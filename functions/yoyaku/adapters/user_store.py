@@ -177,6 +177,12 @@ def clear_sign_in_failures(user_number: str) -> None:
     )
 
 
+def set_lottery_result_email(user_number: str, wanted: bool) -> None:
+    UserItem(_pk(user_number), "PROFILE").update(
+        actions=[UserItem.lottery_result_email.set(wanted)], condition=UserItem.pk.exists()
+    )
+
+
 def set_password(user_number: str, password_hash: str) -> None:
     """A new password also lifts any sign-in lock."""
     UserItem(_pk(user_number), "PROFILE").update(
@@ -185,13 +191,6 @@ def set_password(user_number: str, password_hash: str) -> None:
             UserItem.failed_sign_ins.set(0),
             UserItem.locked_until.remove(),
         ],
-        condition=UserItem.pk.exists(),
-    )
-
-
-def set_lottery_result_email(user_number: str, wanted: bool) -> None:
-    UserItem(_pk(user_number), "PROFILE").update(
-        actions=[UserItem.lottery_result_email.set(wanted)],
         condition=UserItem.pk.exists(),
     )
 

@@ -35,6 +35,7 @@ def get_me() -> Me:
 
 @router.patch(
     "/v1/me",
+    middlewares=[accepting.WRITE],
     summary="Change my preferences: the lottery-results e-mail",
     description="Applies to lotteries entered earlier and not yet drawn too.",
     tags=["accounts"],

@@ -98,7 +98,10 @@ class MePreferences(CamelModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"lotteryResultEmail": False}]})
 
-    lottery_result_email: bool
+    lottery_result_email: bool = Field(
+        description="抽選結果のメール通知: e-mail the results of lotteries, including the "
+        "entries already made in lotteries not yet drawn."
+    )
 
 
 class PasswordChange(CamelModel):

@@ -643,6 +643,17 @@ class LotteryResult(CamelModel):
         "released unconfirmed; `cancelled`.",
     )
     confirm_by: datetime | None = None
+    facility_id: str | None = Field(default=None, description="The lottery's facility.")
+    facility_name: str | None = Field(default=None, description="Its name, as in the e-mail.")
+    stay: AnyPreferenceIn | None = Field(
+        default=None,
+        description="What was won: the preference of `wonRank` (a stay: date, nights, room type, "
+        "rooms, party; time slots: date, start, slots, courts). null when lost.",
+    )
+    preferences: list[AnyPreferenceIn] = Field(
+        default_factory=list,
+        description="Every preference of the entry, in rank order, won or lost.",
+    )
 
 
 class DemandDay(CamelModel):
@@ -812,35 +823,53 @@ class StoredResult:
             return ((self.won_rank, self.reservation_number),)
         return ()
 
-    def view(self) -> LotteryResult:
-        return LotteryResult(
-            lottery_id=self.lottery_id,
-            entry_id=self.entry_id,
-            outcome="won" if self.won_rank else "lost",
-            won_rank=self.won_rank or None,
-            reservation_number=self.reservation_number,
-        )
+    def view(
+        self, entry: StoredEntry | None = None, lottery: LotteryRecord | None = None
+    ) -> LotteryResult:
+        """The result with the stay it was about, when the entry and lottery are given."""
+        return self._row(self.won_rank, self.reservation_number, None, None, entry, lottery)
 
-    def views(self, reservations: Mapping[str, tuple[str, datetime | None]]) -> list[LotteryResult]:
+    def views(
+        self,
+        reservations: Mapping[str, tuple[str, datetime | None]],
+        entry: StoredEntry | None = None,
+        lottery: LotteryRecord | None = None,
+    ) -> list[LotteryResult]:
         """One row per win (with its reservation's status now and deadline, from
-        `reservations`: number → (status, confirmBy)), or one row when nothing was won."""
+        `reservations`: number → (status, confirmBy)), or one row when nothing was won;
+        each with what was asked for and won, when the entry and lottery are given."""
         if not self.all_wins:
-            return [self.view()]
+            return [self.view(entry, lottery)]
         rows = []
         for rank, number in self.all_wins:
             status, confirm_by = reservations.get(number, (None, None))
-            rows.append(
-                LotteryResult(
-                    lottery_id=self.lottery_id,
-                    entry_id=self.entry_id,
-                    outcome="won",
-                    won_rank=rank,
-                    reservation_number=number,
-                    reservation_status=status,
-                    confirm_by=confirm_by,
-                )
-            )
+            rows.append(self._row(rank, number, status, confirm_by, entry, lottery))
         return rows
+
+    def _row(
+        self,
+        rank: int | None,
+        number: str | None,
+        status: str | None,
+        confirm_by: datetime | None,
+        entry: StoredEntry | None,
+        lottery: LotteryRecord | None,
+    ) -> LotteryResult:
+        preferences = list(entry.preferences) if entry else []
+        won = next((p for p in preferences if p.rank == rank), None) if rank else None
+        return LotteryResult(
+            lottery_id=self.lottery_id,
+            entry_id=self.entry_id,
+            outcome="won" if rank else "lost",
+            won_rank=rank or None,
+            reservation_number=number,
+            reservation_status=status,
+            confirm_by=confirm_by,
+            facility_id=lottery.definition.facility_id if lottery else None,
+            facility_name=lottery.facility_name if lottery else None,
+            stay=won,
+            preferences=preferences,
+        )
 
 
 KeptUnits = dict[tuple[date, str], list[Claim]]

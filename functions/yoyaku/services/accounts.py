@@ -8,7 +8,6 @@ from datetime import timedelta
 from yoyaku import runtime
 from yoyaku.adapters import (
     link_store,
-    lottery_store,
     mailer,
     passwords,
     session_store,
@@ -19,7 +18,7 @@ from yoyaku.domain.accounts import Me, MePreferences, PasswordChange, User
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
-from yoyaku.services import credentials
+from yoyaku.services import credentials, lotteries
 from yoyaku.settings import settings
 
 
@@ -48,14 +47,13 @@ def me(user_number: str) -> Me:
 
 
 def set_preferences(user_number: str, preferences: MePreferences) -> Me:
-    """The lottery-results e-mail choice, for the account and for the entries not yet
-    drawn (an entry keeps the contact it was made with; the draw mails by it)."""
+    """The lottery-results e-mail choice, for the account and for its entries in
+    lotteries not yet drawn (an entry keeps the contact it was made with; the draw mails
+    by it)."""
     account(user_number)
     wanted = preferences.lottery_result_email
     user_store.set_lottery_result_email(user_number, wanted)
-    for entry in lottery_store.entries_of_user(user_number):
-        if entry.contact is not None and entry.contact.lottery_result_email != wanted:
-            lottery_store.set_result_email(entry, wanted)
+    lotteries.follow_result_email_choice(user_number, wanted)
     return me(user_number)
 
 

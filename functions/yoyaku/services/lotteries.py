@@ -167,16 +167,41 @@ def _demand_keys(lottery: LotteryRecord, entry: StoredEntry) -> set[DemandKey]:
     return {(p.date, p.resource_type_id) for p in entry.preferences}
 
 
+def follow_result_email_choice(user_number: str, wanted: bool) -> None:
+    """A citizen changed 抽選結果のメール通知: their entries in lotteries not yet drawn
+    follow (an entry keeps where its result goes from the time it was made; the draw
+    mails by it)."""
+    entries = lottery_store.entries_of_user(user_number)
+    lotteries = lottery_store.get_many({e.lottery_id for e in entries})
+    for entry in entries:
+        lottery = lotteries.get(entry.lottery_id)
+        if lottery is None or lottery.drawn:
+            continue
+        if entry.contact is not None and entry.contact.lottery_result_email != wanted:
+            lottery_store.set_result_email(entry, wanted)
+
+
 def results_of(user_number: str, limit: int, token: str | None) -> Page[LotteryResult]:
     """One page of the user's lottery results: a row per win, with the reservation's
-    status now and its confirmation deadline, or one row for an entry that lost."""
+    status now and its confirmation deadline, or one row for an entry that lost; each
+    with the stay or slots it was about (the entries, lotteries and reservations of the
+    page read in one batch each)."""
     page = lottery_store.results_page(user_number, limit, token)
     numbers = {number for r in page.items for _, number in r.all_wins}
     states = {
         number: (stored.document.status, getattr(stored.document, "confirm_by", None))
         for number, stored in booking_store.get_reservations(numbers).items()
     }
-    return Page([row for result in page.items for row in result.views(states)], page.next_token)
+    entries = lottery_store.entries_by_key({(r.lottery_id, user_number) for r in page.items})
+    lotteries = lottery_store.get_many({r.lottery_id for r in page.items})
+    rows = [
+        row
+        for r in page.items
+        for row in r.views(
+            states, entries.get((r.lottery_id, user_number)), lotteries.get(r.lottery_id)
+        )
+    ]
+    return Page(rows, page.next_token)
 
 
 # ---------------------------------------------------------------- staff
