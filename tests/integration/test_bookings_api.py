@@ -665,3 +665,97 @@ def test_a_release_that_races_a_confirmation_leaves_the_reservation_booked(
     assert table_snapshot() == before
     availability = client.get(f"/v1/facilities/inn/availability?from={STAY}&to={STAY}").json
     assert availability["days"][0]["available"] == 2
+
+
+# ------------------------------------------------------------------ several at once, e-mails
+
+
+def test_a_change_is_e_mailed_with_the_stay_as_it_is_and_as_it_was(
+    client, inn, make_citizen, mailbox
+) -> None:
+    citizen = make_citizen()
+    number = book(client, citizen, STAY, nights=2)["reservationNumber"]
+    fewer = {"removeNights": [2], "party": [{"night": 1, "adults": 3, "children": 1}]}
+    changed = client.request(
+        "PATCH", f"/v1/reservations/{number}", json_body=fewer, token=citizen.token
+    )
+    assert changed.status == 200, changed.body
+    mail = mailbox.find(citizen.email, "予約変更のお知らせ")
+    assert mail is not None
+    assert number in mail.subject
+    after, before = mail.body.split("【変更前】")
+    assert "から1泊" in after and "1泊目 大人3人・子供1人" in after
+    assert "から2泊" in before and "2泊目 大人2人・子供0人" in before
+    # a refused change sends nothing
+    late = client.request(
+        "PATCH", f"/v1/reservations/{number}", json_body={"removeNights": [1]}, token=citizen.token
+    )
+    assert late.status == 422
+    assert len([m for m in mailbox.to(citizen.email) if "予約変更" in m.subject]) == 1
+
+
+def test_several_reservations_are_cancelled_in_one_request(
+    client, inn, make_citizen, mailbox
+) -> None:
+    citizen = make_citizen()
+    numbers = [book(client, citizen, STAY + timedelta(days=i))["reservationNumber"] for i in (0, 1)]
+    free_before = client.get(f"/v1/facilities/inn/availability?from={STAY}&to={STAY}").json
+    reply = client.post(
+        "/v1/reservations/cancellations",
+        json_body={"reservationNumbers": numbers},
+        token=citizen.token,
+    )
+    assert reply.status == 200, reply.body
+    assert [(r["reservationNumber"], r["status"]) for r in reply.json["items"]] == [
+        (n, "cancelled") for n in numbers
+    ]
+    for number in numbers:
+        shown = client.get(f"/v1/reservations/{number}", token=citizen.token).json
+        assert shown["status"] == "cancelled" and shown["canCancel"] is False
+        assert mailbox.find(citizen.email, number) is not None
+    free_after = client.get(f"/v1/facilities/inn/availability?from={STAY}&to={STAY}").json
+    assert free_after["days"][0]["available"] == free_before["days"][0]["available"] + 1
+
+
+def test_cancelling_several_is_all_or_none_and_names_each_refusal(
+    client, inn, make_citizen, clock
+) -> None:
+    citizen, other = make_citizen(), make_citizen()
+    soon = book(client, citizen, STAY)["reservationNumber"]
+    later = book(client, citizen, STAY + timedelta(days=3))["reservationNumber"]
+    cancelled = book(client, citizen, STAY + timedelta(days=4))["reservationNumber"]
+    assert client.delete(f"/v1/reservations/{cancelled}", token=citizen.token).status == 200
+    theirs = book(client, other, STAY)["reservationNumber"]
+    clock.set(tokyo(STAY - timedelta(days=2)))  # past the 3-day cancellation deadline of `soon`
+    before = stored_reservations()
+    body = {"reservationNumbers": [later, soon, cancelled, theirs, "9999999999"]}
+    reply = client.post("/v1/reservations/cancellations", json_body=body, token=citizen.token)
+    problem = assert_problem(reply, 422, "VALIDATION_FAILED")
+    errors = {e["field"]: e["message"] for e in problem["errors"]}
+    assert set(errors) == {f"reservationNumbers[{i}]" for i in (1, 2, 3, 4)}
+    assert (
+        soon in errors["reservationNumbers[1]"] and "2030-06-07" in errors["reservationNumbers[1]"]
+    )
+    assert "取り消されています" in errors["reservationNumbers[2]"]
+    assert "見つかりません" in errors["reservationNumbers[3]"]  # someone else's: unknown
+    assert stored_reservations() == before  # `later` stays confirmed
+    english = client.post(
+        "/v1/reservations/cancellations", json_body=body, token=citizen.token, lang="en"
+    ).json
+    assert "cannot be cancelled" in english["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"reservationNumbers": []},
+        {"reservationNumbers": ["1"] * 2},
+        {"reservationNumbers": [str(i) for i in range(11)]},
+        {"reservationNumbers": "123"},
+    ],
+)
+def test_a_bad_cancellation_list_is_refused(client, inn, make_citizen, body) -> None:
+    citizen = make_citizen()
+    reply = client.post("/v1/reservations/cancellations", json_body=body, token=citizen.token)
+    assert_problem(reply, 422, "VALIDATION_FAILED")

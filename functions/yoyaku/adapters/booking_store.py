@@ -389,9 +389,27 @@ def update_reservation(
 ) -> None:
     """Saves the changed reservation and frees the units it no longer uses, together;
     LostRace when it changed meanwhile."""
+    update_reservations([(stored, document, keep)])
+
+
+# One DynamoDB transaction holds at most 100 items.
+TRANSACTION_ITEMS = 100
+
+
+def transaction_items(stored: list[StoredReservation]) -> int:
+    """The items cancelling these reservations writes: each and its units."""
+    return sum(1 + len(s.units) for s in stored)
+
+
+def update_reservations(
+    changes: list[tuple[StoredReservation, Reservation | Appointment, list[Unit]]],
+) -> None:
+    """Saves several changed reservations and frees the units they no longer use, all in
+    one transaction: all or none (LostRace when any changed meanwhile)."""
     try:
         with TransactWrite(connection=connection()) as tx:
-            add_update(tx, stored, document, keep)
+            for stored, document, keep in changes:
+                add_update(tx, stored, document, keep)
     except TransactWriteError as error:
         if condition_failed(error):
             raise LostRace from error

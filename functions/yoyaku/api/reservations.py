@@ -9,7 +9,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 
 from yoyaku.api import accepting, auth
 from yoyaku.api.paging import Limit, NextToken, Paged
-from yoyaku.domain.booking import Owner, Reservation, ReservationChange, ReservationRequest
+from yoyaku.domain.booking import (
+    Cancellations,
+    Owner,
+    Reservation,
+    ReservationChange,
+    ReservationRequest,
+)
+from yoyaku.domain.model import CamelModel
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import reservations
 
@@ -17,6 +24,10 @@ router = Router()
 
 
 class ReservationList(Paged):
+    items: list[Reservation]
+
+
+class CancelledList(CamelModel):
     items: list[Reservation]
 
 
@@ -70,7 +81,7 @@ def get_reservation(
 def change_reservation(
     number: Annotated[str, Path(alias="reservationNumber")], change: ReservationChange
 ) -> Reservation:
-    return reservations.change(number, _owner(), change)
+    return reservations.change(number, auth.citizen_profile(router), change)
 
 
 @router.delete(
@@ -87,6 +98,7 @@ def cancel_reservation(
 
 @router.post(
     "/v1/reservations/<reservationNumber>/confirmation",
+    middlewares=[accepting.WRITE],
     summary="Confirm a lottery win (当選確定) before its deadline",
     description="A win awaiting confirmation becomes `confirmed` (200; again: the same "
     "answer). At or after `confirmBy` the win has been released: 410 "
@@ -95,3 +107,19 @@ def cancel_reservation(
 )
 def confirm_win(number: Annotated[str, Path(alias="reservationNumber")]) -> Reservation:
     return reservations.confirm_win(number, auth.citizen_profile(router))
+
+
+@router.post(
+    "/v1/reservations/cancellations",
+    middlewares=[accepting.BOOKING],
+    summary="Cancel several reservations at once, all or none",
+    description="Each number is checked as `DELETE` would (the caller's, confirmed, "
+    "within its cancellation period). If any cannot be cancelled, none is: 422 with one "
+    "error per refused number on `reservationNumbers[i]` saying why. Otherwise all are "
+    "cancelled in one transaction, each gets its e-mail, and the answer lists them.",
+    tags=["bookings"],
+)
+def cancel_reservations(request: Cancellations) -> CancelledList:
+    return CancelledList(
+        items=reservations.cancel_many(request.reservation_numbers, auth.citizen_profile(router))
+    )

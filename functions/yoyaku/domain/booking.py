@@ -10,7 +10,8 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import messages
 from yoyaku.domain.appointments import Appointment
@@ -276,6 +277,26 @@ class ReservationChange(CamelModel):
     remove_nights: list[int] = Field(default_factory=list, max_length=14)
     party: list[PartyNight] | None = Field(default=None, max_length=14)
     room_style: RoomStyle | None = None
+
+
+class Cancellations(CamelModel):
+    """Several reservations to cancel at once (the list's 選択して取消し)."""
+
+    reservation_numbers: list[str] = Field(
+        min_length=1,
+        max_length=10,
+        description="1 to 10 of the caller's reservation numbers, each once.",
+    )
+
+    @field_validator("reservation_numbers")
+    @classmethod
+    def _once(cls, numbers: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for number in numbers:
+            if number in seen:
+                raise PydanticCustomError("duplicate", "duplicate {value}", {"value": number})
+            seen.add(number)
+        return numbers
 
 
 ReservationStatus = Literal["confirmed", "awaiting_confirmation", "expired", "cancelled"]

@@ -273,6 +273,23 @@ def reservation_confirmed(lang: Language, r: Reservation) -> Email:
     )
 
 
+def reservation_changed(lang: Language, before: Reservation, after: Reservation) -> Email:
+    if lang is Language.EN:
+        return Email(
+            f"Reservation {after.reservation_number} changed",
+            f"Your reservation was changed.\n\nNow:\n{_stay(lang, after)}\n\n"
+            f"Before:\n{_stay(lang, before)}\n\nChanges until "
+            f"{after.change_deadline.isoformat()}, cancellation until "
+            f"{after.cancel_deadline.isoformat()}." + _footer(lang),
+        )
+    return Email(
+        f"予約変更のお知らせ（予約番号 {after.reservation_number}）",
+        f"予約内容を変更しました。\n\n【変更後】\n{_stay(lang, after)}\n\n"
+        f"【変更前】\n{_stay(lang, before)}\n\n変更は{after.change_deadline.isoformat()}まで、"
+        f"取消しは{after.cancel_deadline.isoformat()}までできます。" + _footer(lang),
+    )
+
+
 def reservation_cancelled(lang: Language, r: Reservation) -> Email:
     if lang is Language.EN:
         return Email(

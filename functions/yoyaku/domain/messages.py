@@ -802,6 +802,14 @@ FIELD_MESSAGES: dict[str, dict[Language, str]] = {
         Language.JA: "予定できる一時休止は{max}件までです。",
         Language.EN: "At most {max} suspensions can be planned.",
     },
+    "not_cancellable": {
+        Language.JA: "予約番号 {number} は取り消せません：{why}",
+        Language.EN: "Reservation {number} cannot be cancelled: {why}",
+    },
+    "too_many_at_once": {
+        Language.JA: "一度に取り消すには予約の数が多すぎます（泊数・数量の合計）。分けて取り消してください。",
+        Language.EN: "Too many reservations (nights and units in all) to cancel at once; cancel them in parts.",
+    },
     "capacity_below_booked": {
         Language.JA: "{date} はすでに{booked}件の予約・仮押さえがあるため、{booked}未満にはできません。",
         Language.EN: "{date} already has {booked} bookings or holds; capacity cannot go below that.",

@@ -18,8 +18,8 @@ from yoyaku.domain.booking import (
     ReservationRequest,
     StoredReservation,
 )
-from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual
+from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
+from yoyaku.domain.messages import Bilingual, Language, problem_text
 from yoyaku.domain.paging import Page
 from yoyaku.services import holds
 from yoyaku.services.catalog import load_facility
@@ -155,10 +155,11 @@ def _confirmed(reservation: Reservation, *, awaiting: bool = False) -> Reservati
     return reservation
 
 
-def change(number: str, owner: Owner, change: ReservationChange) -> Reservation:
-    """Fewer nights (freed at once), other party sizes or another room-style wish."""
+def change(number: str, user: CitizenProfile, change: ReservationChange) -> Reservation:
+    """Fewer nights (freed at once), other party sizes or another room-style wish; the
+    citizen gets the reservation as changed (and as it was) by e-mail."""
     rt = runtime.current()
-    stored, current = _own(number, owner)
+    stored, current = _own(number, Owner.citizen(user.user_number))
     _confirmed(current)
     booking.ensure_before_deadline(
         current.date, current.change_deadline, rt.today(), ErrorCode.OUTSIDE_CHANGE_PERIOD
@@ -188,6 +189,7 @@ def change(number: str, owner: Owner, change: ReservationChange) -> Reservation:
         }
     )
     save(stored, updated, keep)
+    mailer.send(user.email, emails.reservation_changed(user.language, current, updated))
     return updated.as_of(rt.today())
 
 
@@ -228,6 +230,56 @@ def cancel(number: str, user: CitizenProfile) -> Reservation:
     save(stored, cancelled, [])
     mailer.send(user.email, emails.reservation_cancelled(user.language, cancelled))
     return cancelled.as_of(rt.today())
+
+
+def _why(error: DomainError) -> Bilingual:
+    """A refusal's title and detail in both languages, to name it beside one item."""
+    ja, en = (problem_text(error.code, lang, error.params) for lang in Language)
+    return Bilingual(" ".join(ja), " ".join(en))
+
+
+def cancel_many(numbers: list[str], user: CitizenProfile) -> list[Reservation]:
+    """Cancels several of the caller's reservations, all or none: each is checked first
+    (422 naming every one that cannot be, by its index), then all are cancelled in one
+    transaction, so a change meanwhile cancels none."""
+    rt = runtime.current()
+    owner = Owner.citizen(user.user_number)
+    checked: list[tuple[StoredReservation, Reservation]] = []
+    refused: list[FieldError] = []
+    for index, number in enumerate(numbers):
+        try:
+            stored, current = _own(number, owner)
+            _confirmed(current, awaiting=True)
+            booking.ensure_before_deadline(
+                current.date, current.cancel_deadline, rt.today(), ErrorCode.OUTSIDE_CANCEL_PERIOD
+            )
+        except DomainError as error:
+            field = f"reservationNumbers[{index}]"
+            refused.append(
+                FieldError(field, "not_cancellable", {"number": number, "why": _why(error)})
+            )
+            continue
+        checked.append((stored, current))
+    if refused:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, field_errors=refused)
+    if booking_store.transaction_items([s for s, _ in checked]) > booking_store.TRANSACTION_ITEMS:
+        raise DomainError.invalid(
+            "reservationNumbers", "too_many_at_once", max=booking_store.TRANSACTION_ITEMS
+        )
+    cancelled = [(s, r.model_copy(update={"status": "cancelled"})) for s, r in checked]
+    try:
+        booking_store.update_reservations([(s, r, []) for s, r in cancelled])
+    except inventory_store.LostRace:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            reason=Bilingual(
+                "予約が同時に変更されたため、どれも取り消していません。内容を確認してからもう一度お試しください。",
+                "A reservation changed meanwhile, so none was cancelled; check them and retry.",
+            ),
+        ) from None
+    for _, reservation in cancelled:
+        mailer.send(user.email, emails.reservation_cancelled(user.language, reservation))
+    return [r.as_of(rt.today()) for _, r in cancelled]
 
 
 def cancel_future(owner: Owner) -> int:
