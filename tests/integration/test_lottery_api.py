@@ -426,6 +426,84 @@ def test_withdrawing_after_the_period_is_refused(client, clock, lottery) -> None
     assert applications(client, lottery_id)[room(D1)] == 1
 
 
+def test_a_preference_is_added_then_one_withdrawn_while_open(client, clock, lottery) -> None:
+    """次の希望日へ: the entry gains a second preference, later drops its first; the
+    demand follows and the entry keeps its id and time of entry."""
+    lottery_id = lottery["lotteryId"]
+    resident, other = account(clock.now()), account(clock.now())
+    entry = enter(client, resident, lottery_id, preference(1, D1)).json
+    path = f"/v1/me/lottery-entries/{entry['entryId']}"
+    two = {"preferences": [preference(1, D1), preference(2, D3)]}
+    added = client.put(path, json_body=two, token=resident.token)
+    assert added.status == 200, added.body
+    assert added.json["entryId"] == entry["entryId"]
+    assert added.json["createdAt"] == entry["createdAt"]
+    assert [(p["rank"], p["date"]) for p in added.json["preferences"]] == [
+        (1, D1.isoformat()),
+        (2, D3.isoformat()),
+    ]
+    assert applications(client, lottery_id) == {room(D1): 1, room(D2): 0, room(D3): 1}
+    # the first withdrawn: the second becomes the first
+    one = {"preferences": [{**preference(1, D3)}]}
+    assert client.put(path, json_body=one, token=resident.token).status == 200
+    assert applications(client, lottery_id) == {room(D1): 0, room(D2): 0, room(D3): 1}
+    (shown,) = my_entries(client, resident)
+    assert [(p["rank"], p["date"]) for p in shown["preferences"]] == [(1, D3.isoformat())]
+    # checked as an entry is; someone else's is unknown; nothing moves on a refusal
+    too_many = {"preferences": [preference(r, D1) for r in (1, 2, 3, 4)]}
+    assert_invalid(client.put(path, json_body=too_many, token=resident.token), "preferences")
+    wish = {"preferences": [preference(1, D3), {**preference(2, D2), "roomStyle": "western"}]}
+    assert_invalid(
+        client.put(path, json_body=wish, token=resident.token), "preferences[1].roomStyle"
+    )
+    assert_problem(client.put(path, json_body=one, token=other.token), 404, "NOT_FOUND")
+    assert applications(client, lottery_id) == {room(D1): 0, room(D2): 0, room(D3): 1}
+    # after the period, no more changes
+    clock.set(APPLY_UNTIL)
+    assert_problem(client.put(path, json_body=two, token=resident.token), 422, "LOTTERY_CLOSED")
+    assert applications(client, lottery_id) == {room(D1): 0, room(D2): 0, room(D3): 1}
+
+
+def test_several_entries_are_withdrawn_at_once_all_or_none(
+    client, clock, staff_token, lottery
+) -> None:
+    august = create(client, staff_token, "inn", AUGUST, AUGUST + timedelta(days=2))
+    assert august.status == 201, august.body
+    resident, other = account(clock.now()), account(clock.now())
+    july_entry = enter(client, resident, lottery["lotteryId"], preference(1, D1)).json
+    august_entry = enter(client, resident, august.json["lotteryId"], preference(1, AUGUST)).json
+    theirs = enter(client, other, lottery["lotteryId"], preference(1, D1)).json
+    ids = [july_entry["entryId"], august_entry["entryId"]]
+    path = "/v1/me/lottery-entries/withdrawals"
+    # someone else's among them: nothing is withdrawn
+    mixed = {"entryIds": [*ids, theirs["entryId"]]}
+    assert_problem(client.post(path, json_body=mixed, token=resident.token), 404, "NOT_FOUND")
+    assert len(my_entries(client, resident)) == 2
+    for body in ({"entryIds": []}, {"entryIds": [ids[0], ids[0]]}, {}):
+        assert_problem(
+            client.post(path, json_body=body, token=resident.token), 422, "VALIDATION_FAILED"
+        )
+    done = client.post(path, json_body={"entryIds": ids}, token=resident.token)
+    assert done.status == 204, done.body
+    assert my_entries(client, resident) == []
+    assert applications(client, lottery["lotteryId"])[room(D1)] == 1  # the other's stays
+    assert applications(client, august.json["lotteryId"])[room(AUGUST)] == 0
+    # both rounds are free again
+    assert enter(client, resident, lottery["lotteryId"], preference(1, D2)).status == 201
+
+
+def test_demand_by_week(client, clock, staff_token, inn) -> None:
+    lottery_id = create(client, staff_token).json["lotteryId"]
+    base = f"/v1/lotteries/{lottery_id}/demand"
+    days = client.get(f"{base}?from={D2}&to={D3}").json["days"]
+    assert [d["date"] for d in days] == [D2.isoformat(), D3.isoformat()]
+    assert [d["date"] for d in client.get(f"{base}?to={D1}").json["days"]] == [D1.isoformat()]
+    assert len(client.get(f"{base}?from={D2}").json["days"]) == 2
+    assert len(client.get(base).json["days"]) == 3
+    assert_invalid(client.get(f"{base}?from={D3}&to={D1}"), "to")
+    assert_invalid(client.get(f"{base}?from=2030-13-01"), "from")
+
+
 def test_demand_shows_the_units_kept_for_the_lottery(client, clock, staff_token, inn) -> None:
     """Units booked before the lottery was created are not winnable; the rest are kept
     from direct booking until the draw."""

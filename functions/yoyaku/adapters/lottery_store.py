@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Set
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -292,8 +292,11 @@ def save_winnable(lottery_id: str, kept: list[DemandDay]) -> None:
             )
 
 
-def demand(lottery_id: str) -> list[DemandDay]:
-    items = DemandItem.query(_pk(lottery_id), DemandItem.sk.startswith("DEMAND#"))
+def demand(lottery_id: str, start: date | None = None, end: date | None = None) -> list[DemandDay]:
+    """The demand counters by date, of the days from `start` to `end` when given."""
+    low = f"DEMAND#{start.isoformat()}" if start else "DEMAND#"
+    high = f"DEMAND#{end.isoformat()}#~" if end else "DEMAND#~"
+    items = DemandItem.query(_pk(lottery_id), DemandItem.sk.between(low, high))
     result = []
     for item in items:
         _, day, rt, *_cell = item.sk.split("#")
@@ -439,28 +442,88 @@ def entries_page(user_number: str, limit: int, token: str | None) -> Page[Stored
     return pages.collect(keyed, limit, "entries")
 
 
+class EntryGone(Exception):
+    """The entry was withdrawn (or replaced) before this change could commit."""
+
+
+def replace_preferences(
+    entry: StoredEntry, old_keys: Set[DemandKey], new_keys: Set[DemandKey]
+) -> None:
+    """New preferences for a stored entry, and the demand counters they move, together
+    while the lottery is still open (EntriesClosed) and the entry still there (EntryGone)."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            _still_open(tx, entry.lottery_id)
+            tx.update(
+                EntryItem(_pk(entry.lottery_id), f"ENTRY#{entry.user_number}"),
+                actions=[
+                    EntryItem.preferences.set(
+                        [p.model_dump(mode="json") for p in entry.preferences]
+                    )
+                ],
+                condition=EntryItem.entry_id == entry.entry_id,
+            )
+            for key in sorted(old_keys - new_keys, key=_demand_sk):
+                tx.update(
+                    _demand_update(entry.lottery_id, key),
+                    actions=[DemandItem.applications.add(-1)],
+                )
+            for key in sorted(new_keys - old_keys, key=_demand_sk):
+                tx.update(
+                    _demand_update(entry.lottery_id, key), actions=[DemandItem.applications.add(1)]
+                )
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise EntriesClosed if _closed_first(error) else EntryGone from error
+        raise
+
+
+class Withdrawal(NamedTuple):
+    """One entry to withdraw: where it is and the demand counters it drops."""
+
+    lottery_id: str
+    round_key: str
+    user_number: str
+    entry_id: str
+    demand_keys: Set[DemandKey]
+
+
 def withdraw(
     lottery_id: str, round_key: str, user_number: str, demand_keys: Set[DemandKey]
 ) -> bool:
     try:
+        withdraw_many([Withdrawal(lottery_id, round_key, user_number, "", demand_keys)])
+    except EntryGone:
+        return False
+    return True
+
+
+def withdraw_many(withdrawals: list[Withdrawal]) -> None:
+    """Withdraws entries, all in one transaction: each lottery still open (else
+    EntriesClosed, nothing withdrawn) and each entry still there (else EntryGone)."""
+    try:
         with TransactWrite(connection=connection()) as tx:
-            _still_open(tx, lottery_id)
-            tx.delete(
-                EntryItem(_pk(lottery_id), f"ENTRY#{user_number}"),
-                condition=EntryItem.pk.exists(),
-            )
-            tx.delete(RoundGuardItem(f"LOTTERYROUND#{round_key}", f"USER#{user_number}"))
-            for key in sorted(demand_keys, key=_demand_sk):
-                tx.update(
-                    _demand_update(lottery_id, key), actions=[DemandItem.applications.add(-1)]
-                )
+            for w in withdrawals:
+                _still_open(tx, w.lottery_id)
+            for w in withdrawals:
+                entry = EntryItem(_pk(w.lottery_id), f"ENTRY#{w.user_number}")
+                same = EntryItem.entry_id == w.entry_id if w.entry_id else EntryItem.pk.exists()
+                tx.delete(entry, condition=same)
+                tx.delete(RoundGuardItem(f"LOTTERYROUND#{w.round_key}", f"USER#{w.user_number}"))
+                for key in sorted(w.demand_keys, key=_demand_sk):
+                    tx.update(
+                        _demand_update(w.lottery_id, key),
+                        actions=[DemandItem.applications.add(-1)],
+                    )
     except TransactWriteError as error:
         if condition_failed(error):
-            if _closed_first(error):
-                raise EntriesClosed from error
-            return False
+            checks = len(withdrawals)
+            reasons = error.cancellation_reasons or []
+            closed = any(
+                r is not None and r.code == "ConditionalCheckFailed" for r in reasons[:checks]
+            )
+            raise EntriesClosed if closed else EntryGone from error
         raise
-    return True
 
 
 def has_result(lottery_id: str, user_number: str) -> bool:

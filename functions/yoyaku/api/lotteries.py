@@ -22,8 +22,9 @@ from yoyaku.domain.lottery import (
     LotteryDefinition,
     LotteryResult,
     LotteryStatus,
+    Withdrawals,
 )
-from yoyaku.domain.model import CamelModel
+from yoyaku.domain.model import CamelModel, QueryDate
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import lotteries
 
@@ -75,8 +76,12 @@ def get_lottery(lottery_id: Annotated[str, Path(alias="lotteryId")]) -> Lottery:
     summary="Applications and winnable units per date (申込総数/当選可能数)",
     tags=["lotteries"],
 )
-def get_demand(lottery_id: Annotated[str, Path(alias="lotteryId")]) -> Demand:
-    return Demand(lottery_id=lottery_id, days=lotteries.demand(lottery_id))
+def get_demand(
+    lottery_id: Annotated[str, Path(alias="lotteryId")],
+    start: Annotated[QueryDate | None, Query(alias="from", description="First day shown.")] = None,
+    end: Annotated[QueryDate | None, Query(alias="to", description="Last day shown.")] = None,
+) -> Demand:
+    return Demand(lottery_id=lottery_id, days=lotteries.demand(lottery_id, start, end))
 
 
 @public.get(
@@ -111,6 +116,35 @@ def enter_lottery(
 def my_entries(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> EntryList:
     page = lotteries.entries_of(auth.citizen(citizen).id, limit, next_token)
     return EntryList(items=page.items, next_token=page.next_token)
+
+
+@citizen.put(
+    "/v1/me/lottery-entries/<entryId>",
+    middlewares=[accepting.BOOKING],
+    summary="Change my entry's preferences while the lottery is open",
+    description="The whole new list of ranked preferences, checked as for a new entry: "
+    "add one (次の希望日へ), drop one (ranks 1..n again) or change them. The entry keeps "
+    "its id and time of entry; the demand counters follow.",
+    tags=["lotteries"],
+)
+def change_entry(
+    entry_id: Annotated[str, Path(alias="entryId")], request: EntryRequest
+) -> EntryOut:
+    return lotteries.change_entry(entry_id, auth.citizen_profile(citizen), request)
+
+
+@citizen.post(
+    "/v1/me/lottery-entries/withdrawals",
+    middlewares=[accepting.BOOKING],
+    summary="Withdraw several of my entries at once, all or none",
+    description="Each must be the caller's and its lottery open; otherwise nothing is "
+    "withdrawn and the answer is that refusal (404 NOT_FOUND, 422 LOTTERY_CLOSED).",
+    tags=["lotteries"],
+    status_code=204,
+)
+def withdraw_several(request: Withdrawals) -> Response[None]:
+    lotteries.withdraw_many(request.entry_ids, auth.citizen(citizen).id)
+    return NO_CONTENT
 
 
 @citizen.delete(

@@ -36,7 +36,15 @@ from itertools import chain, compress
 from operator import attrgetter
 from typing import Annotated, Any, Literal, NamedTuple, Protocol
 
-from pydantic import AwareDatetime, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AwareDatetime,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.booking import HhMm, PartyNight, RoomStyle, check_party, check_room_style
@@ -618,6 +626,22 @@ class EntryRequest(CamelModel):
         if ranks != list(range(1, len(ranks) + 1)):
             raise PydanticCustomError("ranks", "", {"field": "preferences"})
         return self
+
+
+class Withdrawals(CamelModel):
+    """Several of my entries to withdraw at once."""
+
+    entry_ids: list[str] = Field(
+        min_length=1, max_length=10, description="1 to 10 of the caller's entry ids, each once."
+    )
+
+    @field_validator("entry_ids")
+    @classmethod
+    def _once(cls, ids: list[str]) -> list[str]:
+        if len(set(ids)) != len(ids):
+            twice = next(i for i in ids if ids.count(i) > 1)
+            raise PydanticCustomError("duplicate", "duplicate {value}", {"value": twice})
+        return ids
 
 
 class EntryOut(CamelModel):

@@ -3,8 +3,10 @@ creation and the draw on demand. The draw itself is `lottery_draw`."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Set
+from datetime import date
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, inventory_store, lottery_store, schedules
@@ -13,6 +15,7 @@ from yoyaku.domain import groups, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.lottery import (
     Audit,
@@ -69,10 +72,13 @@ def get(lottery_id: str) -> Lottery:
     return load(lottery_id).view(runtime.current().now(), settings().site_url)
 
 
-def demand(lottery_id: str) -> list[DemandDay]:
-    """Applications and winnable units per date (申込総数/当選可能数)."""
+def demand(lottery_id: str, start: date | None = None, end: date | None = None) -> list[DemandDay]:
+    """Applications and winnable units per date (申込総数/当選可能数), of the days from
+    `start` to `end` when given (a week at a time, as the seed's screen shows it)."""
+    if start and end and end < start:
+        raise DomainError.invalid("to", "date_order", other="from")
     load(lottery_id)
-    return lottery_store.demand(lottery_id)
+    return lottery_store.demand(lottery_id, start, end)
 
 
 def audit(lottery_id: str) -> Audit:
@@ -91,12 +97,7 @@ def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> Entry
     facility = load_facility(definition.facility_id)
     rules.ensure_may_enter(user.status_on(rt.today()), user.residency, facility)
     groups.ensure_may_use(user, facility, (p.resource_type_id for p in request.preferences))
-    demand_keys: Set[DemandKey]
-    if definition.kind == "timeslot":
-        inventory = SlotInventory.of(lottery_store.demand(lottery_id))
-        demand_keys = slot_draw.check_preferences(request, definition, facility, inventory)
-    else:
-        demand_keys = rules.check_preferences(request, definition, facility)
+    demand_keys = _checked_preferences(lottery, facility, request)
     entry = StoredEntry(
         lottery_id=lottery_id,
         user_number=user.user_number,
@@ -113,6 +114,18 @@ def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> Entry
         rules.ensure_open(load(lottery_id), rt.now())  # says when entries closed
         raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
     return _view(entry, facility.facility_id)
+
+
+def _checked_preferences(
+    lottery: LotteryRecord, facility: Facility, request: EntryRequest
+) -> Set[DemandKey]:
+    """The preferences checked against the lottery (a new entry's or a changed one's),
+    and the demand counters they count in: dates (lodging) or slots."""
+    definition = lottery.definition
+    if definition.kind == "timeslot":
+        inventory = SlotInventory.of(lottery_store.demand(lottery.lottery_id))
+        return slot_draw.check_preferences(request, definition, facility, inventory)
+    return rules.check_preferences(request, definition, facility)
 
 
 def _view(entry: StoredEntry, facility_id: str) -> EntryOut:
@@ -137,24 +150,68 @@ def entries_of(user_number: str, limit: int, token: str | None) -> Page[EntryOut
     return page.map(view)
 
 
-def withdraw(entry_id: str, user_number: str) -> None:
-    """Withdraws the caller's entry while its lottery is open."""
+def _own_entry(entry_id: str, user_number: str) -> StoredEntry:
     found = next(
         (e for e in lottery_store.entries_of_user(user_number) if e.entry_id == entry_id), None
     )
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
+    return found
+
+
+def change_entry(entry_id: str, user: CitizenProfile, request: EntryRequest) -> EntryOut:
+    """New preferences for the caller's entry while the lottery is open: one more (次の
+    希望日へ), one fewer, or others. Checked as a new entry is; the entry keeps its id and
+    its time of entry."""
+    rt = runtime.current()
+    found = _own_entry(entry_id, user.user_number)
     lottery = load(found.lottery_id)
-    rules.ensure_open(lottery, runtime.current().now())
-    keys = _demand_keys(lottery, found)
+    rules.ensure_open(lottery, rt.now())
+    facility = load_facility(lottery.definition.facility_id)
+    rules.ensure_may_enter(user.status_on(rt.today()), user.residency, facility)
+    groups.ensure_may_use(user, facility, (p.resource_type_id for p in request.preferences))
+    new_keys = _checked_preferences(lottery, facility, request)
+    changed = dataclasses.replace(
+        found, preferences=sorted(request.preferences, key=lambda p: p.rank)
+    )
     try:
-        withdrawn = lottery_store.withdraw(
-            found.lottery_id, rules.round_of(lottery), user_number, keys
-        )
+        lottery_store.replace_preferences(changed, _demand_keys(lottery, found), new_keys)
     except lottery_store.EntriesClosed:
         raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
-    if not withdrawn:
-        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
+    except lottery_store.EntryGone:
+        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY) from None
+    return _view(changed, facility.facility_id)
+
+
+def withdraw(entry_id: str, user_number: str) -> None:
+    """Withdraws the caller's entry while its lottery is open."""
+    withdraw_many([entry_id], user_number)
+
+
+def withdraw_many(entry_ids: list[str], user_number: str) -> None:
+    """Withdraws several of the caller's entries, all or none: each must be the caller's
+    and its lottery open (else the first refusal, nothing withdrawn)."""
+    now = runtime.current().now()
+    withdrawals = []
+    for entry_id in entry_ids:
+        found = _own_entry(entry_id, user_number)
+        lottery = load(found.lottery_id)
+        rules.ensure_open(lottery, now)
+        withdrawals.append(
+            lottery_store.Withdrawal(
+                found.lottery_id,
+                rules.round_of(lottery),
+                user_number,
+                found.entry_id,
+                _demand_keys(lottery, found),
+            )
+        )
+    try:
+        lottery_store.withdraw_many(withdrawals)
+    except lottery_store.EntriesClosed:
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
+    except lottery_store.EntryGone:
+        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY) from None
 
 
 def _demand_keys(lottery: LotteryRecord, entry: StoredEntry) -> set[DemandKey]:
