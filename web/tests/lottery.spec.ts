@@ -49,6 +49,11 @@ test('a verified resident enters a lottery with three ranked wishes, sees the en
 	await page.goto('/lottery-results');
 	await expect(page.getByRole('heading', { level: 2, name: /当選 大平台みなと荘/ })).toBeVisible();
 	await expect(page.getByText(/第1希望で当選しました。予約番号 \d{10}/)).toBeVisible();
+	// the stay won: the first wish, two nights, the party of each night
+	const won = page.getByRole('table', { name: '当選した内容' });
+	await expect(won.getByRole('cell', { name: '第1希望' })).toBeVisible();
+	await expect(won).toContainText('2泊');
+	await expect(won).toContainText('2泊目');
 	await expectAccessible(page, 'results');
 	const number = /予約番号 (\d{10})/.exec((await page.getByText(/第1希望で当選しました。/).textContent())!)![1]!;
 	await page.goto('/reservations');

@@ -3,7 +3,7 @@
  * closing days with the holiday's name, 郵便番号⇒住所検索, 受付時間外 and 一時休止.
  */
 import { expect, expectAccessible, test, uniqueEmail } from './support/fixtures';
-import { addDays, field } from './support/citizen';
+import { addDays, field, registerResident, signIn } from './support/citizen';
 
 /** The second Monday of January (成人の日). */
 function comingOfAgeDay(year: number): string {
@@ -179,6 +179,48 @@ test.describe('reception hours and suspensions', () => {
 		} finally {
 			await backend.json('DELETE', `/v1/staff/suspensions/${planned.suspensionId}`, undefined, staff);
 			if (current) await backend.json('DELETE', `/v1/staff/suspensions/${current.suspensionId}`, undefined, staff);
+		}
+	});
+});
+
+test.describe('my reservations', () => {
+	test('the list greys out what can no longer be changed, and several are cancelled at once', async ({ page, backend }) => {
+		const resident = await registerResident(page, backend);
+		const session = await backend.json<{ token: string }>('POST', '/v1/sessions', { userNumber: resident.userNumber, password: resident.password });
+		const today = await backend.today();
+		const book = async (date: string) => {
+			const hold = await backend.json<{ holdId: string }>('POST', '/v1/holds', { facilityId: 'minato-ohiradai', resourceTypeId: 'room', date, nights: 1, quantity: 1 }, session.token);
+			const made = await backend.json<{ reservationNumber: string }>('POST', '/v1/reservations', { holdId: hold.holdId, party: [{ night: 1, adults: 2, children: 0 }] }, session.token);
+			return made.reservationNumber;
+		};
+		// the first is 4 days away once the clock moves 16 days on: past its change
+		// deadline (5 days before), still cancellable (3 days before)
+		const soon = await book(addDays(today, 20));
+		const later = await book(addDays(today, 28));
+		await backend.moveClock(16 * 86_400);
+		try {
+			await signIn(page, resident);
+			await page.goto('/reservations');
+			const first = page.getByRole('row', { name: new RegExp(soon) });
+			await expect(first).toContainText('受付終了');
+			await expect(first.getByRole('link', { name: `変更 ${soon}` })).toHaveCount(0);
+			const second = page.getByRole('row', { name: new RegExp(later) });
+			await expect(second.getByRole('link', { name: `変更 ${later}` })).toBeVisible();
+			await expect(second).not.toContainText('受付終了');
+			await expectAccessible(page, 'reservations with a closed change period');
+
+			await page.goto('/reservations/cancel');
+			await page.getByRole('checkbox', { name: `選択 ${soon}` }).check();
+			await page.getByRole('checkbox', { name: `選択 ${later}` }).check();
+			await page.getByRole('button', { name: '取消し' }).click();
+			await expect(page.getByRole('dialog')).toContainText('選択した2件の予約を取り消します。よろしいですか？');
+			await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+			await expect(page.getByRole('status').filter({ hasText: '予約の取消しが完了しました。' })).toContainText(soon);
+			await expect(page.getByRole('status').filter({ hasText: '予約の取消しが完了しました。' })).toContainText(later);
+			await page.goto('/reservations');
+			for (const number of [soon, later]) await expect(page.getByRole('row', { name: new RegExp(number) })).toContainText('取消済み');
+		} finally {
+			await backend.moveClock(0);
 		}
 	});
 });

@@ -182,6 +182,7 @@ export const en: Record<MessageKey, string> = {
 	'reservations.empty': 'You have no reservations.',
 	'reservations.changeDeadline': 'Change until',
 	'reservations.cancelDeadline': 'Cancel until',
+	'reservations.periodOver': 'Closed',
 	'reservations.change': 'Change',
 	'reservations.source.lottery': 'Lottery',
 	'reservations.status.confirmed': 'Booked',
@@ -257,6 +258,8 @@ export const en: Record<MessageKey, string> = {
 	'results.confirmedState': 'Confirmed.',
 	'results.expired': 'This win was not confirmed in time and has been released.',
 	'results.lostDetail': 'None of your wishes was drawn.',
+	'results.stayWon': 'The stay you won',
+	'results.entered': 'What you entered',
 
 	'register.title': 'Register as a new user',
 	'register.lead': 'Fill in every item and select "Review".',

@@ -193,6 +193,7 @@ export const ja = {
 	'reservations.empty': '予約はありません。',
 	'reservations.changeDeadline': '変更期限',
 	'reservations.cancelDeadline': '取消期限',
+	'reservations.periodOver': '受付終了',
 	'reservations.change': '変更',
 	'reservations.source.lottery': '抽選',
 	'reservations.status.confirmed': '予約済み',
@@ -269,6 +270,8 @@ export const ja = {
 	'results.confirmed': '予約番号 {number} の当選を確定しました。',
 	'results.confirmedState': '当選確定済みです。',
 	'results.expired': '確定期限までに確定されなかったため、この当選は取り消されました。',
+	'results.stayWon': '当選した内容',
+	'results.entered': '申込み内容',
 
 	// registration (seed 003 必要事項入力画面)
 	'register.title': '新規利用者登録',
