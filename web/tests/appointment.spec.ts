@@ -76,11 +76,19 @@ test('a counter appointment for two: request, e-mailed link, consecutive slots w
 	await expect(page.getByRole('status').filter({ hasText: '予約日時:' })).toContainText('10:00~10:30');
 	await field(page, 'お名前').fill('上尾　花子');
 	await field(page, '電話番号').fill('048-775-0000');
+	// 連絡先メールアドレス2 and 受取人情報 (one per person, optional)
+	const email2 = uniqueEmail('pickup-second');
+	await page.getByRole('textbox', { name: '連絡先メールアドレス2', exact: true }).fill(email2);
+	await page.getByRole('textbox', { name: '1人目 受取人氏名', exact: true }).fill('上尾　花子');
+	await page.getByRole('textbox', { name: '1人目 受取人氏名カタカナ', exact: true }).fill('アゲオ　ハナコ');
+	await page.getByRole('textbox', { name: '2人目 受取人氏名', exact: true }).fill('上尾　太郎');
 	await expectAccessible(page, 'slot held');
 	await page.getByRole('button', { name: '確認へ進む' }).click();
 
 	await expect(page.getByRole('heading', { level: 1, name: '予約入力確認' })).toBeVisible();
 	await expect(page.getByRole('row', { name: /人数/ })).toContainText('2人');
+	await expect(page.getByRole('row', { name: /受取人情報/ })).toContainText('1人目: 上尾　花子（アゲオ　ハナコ）');
+	await expect(page.getByRole('row', { name: /連絡先メールアドレス2/ })).toContainText(email2);
 	await expectAccessible(page, 'confirm');
 	await page.getByRole('button', { name: '予約する' }).click();
 
@@ -92,6 +100,10 @@ test('a counter appointment for two: request, e-mailed link, consecutive slots w
 	const done = await backend.mail(email, '予約完了通知');
 	expect(done.body).toContain(receipt);
 	expect(done.body).toContain(password);
+	expect((await backend.mail(email2, '予約完了通知')).body).toContain(receipt); // the second address too
+	// where to go and what to bring, as people know the counter
+	await expect(page.getByRole('row', { name: /窓口/ })).toContainText(/第\d窓口 ・ 本庁舎1階 市民課 \d番窓口/);
+	await expect(page.getByRole('row', { name: /持ち物/ })).toContainText('交付通知書');
 	await expectAccessible(page, 'done');
 
 	// 予約照会へ: filled in from this tab, printable, then 取消し
