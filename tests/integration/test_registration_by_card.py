@@ -114,6 +114,18 @@ def test_a_resident_proven_by_card_is_verified_once_the_email_is_confirmed(
     assert mail is not None and "本登録" in mail.body
 
 
+def test_a_resident_proven_by_card_gets_a_registration_card_mailed(
+    setup: tuple[Client, Mailbox, Jpki], staff_token: str
+) -> None:
+    client, mailbox, jpki = setup
+    body = form(identity={"verificationId": verification_id(jpki)})
+    assert client.post("/v1/registrations", json_body=body).status == 202
+    confirmed = confirm(client, mailbox, body["email"])
+    assert confirmed.json["status"] == "verified"
+    cards = client.get("/v1/staff/registration-cards", token=staff_token).json["items"]
+    assert [c["userNumber"] for c in cards] == [confirmed.json["userNumber"]]
+
+
 def test_a_worker_proven_by_card_still_goes_to_staff(
     setup: tuple[Client, Mailbox, Jpki],
 ) -> None:

@@ -76,6 +76,7 @@ def new_proof_document() -> ProofUpload:
 
 @router.post(
     "/v1/me/roster-upload",
+    middlewares=[accepting.WRITE],
     summary="A new upload for the group roster (名簿)",
     description="Groups only (409 `CONFLICT` otherwise). The image (JPEG or PNG, at most "
     "10 MB) is checked like a proof document. A group whose application was returned is "

@@ -140,6 +140,9 @@ def confirm(token: str) -> Confirmed:
             ),
         ) from None
     if verified_by_card:
+        # Seed 004: a verified account is mailed its registration card (登録証), whether
+        # staff or the card verified it.
+        user_store.queue_registration_card(user_number, rt.now())
         mailer.send(
             user.email, emails.user_number_issued_verified(lang, user_number, application_id)
         )
