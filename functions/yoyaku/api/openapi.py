@@ -45,7 +45,6 @@ from yoyaku.api import (
 )
 from yoyaku.api.app import create_app
 from yoyaku.api.problems import PROBLEM_JSON, problem_type
-from yoyaku.api.refusals import reach as route_reach
 from yoyaku.api.refusals import route_sources
 from yoyaku.api.request_body import non_json_routes
 from yoyaku.domain.errors import ErrorCode
@@ -240,7 +239,7 @@ def completed(document: dict[str, Any]) -> dict[str, Any]:
     for path, item in document["paths"].items():
         for method, operation in item.items():
             source = sources[(method.upper(), path)]
-            reach = route_reach(source.module, source.function)
+            reach = source.reach()
             schemes = sorted({_AUTH_SCHEME[f] for f in reach.functions if f in _AUTH_SCHEME})
             operation["security"] = [{scheme: []} for scheme in schemes]
             operation["operationId"] = _camel(source.function)

@@ -176,6 +176,36 @@ class RouteSource:
     path: str  # OpenAPI form, /v1/x/{id}
     module: str
     function: str
+    # (module, function) of each route middleware (`middlewares=[accepting.BOOKING]`):
+    # what they refuse, the route answers too.
+    middlewares: tuple[tuple[str, str], ...] = ()
+
+    def reach(self) -> Reach:
+        """What the route and its middlewares can refuse and call."""
+        reaches = [reach(self.module, self.function)]
+        reaches += [reach(module, function) for module, function in self.middlewares]
+        return Reach(
+            frozenset().union(*(r.codes for r in reaches)),
+            frozenset().union(*(r.functions for r in reaches)),
+        )
+
+
+def _middlewares(module: _Module, decorator: ast.Call) -> tuple[tuple[str, str], ...]:
+    """The `middlewares=[name.FUNCTION, …]` of a route decorator that name a module of
+    the package imported by the route's module."""
+    found: list[tuple[str, str]] = []
+    for keyword in decorator.keywords:
+        if keyword.arg != "middlewares" or not isinstance(keyword.value, ast.List):
+            continue
+        for item in keyword.value.elts:
+            if not (isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name)):
+                continue
+            imported = module.imports.get(item.value.id)
+            if imported is None:
+                continue
+            package, name = imported
+            found.append((f"{package}.{name}" if name else package, item.attr))
+    return tuple(found)
 
 
 def route_sources() -> dict[tuple[str, str], RouteSource]:
@@ -197,5 +227,7 @@ def route_sources() -> dict[tuple[str, str], RouteSource]:
                     continue
                 path = str(decorator.args[0].value).replace("<", "{").replace(">", "}")
                 method = decorator.func.attr.upper()
-                routes[(method, path)] = RouteSource(method, path, module.name, node.name)
+                routes[(method, path)] = RouteSource(
+                    method, path, module.name, node.name, _middlewares(module, decorator)
+                )
     return routes

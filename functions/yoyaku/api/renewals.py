@@ -8,7 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header
 
-from yoyaku.api import auth
+from yoyaku.api import accepting, auth
 from yoyaku.api.language import caller_language
 from yoyaku.domain.renewal import (
     RenewalAccepted,
@@ -40,6 +40,7 @@ def renewal_window() -> RenewalWindow:
 
 @router.post(
     "/v1/renewals",
+    middlewares=[accepting.WRITE],
     summary="Apply for the renewal, signed with the My Number card",
     description="`verificationId` comes from POST /v1/identity/verifications with the "
     "purpose `renewal`; the card must be the account holder's (name and birthdate; a "
@@ -68,6 +69,7 @@ def get_draft() -> SavedDraft:
 
 @router.put(
     "/v1/me/renewal-draft",
+    middlewares=[accepting.WRITE],
     summary="Save the renewal form for later (一時保存; files are not saved)",
     description="Kept for 7 days from the last save; a successful application deletes it.",
     tags=["renewal"],
