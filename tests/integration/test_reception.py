@@ -309,7 +309,14 @@ def test_every_citizen_write_names_its_reception_rule() -> None:
     )
 
     forgotten = []
-    modules = (accounts_api, appointments_api, bookings_api, catalog_api, identity_api, lotteries_api)
+    modules = (
+        accounts_api,
+        appointments_api,
+        bookings_api,
+        catalog_api,
+        identity_api,
+        lotteries_api,
+    )
     for module in modules:
         app = module.app
         for route in app._static_routes + app._dynamic_routes:
