@@ -56,16 +56,18 @@ def put_reception_hours(
     description="From `from` until `until`, citizen writes answer 503 SERVICE_SUSPENDED "
     "with Retry-After and `notice`. Browsing goes on. `GET /v1/reception` announces it.",
     tags=["staff"],
+    status_code=201,
 )
-def post_suspension(request: SuspensionRequest) -> tuple[Suspension, int]:
+def post_suspension(request: SuspensionRequest) -> Suspension:
     member = auth.staff(staff)
-    return reception.suspend(request, member), 201
+    return reception.suspend(request, member)
 
 
 @staff.delete(
     "/v1/staff/suspensions/<suspensionId>",
     summary="Cancel a planned suspension, or end one under way now",
     tags=["staff"],
+    status_code=204,
 )
 def delete_suspension(
     suspension_id: Annotated[str, Path(alias="suspensionId", max_length=40)],

@@ -48,13 +48,13 @@ def renewal_window() -> RenewalWindow:
     "申請番号; staff review it. An `Idempotency-Key` header makes a retry return the "
     "same application.",
     tags=["renewal"],
+    status_code=202,
 )
 def apply_for_renewal(
     request: RenewalRequest,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)] = None,
-) -> tuple[RenewalAccepted, int]:
-    accepted = renewals.submit(_user_number(), request, caller_language(router), idempotency_key)
-    return accepted, 202
+) -> RenewalAccepted:
+    return renewals.submit(_user_number(), request, caller_language(router), idempotency_key)
 
 
 @router.get(

@@ -39,6 +39,12 @@ def list_cards() -> CardList:
     "氏名カナ, 郵便番号, 都道府県, 市区郡, 町村番地建物名, 在住・在勤, 本登録日時. "
     "Exporting marks nothing: mark the cards mailed once they are posted.",
     tags=["staff"],
+    responses={
+        200: {
+            "description": "The address labels as CSV",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
 )
 def export_labels() -> Response[str]:
     member = auth.staff(router)
