@@ -8,7 +8,7 @@ own unexpired claims into bookings in one transaction; cancelling deletes them.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -368,6 +368,19 @@ def add_update(
 ) -> None:
     """The writes that save a changed reservation (on its version) and free the units it
     no longer keeps, with their days' summaries, added to the caller's transaction."""
+    summary_store.add_changes(
+        tx, document.facility_id, _add_reservation(tx, stored, document, keep)
+    )
+
+
+def _add_reservation(
+    tx: TransactWrite,
+    stored: StoredReservation,
+    document: Reservation | Appointment,
+    keep: list[Unit],
+) -> summary_store.Changes:
+    """`add_update` without the summaries: returns their changes, for the caller to add
+    up with those of other reservations (a transaction may touch a summary only once)."""
     released = [u for u in stored.units if u not in keep]
     item = reservation_item(
         stored.number, stored.owner, document, keep or stored.units, secret_hash=stored.secret_hash
@@ -378,10 +391,8 @@ def add_update(
             _claim(document.facility_id, document.resource_type_id, unit),
             condition=ClaimItem.holder == stored.number,
         )
-    summary_store.add_changes(
-        tx, document.facility_id, booked_changes(document.resource_type_id, released, -1)
-    )
     tx.save(item)
+    return booked_changes(document.resource_type_id, released, -1)
 
 
 def update_reservation(
@@ -397,8 +408,14 @@ TRANSACTION_ITEMS = 100
 
 
 def transaction_items(stored: list[StoredReservation]) -> int:
-    """The items cancelling these reservations writes: each and its units."""
-    return sum(1 + len(s.units) for s in stored)
+    """The items cancelling these reservations writes: each, its units, and one summary
+    per facility, resource type and day they free units of."""
+    summaries = {
+        (s.document.facility_id, s.document.resource_type_id, u.day)
+        for s in stored
+        for u in s.units
+    }
+    return sum(1 + len(s.units) for s in stored) + len(summaries)
 
 
 def update_reservations(
@@ -408,8 +425,12 @@ def update_reservations(
     one transaction: all or none (LostRace when any changed meanwhile)."""
     try:
         with TransactWrite(connection=connection()) as tx:
+            freed: dict[str, summary_store.Changes] = defaultdict(Counter)
             for stored, document, keep in changes:
-                add_update(tx, stored, document, keep)
+                # update(), not +=: a Counter sum would drop the negative counts
+                freed[document.facility_id].update(_add_reservation(tx, stored, document, keep))
+            for facility_id, facility_changes in freed.items():
+                summary_store.add_changes(tx, facility_id, facility_changes)
     except TransactWriteError as error:
         if condition_failed(error):
             raise LostRace from error
