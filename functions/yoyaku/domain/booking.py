@@ -282,6 +282,10 @@ class ReservationChange(CamelModel):
 class Cancellations(CamelModel):
     """Several reservations to cancel at once (the list's 選択して取消し)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reservationNumbers": ["2612010001", "2612010002"]}]}
+    )
+
     reservation_numbers: list[str] = Field(
         min_length=1,
         max_length=10,

@@ -631,6 +631,12 @@ class EntryRequest(CamelModel):
 class Withdrawals(CamelModel):
     """Several of my entries to withdraw at once."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"entryIds": ["ent_3f9a0c1d2e4b5a69", "ent_7be21c09d4a3f810"]}]
+        }
+    )
+
     entry_ids: list[str] = Field(
         min_length=1, max_length=10, description="1 to 10 of the caller's entry ids, each once."
     )

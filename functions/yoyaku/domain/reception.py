@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.calendar import TOKYO, tokyo_date
@@ -32,6 +32,18 @@ SEARCH_DAYS = 370
 class ReceptionHours(CamelModel):
     """Daily hours in Tokyo. `closes` may be `24:00` (midnight); a `closes` before
     `opens` runs past midnight (22:00–06:00)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "opens": "08:00",
+                    "closes": "24:00",
+                    "yearEndClosure": {"from": "12-29", "to": "01-03"},
+                }
+            ]
+        }
+    )
 
     opens: Opens
     closes: Closes
@@ -67,6 +79,19 @@ def _at(day: date, hhmm: str) -> datetime:
 
 class SuspensionRequest(CamelModel):
     """Staff plan a suspension (一時休止): no citizen writes from `from` until `until`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "from": "2027-03-31T22:00:00+09:00",
+                    "until": "2027-04-01T05:00:00+09:00",
+                    "notice": "システムメンテナンスのため、3月31日22時から"
+                    "4月1日5時まで予約の受付を休止します。",
+                }
+            ]
+        }
+    )
 
     from_: AwareDatetime = Field(alias="from", examples=["2027-03-31T00:00:00+09:00"])
     until: AwareDatetime = Field(examples=["2027-04-01T05:00:00+09:00"])

@@ -11,7 +11,7 @@ import csv
 import io
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.domain.model import CamelModel
 
@@ -44,6 +44,9 @@ class RegistrationCard(CamelModel):
 
 
 class MarkMailed(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"userNumbers": ["100001", "100002"]}]}
+    )
     user_numbers: list[str] = Field(
         min_length=1, max_length=MAX_MARK, description="The accounts whose cards were posted."
     )
