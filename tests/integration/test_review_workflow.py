@@ -611,6 +611,7 @@ def test_verified_accounts_wait_for_their_registration_card_until_marked_mailed(
     assert len(lines) == 3
     assert lines[1].startswith(f"{first.user_number},港　花子,ミナト　ハナコ,105-8511,東京都,港区,")
 
+    clock.advance(timedelta(minutes=5))  # the cards are posted after the labels are printed
     marked = client.post(
         "/v1/staff/registration-cards/mailed",
         json_body={"userNumbers": [first.user_number, rejected.user_number, "999999"]},
