@@ -22,6 +22,8 @@ def test_ctrl_c_stops_cleanly_and_a_restart_starts_from_the_demo_data() -> None:
     time.sleep(0.2)
     assert first.output[-1] == "stopped."
     assert not any("Traceback" in line for line in first.output)
+    # what a person at the terminal reads: request lines, no raw metrics blob
+    assert not any("CloudWatchMetrics" in line for line in first.output), first.output[:3]
 
     second = start_service()
     try:
