@@ -47,6 +47,7 @@ from yoyaku.domain.paging import Page
 _LOTTERY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 _ENTRY_POSITION = re.compile(rf"{pages.INSTANT}#{pages.ID}")
 _RESULT_POSITION = re.compile(pages.ID)
+_LOTTERY_RESULT_POSITION = re.compile(r"RESULT#\d{6,12}")
 
 KEEP_THREADS = 4  # transactions of lottery-kept units written at once
 
@@ -695,6 +696,22 @@ def results_page(user_number: str, limit: int, token: str | None) -> Page[Stored
     )
     keyed = ((i.gsi1sk or "", _result(i)) for i in items if isinstance(i, ResultItem))
     return pages.collect(keyed, limit, "results")
+
+
+def lottery_results_page(lottery_id: str, limit: int, token: str | None) -> Page[StoredResult]:
+    """One page of a lottery's results (one per entry), by user number."""
+    scope = f"lottery-results:{lottery_id}"
+    after = pages.decode(token, scope, _LOTTERY_RESULT_POSITION)
+    # After the position and still a result: " " sorts before every digit, so
+    # `position + " "` is past the position and before the next user number.
+    condition = (
+        ResultItem.sk.between(f"{after} ", "RESULT#~")
+        if after
+        else ResultItem.sk.startswith("RESULT#")
+    )
+    items = ResultItem.query(_pk(lottery_id), condition, page_size=limit + 1)
+    keyed = ((i.sk, _result(i)) for i in items if isinstance(i, ResultItem))
+    return pages.collect(keyed, limit, scope)
 
 
 def publish(lottery_id: str, result_digest: str, audit: dict[str, Any]) -> None:

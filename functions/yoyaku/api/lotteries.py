@@ -23,6 +23,7 @@ from yoyaku.domain.lottery import (
     LotteryResult,
     LotteryStatus,
     Withdrawals,
+    StaffResultRow,
 )
 from yoyaku.domain.model import CamelModel, QueryDate
 from yoyaku.domain.paging import DEFAULT_LIMIT
@@ -48,6 +49,10 @@ class EntryList(Paged):
 
 class ResultList(Paged):
     items: list[LotteryResult]
+
+
+class StaffResultList(Paged):
+    items: list[StaffResultRow]
 
 
 class DrawStarted(CamelModel):
@@ -192,3 +197,20 @@ def draw_now(
     member = auth.staff(staff)
     arn = lotteries.draw_now(lottery_id, member, request or DrawRequest())
     return DrawStarted(lottery_id=lottery_id, execution_arn=arn)
+
+
+@staff.get(
+    "/v1/staff/lotteries/<lotteryId>/results",
+    summary="A lottery's results: every entry's wins (with their status now) or loss",
+    description="By user number, in pages. A win carries its reservation's status "
+    "(`awaiting_confirmation`, `confirmed`, `expired`, `cancelled`) and `confirmBy`.",
+    tags=["staff"],
+)
+def lottery_results(
+    lottery_id: Annotated[str, Path(alias="lotteryId")],
+    limit: Limit = DEFAULT_LIMIT,
+    next_token: NextToken = None,
+) -> StaffResultList:
+    auth.staff(staff)
+    page = lotteries.results_for_staff(lottery_id, limit, next_token)
+    return StaffResultList(items=page.items, next_token=page.next_token)

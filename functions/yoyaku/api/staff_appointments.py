@@ -1,16 +1,20 @@
-"""Staff: import who may book a counter appointment (CSV)."""
+"""Staff and counter appointments: import who may book (CSV), the day's appointments
+per counter, an appointment by receipt number, and cancellation on the party's behalf."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import Field
 
 from yoyaku.api import auth, request_body
+from yoyaku.domain.appointments import Appointment, StaffAppointment
 from yoyaku.domain.errors import DomainError
-from yoyaku.domain.model import CamelModel
-from yoyaku.services import appointments, catalog
+from yoyaku.domain.model import CamelModel, QueryDate
+from yoyaku.services import appointments, catalog, staff_appointments
 
 router = Router()
 
@@ -44,3 +48,56 @@ def import_eligibility(
         raise DomainError.invalid("body", "string_too_long", max_length=MAX_CSV_BYTES)
     imported = appointments.import_eligible(facility_id, text, member)
     return ImportResult(facility_id=facility_id, imported=imported)
+
+
+class AppointmentDay(CamelModel):
+    facility_id: str
+    date: date
+    items: list[Appointment]
+
+
+class AppointmentCancellation(CamelModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+ReceiptNumber = Annotated[str, Path(alias="receiptNumber", min_length=1, max_length=20)]
+
+
+@router.get(
+    "/v1/staff/facilities/<facilityId>/appointments",
+    summary="The counter appointments of a day, by counter and time",
+    description="Cancelled appointments are listed too (status).",
+    tags=["staff"],
+)
+def appointment_day(
+    facility_id: Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)],
+    day: Annotated[QueryDate, Query(alias="date", description="One day (Tokyo date).")],
+) -> AppointmentDay:
+    auth.staff(router)
+    items = staff_appointments.day_list(facility_id, day)
+    return AppointmentDay(facility_id=facility_id, date=day, items=items)
+
+
+@router.get(
+    "/v1/staff/appointments/<receiptNumber>",
+    summary="A counter appointment by its receipt number, with the party's e-mail address",
+    tags=["staff"],
+)
+def find_appointment_for_staff(number: ReceiptNumber) -> StaffAppointment:
+    auth.staff(router)
+    return staff_appointments.find(number)
+
+
+@router.post(
+    "/v1/staff/appointments/<receiptNumber>/cancellation",
+    summary="Cancel a counter appointment on the party's behalf, with a reason (e-mailed)",
+    description="Any confirmed appointment whose day has not passed, whatever the party's "
+    "own deadline. The slots are free at once. CONFLICT when it is cancelled already or "
+    "its day has passed. Recorded in the audit trail (`appointment.cancelled`).",
+    tags=["staff"],
+)
+def cancel_appointment_on_behalf(
+    number: ReceiptNumber, body: AppointmentCancellation
+) -> StaffAppointment:
+    member = auth.staff(router)
+    return staff_appointments.cancel_on_behalf(number, body.reason, member)

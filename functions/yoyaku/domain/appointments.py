@@ -282,3 +282,10 @@ def live_until(appointment: Appointment) -> datetime:
 
 class AppointmentCreated(Appointment):
     password: str = Field(description="Shown once; also e-mailed. Needed to look up or cancel.")
+
+
+class StaffAppointment(CamelModel):
+    """An appointment as staff see it, with the address its party confirmed."""
+
+    appointment: Appointment
+    email: str | None = None

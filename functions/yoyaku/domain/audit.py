@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     SUSPENSION_LIFTED = "suspension.lifted"
     REGISTRATION_CARDS_EXPORTED = "registration_cards.exported"
     REGISTRATION_CARD_MAILED = "registration_card.mailed"
+    APPOINTMENT_CANCELLED = "appointment.cancelled"
 
 
 class TargetType(StrEnum):
@@ -52,6 +53,7 @@ class TargetType(StrEnum):
     # cards to mail (id `registration-cards`)
     SERVICE = "service"
     SUSPENSION = "suspension"
+    APPOINTMENT = "appointment"
 
 
 class AuditTarget(CamelModel):

@@ -395,6 +395,25 @@ def appointment_cancelled(lang: Language, a: Any) -> Email:
     )
 
 
+def appointment_cancelled_by_staff(lang: Language, a: Any, reason: str) -> Email:
+    """A member of staff cancelled the appointment on the party's behalf (by phone, or
+    because the counter closed)."""
+    if lang is Language.EN:
+        return Email(
+            f"Appointment {a.receipt_number} cancelled by the counter",
+            f"Our staff cancelled your appointment {a.receipt_number} on "
+            f"{a.date.isoformat()} {a.start}.\n"
+            f"Reason: {reason}\n\nIf you did not expect this, please contact the counter."
+            + _footer(lang),
+        )
+    return Email(
+        f"【予約取消】受付番号 {a.receipt_number}（窓口による取消し）",
+        f"{a.date.isoformat()} {a.start} の来庁予約（受付番号 {a.receipt_number}）を、"
+        "窓口の担当者が取り消しました。\n"
+        f"理由：{reason}\n\nお心当たりのない場合は、窓口までお問い合わせください。" + _footer(lang),
+    )
+
+
 def lottery_result(
     lang: Language, facility: str, won_rank: int, reservation_number: str | None
 ) -> Email:

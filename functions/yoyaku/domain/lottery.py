@@ -686,6 +686,17 @@ class LotteryResult(CamelModel):
     )
 
 
+class StaffResultRow(LotteryResult):
+    """A result as staff see it: whose it is and, for a win, what was won."""
+
+    user_number: str
+    date: Day | None = None
+    start: str | None = None
+    end: str | None = None
+    resource_type_id: str | None = None
+    quantity: int | None = None
+
+
 class DemandDay(CamelModel):
     date: date
     resource_type_id: str

@@ -1119,6 +1119,14 @@ NOTICE_WITHDRAWN_ALREADY = Bilingual(
 RESERVATION_CANCELLED_ALREADY = Bilingual(
     "この予約はすでに取り消されています。", "This reservation is cancelled already."
 )
+APPOINTMENT = Bilingual("窓口予約", "appointment")
+APPOINTMENT_CANCELLED_ALREADY = Bilingual(
+    "この窓口予約はすでに取り消されています。", "This appointment is cancelled already."
+)
+APPOINTMENT_PAST = Bilingual(
+    "来庁日を過ぎた窓口予約は取り消せません。",
+    "An appointment whose day has passed cannot be cancelled.",
+)
 RESERVATION_PAST = Bilingual(
     "利用日を過ぎた予約は取り消せません。",
     "A reservation whose day has passed cannot be cancelled.",

@@ -29,6 +29,7 @@ from yoyaku.domain.lottery import (
     LotteryRecord,
     LotteryResult,
     LotteryStatus,
+    StaffResultRow,
     StoredEntry,
 )
 from yoyaku.domain.messages import Bilingual
@@ -262,6 +263,37 @@ def results_of(user_number: str, limit: int, token: str | None) -> Page[LotteryR
 
 
 # ---------------------------------------------------------------- staff
+
+
+def results_for_staff(lottery_id: str, limit: int, token: str | None) -> Page[StaffResultRow]:
+    """One page of a lottery's results for staff: per entry, a row per win with what
+    was won and the win's status now (awaiting confirmation, confirmed, expired,
+    cancelled) and deadline, or one row for an entry that lost."""
+    load(lottery_id)
+    page = lottery_store.lottery_results_page(lottery_id, limit, token)
+    numbers = {number for r in page.items for _, number in r.all_wins}
+    stored = booking_store.get_reservations(numbers)
+    states = {
+        number: (s.document.status, getattr(s.document, "confirm_by", None))
+        for number, s in stored.items()
+    }
+    rows = []
+    for result in page.items:
+        for view in result.views(states):
+            won = stored.get(view.reservation_number or "")
+            document = won.document if won else None
+            rows.append(
+                StaffResultRow(
+                    **view.model_dump(),
+                    user_number=result.user_number,
+                    date=document.date if document else None,
+                    start=document.start if document else None,
+                    end=document.end if document else None,
+                    resource_type_id=document.resource_type_id if document else None,
+                    quantity=getattr(document, "quantity", None),
+                )
+            )
+    return Page(rows, page.next_token)
 
 
 def create(definition: LotteryDefinition, actor: StaffMember) -> Lottery:

@@ -1,0 +1,79 @@
+"""Staff and counter appointments (seed 002): the day's appointments of a facility per
+counter, an appointment by its receipt number, and cancellation on the party's behalf."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from yoyaku import runtime
+from yoyaku.adapters import appointment_store, booking_store, inventory_store, mailer
+from yoyaku.domain import emails, messages
+from yoyaku.domain.appointments import Appointment, StaffAppointment
+from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.booking import StoredReservation
+from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.staff import StaffMember
+from yoyaku.services import audit
+from yoyaku.services.catalog import load_facility
+
+RETRY = messages.Bilingual("もう一度お試しください。", "Please retry.")
+
+
+def day_list(facility_id: str, day: date) -> list[Appointment]:
+    """The appointments of the facility on `day` (cancelled ones too), by counter and
+    time: one Query (the facility's arrivals of the month)."""
+    load_facility(facility_id)
+    found = [
+        s.document
+        for s in booking_store.arrivals(facility_id, day, day)
+        if isinstance(s.document, Appointment)
+    ]
+    return sorted(found, key=lambda a: (a.counter, a.start, a.receipt_number))
+
+
+def _load(number: str) -> tuple[StoredReservation, Appointment]:
+    stored = booking_store.get_reservation(number.strip())
+    if stored is None or not isinstance(stored.document, Appointment):
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.APPOINTMENT)
+    return stored, stored.document
+
+
+def _view(stored: StoredReservation, appointment: Appointment) -> StaffAppointment:
+    party = appointment_store.get_request(stored.owner.id)
+    return StaffAppointment(appointment=appointment, email=party.email if party else None)
+
+
+def find(number: str) -> StaffAppointment:
+    return _view(*_load(number))
+
+
+def cancel_on_behalf(number: str, reason: str, member: StaffMember) -> StaffAppointment:
+    """Cancels a confirmed appointment whose day has not passed, whatever the party's own
+    deadline (staff act on a phone call or a closed counter): its slots and its persons
+    are free at once, and the party is e-mailed the reason."""
+    stored, current = _load(number)
+    if current.status != "confirmed":
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.APPOINTMENT_CANCELLED_ALREADY)
+    if current.date < runtime.current().today():
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.APPOINTMENT_PAST)
+    cancelled = current.model_copy(update={"status": "cancelled"})
+    party = appointment_store.get_request(stored.owner.id)
+    try:
+        appointment_store.cancel(stored, cancelled, party)
+    except inventory_store.LostRace:
+        # Cancelled (by the party or another member) in between: say so on a retry.
+        raise DomainError(ErrorCode.CONFLICT, reason=RETRY) from None
+    audit.record(
+        member,
+        AuditAction.APPOINTMENT_CANCELLED,
+        TargetType.APPOINTMENT,
+        stored.number,
+        reason=reason,
+        facilityId=current.facility_id,
+        date=current.date.isoformat(),
+    )
+    if party is not None:
+        mailer.send(
+            party.email, emails.appointment_cancelled_by_staff(party.language, cancelled, reason)
+        )
+    return StaffAppointment(appointment=cancelled, email=party.email if party else None)
