@@ -30,3 +30,5 @@ export type AuditAction = S['AuditAction'];
 export type CheckInRow = S['CheckInRow'];
 export type ReceptionStatus = S['ReceptionStatus'];
 export type PostalAddress = S['PostalAddress'];
+export type StaffResultRow = S['StaffResultRow'];
+export type StaffAppointment = S['StaffAppointment'];
