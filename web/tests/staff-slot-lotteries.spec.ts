@@ -74,13 +74,13 @@ test('a facility manager creates a monthly tennis-court lottery, watches demand 
 	);
 
 	// The lottery's page: demand per slot, one row per day, a column per slot.
-	await staffSignIn(page, STAFF.manager, '/staff/lotteries');
+	await page.goto('/staff/lotteries'); // the staff session lives beside the citizen's
 	await page.getByRole('row').filter({ hasText: lotteryId }).getByRole('link', { name: '申込状況・抽選結果' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: '抽選の詳細: 上尾運動公園テニスコート' })).toBeVisible();
 	const demand = page.getByRole('region', { name: 'テニスコート（1面） の申込総数/当選可能数' });
 	const [, sm, sd] = saturday.split('-').map(Number);
 	const saturdayRow = demand.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`${sm}月${sd}日`) }) });
-	await expect(saturdayRow.getByRole('cell').first()).toHaveText('2/4');
+	await expect(saturdayRow.getByRole('cell').first()).toHaveText('1/4'); // one application (for two of the four courts)
 	await expect(demand.getByRole('columnheader', { name: '09:00–11:00' })).toBeVisible();
 	await expect(page.getByText('抽選後に、申込者ごとの当選・落選と当選確定の状況が表示されます。')).toBeVisible();
 	await expect(page.getByRole('link', { name: '抽選の検証情報' })).toHaveAttribute('href', `/v1/lotteries/${lotteryId}/audit`);
@@ -122,7 +122,8 @@ test('a facility manager creates a monthly tennis-court lottery, watches demand 
 	await page.screenshot({ path: 'test-results/staff-slot-lottery-results.png', fullPage: true });
 
 	// The winner confirms (当選確定): staff see it as 確定.
-	const number = (await win.textContent())!.match(/\d{10}/)![0];
+	const number = (await win.getByRole('cell').nth(3).textContent())!.trim();
+	expect(number).toMatch(/^\d{10}$/);
 	await backend.json('POST', `/v1/reservations/${number}/confirmation`, {}, token);
 	await page.reload();
 	await expect(results.getByRole('row').filter({ hasText: number })).toContainText('確定');
