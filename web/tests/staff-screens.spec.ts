@@ -38,6 +38,9 @@ test('every staff screen at phone and desktop width', async ({ page, backend, br
 	await page.goto('/staff/lotteries');
 	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
 	await shoot('06-lotteries');
+	await page.goto(`/staff/appointments?facilityId=mynumber-counter&date=${await backend.today()}`);
+	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+	await shoot('06b-appointments');
 	await page.goto('/staff/notices');
 	await expect(page.getByRole('table')).toBeVisible();
 	await shoot('07-notices');

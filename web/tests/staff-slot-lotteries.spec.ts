@@ -79,7 +79,7 @@ test('a facility manager creates a monthly tennis-court lottery, watches demand 
 	await expect(page.getByRole('heading', { level: 1, name: '抽選の詳細: 上尾運動公園テニスコート' })).toBeVisible();
 	const demand = page.getByRole('region', { name: 'テニスコート（1面） の申込総数/当選可能数' });
 	const [, sm, sd] = saturday.split('-').map(Number);
-	const saturdayRow = demand.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`${sm}月${sd}日`) }) });
+	const saturdayRow = demand.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${sm}/${sd}\\(`) }) });
 	await expect(saturdayRow.getByRole('cell').first()).toHaveText('1/4'); // one application (for two of the four courts)
 	await expect(demand.getByRole('columnheader', { name: '09:00–11:00' })).toBeVisible();
 	await expect(page.getByText('抽選後に、申込者ごとの当選・落選と当選確定の状況が表示されます。')).toBeVisible();
@@ -120,6 +120,10 @@ test('a facility manager creates a monthly tennis-court lottery, watches demand 
 	await expect(win).toContainText(`${lastDay}まで`);
 	await expectAccessible(page, 'slot lottery results');
 	await page.screenshot({ path: 'test-results/staff-slot-lottery-results.png', fullPage: true });
+	await page.setViewportSize({ width: 375, height: 740 }); // a phone: the wide tables scroll
+	await expectAccessible(page, 'slot lottery results on a phone');
+	await page.screenshot({ path: 'test-results/staff-slot-lottery-phone.png', fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 900 });
 
 	// The winner confirms (当選確定): staff see it as 確定.
 	const number = (await win.getByRole('cell').nth(3).textContent())!.trim();
