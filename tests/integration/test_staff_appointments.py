@@ -15,6 +15,7 @@ from tests.conftest import session_token
 from yoyaku.adapters.table import AuditItem
 
 from .helpers import GYM, definition
+from .test_bookings_api import inn  # noqa: F401  (the fixture)
 
 DAY = date(2030, 6, 10)  # a Monday; the clock stands on 2030-05-15
 COUNTER = definition(
@@ -216,3 +217,23 @@ def test_a_day_and_a_facility_are_checked(client, staff_token, counter) -> None:
         "/v1/staff/facilities/nowhere/appointments?date=2030-06-10", token=staff_token
     )
     assert missing.status == 404
+
+
+def test_a_lodging_reservation_is_not_an_appointment(client, staff_token, inn, make_citizen):  # noqa: F811
+    """A reservation number is refused on the appointment routes, and the lodging's
+    day lists no appointments: each kind is handled by its own routes."""
+    from .test_bookings_api import STAY, book
+
+    reservation = book(client, make_citizen(), STAY)
+    number = reservation["reservationNumber"]
+    assert client.get(f"/v1/staff/appointments/{number}", token=staff_token).status == 404
+    refused = client.post(
+        f"/v1/staff/appointments/{number}/cancellation",
+        json_body={"reason": "間違い"},
+        token=staff_token,
+    )
+    assert refused.status == 404
+    day = client.get(f"/v1/staff/facilities/inn/appointments?date={STAY}", token=staff_token)
+    assert day.status == 200 and day.json["items"] == []
+    kept = client.get(f"/v1/staff/reservations/{number}", token=staff_token)
+    assert kept.json["reservation"]["status"] == "confirmed"
