@@ -4,7 +4,7 @@
  * (or not open yet) would close them early, which the API refuses unless forced with a
  * reason, so the reason is asked for first (`early`), then confirmed.
  */
-import { api, call } from '$lib/api/client';
+import { api, call, type Problem } from '$lib/api/client';
 import type { Lottery } from '$lib/api/types';
 import { t } from '$lib/i18n/i18n.svelte';
 import { FormState } from './form.svelte';
@@ -19,7 +19,7 @@ export interface DrawPage {
 	/** The draw started (the workflow runs on): tell the member and reload. */
 	started(): Promise<void>;
 	/** A refusal that is not about the reason. */
-	failed(problem: import('$lib/api/client').Problem): void;
+	failed(problem: Problem): void;
 }
 
 /** Entries still open (or not yet open): drawing now would close them early. */
