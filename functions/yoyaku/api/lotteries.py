@@ -22,8 +22,8 @@ from yoyaku.domain.lottery import (
     LotteryDefinition,
     LotteryResult,
     LotteryStatus,
-    Withdrawals,
     StaffResultRow,
+    Withdrawals,
 )
 from yoyaku.domain.model import CamelModel, QueryDate
 from yoyaku.domain.paging import DEFAULT_LIMIT

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth, request_body
 from yoyaku.domain.appointments import Appointment, StaffAppointment
@@ -57,6 +57,12 @@ class AppointmentDay(CamelModel):
 
 
 class AppointmentCancellation(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reason": "窓口の臨時閉鎖のため、こちらで取り消しました。"}]
+        }
+    )
+
     reason: str = Field(min_length=1, max_length=1000)
 
 
