@@ -166,6 +166,13 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
                 monkeypatch.setenv(variable, name)
                 created[variable] = name
         settings.cache_clear()
+        # Every lottery draw publishes its audit file here.
+        import boto3
+
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket=settings().audit_bucket,
+            CreateBucketConfiguration={"LocationConstraint": REGION},
+        )
         try:
             yield created
         finally:

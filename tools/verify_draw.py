@@ -2,7 +2,12 @@
 
     .venv/bin/python -m tools.verify_draw \\
         http://127.0.0.1:3000/v1/lotteries/<lotteryId>/audit
-    .venv/bin/python -m tools.verify_draw --file audit.json
+    .venv/bin/python -m tools.verify_draw --file audit.json.gz
+
+Given the `/audit` URL it downloads the draw's audit file from the link there (`file.url`),
+checks its SHA-256 against `file.sha256` and that the file publishes the same seed,
+commitment and digests as the lottery, then checks the file (whatever the draw's size).
+`--file` takes a downloaded audit file (gzip'd or plain JSON) or a saved `/audit` answer.
 
 Checks, in order: the seed matches the commitment published when the lottery was
 created; the entries digest matches the published entries; the order follows from the
@@ -14,6 +19,8 @@ the published results; the result digest matches. Lodging and time-slot lotterie
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
 import json
 import sys
 import urllib.request
@@ -89,6 +96,8 @@ def verify(audit: dict[str, Any]) -> list[str]:
     seed = audit.get("seed")
     if not seed:
         return ["the draw has not been published yet (no seed)"]
+    if any(audit.get(name) is None for name in ("entries", "order", "inventory", "results")):
+        return ["the data of the draw is in its audit file: check the file (file.url)"]
     if rules.commitment(seed) != audit["seedCommitment"]:
         problems.append("the seed does not match the published commitment")
     lines = audit["entries"]
@@ -121,20 +130,62 @@ def verify(audit: dict[str, Any]) -> list[str]:
     return problems
 
 
+# What the lottery's /audit answer and its audit file must both say.
+_SUMMARY = ("lotteryId", "seedCommitment", "entriesDigest", "seed", "resultDigest", "kind")
+
+
+def parse_file(body: bytes) -> dict[str, Any]:
+    """An audit file as downloaded (gzip'd JSON) or unpacked (JSON)."""
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    found: dict[str, Any] = json.loads(body)
+    return found
+
+
+def _download(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310
+        body: bytes = response.read()
+        return body
+
+
+def published(answer: dict[str, Any], body: bytes) -> tuple[dict[str, Any], list[str]]:
+    """The audit file checked against the /audit answer that links it: the file's data,
+    and what does not match (its bytes, or a summary field the two disagree on)."""
+    file = answer["file"]
+    problems = []
+    if hashlib.sha256(body).hexdigest() != file["sha256"]:
+        problems.append("the audit file's SHA-256 is not the one the lottery publishes")
+    audit = parse_file(body)
+    problems += [
+        f"the audit file's {name} is not the lottery's"
+        for name in _SUMMARY
+        if audit.get(name) != answer.get(name)
+    ]
+    return audit, problems
+
+
+def fetch(url: str) -> tuple[dict[str, Any], list[str]]:
+    """The audit of a lottery from its /audit URL, with its file when it has one."""
+    answer = json.loads(_download(url))
+    if not answer.get("file"):
+        return answer, []
+    return published(answer, _download(answer["file"]["url"]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check a published Yoyaku lottery draw.")
     parser.add_argument("url", nargs="?", help="the lottery's /audit URL")
-    parser.add_argument("--file", help="the audit JSON saved to a file")
+    parser.add_argument("--file", help="the audit file (.json.gz or .json) or a saved answer")
     args = parser.parse_args(argv)
+    problems: list[str] = []
     if args.file:
-        with open(args.file, encoding="utf-8") as handle:  # noqa: PTH123
-            audit = json.load(handle)
+        with open(args.file, "rb") as handle:  # noqa: PTH123
+            audit = parse_file(handle.read())
     elif args.url:
-        with urllib.request.urlopen(args.url, timeout=30) as response:  # noqa: S310
-            audit = json.load(response)
+        audit, problems = fetch(args.url)
     else:
         parser.error("give the audit URL or --file")
-    problems = verify(audit)
+    problems += verify(audit)
     for problem in problems:
         print(f"FAIL: {problem}")
     if not problems:

@@ -31,6 +31,7 @@ class Settings:
     line_api_host: str  # Messaging API base URL (the local runtime's fake platform)
     line_jwks_url: str  # LINE's public keys for ID tokens
     identity_bucket: str
+    audit_bucket: str  # the published audit files of lottery draws
     jpki_roots_prefix: str
     jpki_crl_prefix: str
     jpki_crl_sources: tuple[str, ...]
@@ -72,6 +73,7 @@ def settings() -> Settings:
         line_api_host=env.get("LINE_API_HOST", "https://api.line.me").rstrip("/"),
         line_jwks_url=env.get("LINE_JWKS_URL", "https://api.line.me/oauth2/v2.1/certs"),
         identity_bucket=env.get("IDENTITY_BUCKET", "yoyaku-identity"),
+        audit_bucket=env.get("AUDIT_BUCKET", "yoyaku-audits"),
         jpki_roots_prefix=env.get("JPKI_ROOTS_PREFIX", "jpki/roots/"),
         jpki_crl_prefix=env.get("JPKI_CRL_PREFIX", "jpki/crl/"),
         jpki_crl_sources=tuple(

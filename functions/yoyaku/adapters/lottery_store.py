@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Set
@@ -36,6 +37,7 @@ from yoyaku.domain.lottery import (
     EntryContact,
     LotteryDefinition,
     LotteryRecord,
+    PublishedFile,
     StoredEntry,
     StoredResult,
 )
@@ -74,6 +76,7 @@ def _record(item: LotteryItem) -> LotteryRecord:
         entries_digest=item.entries_digest,
         result_digest=item.result_digest,
         audit=dict(item.audit) if item.audit else None,
+        audit_file=PublishedFile(**item.audit_file) if item.audit_file else None,
     )
 
 
@@ -714,12 +717,14 @@ def lottery_results_page(lottery_id: str, limit: int, token: str | None) -> Page
     return pages.collect(keyed, limit, scope)
 
 
-def publish(lottery_id: str, result_digest: str, audit: dict[str, Any]) -> None:
+def publish(lottery_id: str, result_digest: str, audit_file: PublishedFile) -> None:
+    """Marks the lottery drawn, with its result digest and its (already stored) audit
+    file. Repeats the same values when Publish runs again."""
     LotteryItem(_pk(lottery_id), "LOTTERY").update(
         actions=[
             LotteryItem.drawn.set(True),
             LotteryItem.result_digest.set(result_digest),
-            LotteryItem.audit.set(audit),
+            LotteryItem.audit_file.set(dataclasses.asdict(audit_file)),
         ]
     )
 

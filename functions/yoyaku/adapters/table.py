@@ -390,7 +390,10 @@ class LotteryItem(TableItem, discriminator="lottery"):
     drawn = BooleanAttribute(default=False)
     entries_digest = UnicodeAttribute(attr_name="entriesDigest", null=True)
     result_digest = UnicodeAttribute(attr_name="resultDigest", null=True)
-    audit = JSONAttribute(null=True)  # entries (no personal data), order, results
+    # Draws published before audit files kept the whole audit here (up to ~2,450 entries).
+    audit = JSONAttribute(null=True)
+    # The published audit file in the audit bucket: {key, sha256, bytes, entries}.
+    audit_file = JSONAttribute(attr_name="auditFile", null=True)
     forced_draw = JSONAttribute(attr_name="forcedDraw", null=True)  # {staffId, reason, at}
 
 

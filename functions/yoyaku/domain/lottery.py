@@ -708,6 +708,33 @@ class DemandDay(CamelModel):
     end: str | None = None
 
 
+INLINE_ENTRIES = 2_000  # the audit answer carries the full data up to this many entries
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """The stored audit file of a draw: its key in the audit bucket and its checks."""
+
+    key: str
+    sha256: str
+    bytes: int
+    entries: int
+
+
+class AuditDownload(CamelModel):
+    """Where the published audit file of a draw can be downloaded, and how to check it."""
+
+    url: str = Field(
+        description="A short-lived link to the file (gzip'd JSON with every field of this "
+        "audit); ask `/audit` again for a fresh one."
+    )
+    expires_at: datetime
+    content_type: str = Field(description="`application/gzip`")
+    bytes: int
+    sha256: str = Field(description="SHA-256 of the downloaded bytes, hex.")
+    entries: int = Field(description="How many entries the draw had.")
+
+
 class Audit(CamelModel):
     lottery_id: str
     mechanism: Mechanism
@@ -722,7 +749,15 @@ class Audit(CamelModel):
     entries: list[str] | None = None
     inventory: list[dict[str, Any]] | None = None
     results: list[dict[str, Any]] | None = None
+    file: AuditDownload | None = Field(
+        default=None,
+        description="After the draw: the audit file with everything above, whatever the "
+        "draw's size. `order`, `entries`, `inventory` and `results` are also inline up to "
+        f"{INLINE_ENTRIES:,} entries; above that they are in the file only.",
+    )
 
+
+AUDIT_DATA = ("order", "entries", "inventory", "results")  # what the audit file adds
 
 ALGORITHM = (
     "order = entries sorted by HMAC-SHA256(key=seed, "
@@ -743,7 +778,8 @@ class LotteryRecord:
     drawn: bool
     entries_digest: str | None
     result_digest: str | None
-    audit: dict[str, Any] | None
+    audit: dict[str, Any] | None  # drawn before audit files: the audit kept on the item
+    audit_file: PublishedFile | None = None
 
     def status_at(self, now: datetime) -> LotteryStatus:
         d = self.definition
@@ -773,7 +809,7 @@ class LotteryRecord:
 
     def public_audit(self) -> Audit:
         """Before the draw the commitment (and the entries digest once closed); after it,
-        everything anyone needs to recompute the draw."""
+        the seed and the result digest (the rest is in the audit file: `published`)."""
         audit = Audit(
             lottery_id=self.lottery_id,
             mechanism=self.definition.mechanism,
@@ -783,18 +819,38 @@ class LotteryRecord:
             kind=self.definition.kind,
             max_wins_per_applicant=self.definition.max_wins_per_applicant,
         )
-        if self.drawn and self.audit:
+        if self.drawn:
             audit = audit.model_copy(
-                update={
-                    "seed": self.seed,
-                    "result_digest": self.result_digest,
-                    "order": self.audit["order"],
-                    "entries": self.audit["entries"],
-                    "inventory": self.audit["inventory"],
-                    "results": self.audit["results"],
-                }
+                update={"seed": self.seed, "result_digest": self.result_digest}
             )
+        if self.drawn and self.audit:
+            audit = audit.model_copy(update={k: self.audit[k] for k in AUDIT_DATA})
         return audit
+
+    def published(
+        self,
+        result_digest: str,
+        order: list[str],
+        entries: list[str],
+        inventory: list[dict[str, Any]],
+        results: list[dict[str, Any]],
+    ) -> Audit:
+        """The audit file's content: the public audit after the draw with all its data."""
+        return Audit(
+            lottery_id=self.lottery_id,
+            mechanism=self.definition.mechanism,
+            algorithm=ALGORITHM,
+            seed_commitment=self.seed_commitment,
+            entries_digest=self.entries_digest,
+            kind=self.definition.kind,
+            max_wins_per_applicant=self.definition.max_wins_per_applicant,
+            seed=self.seed,
+            result_digest=result_digest,
+            order=order,
+            entries=entries,
+            inventory=inventory,
+            results=results,
+        )
 
 
 @dataclass(frozen=True)

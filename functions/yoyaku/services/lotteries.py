@@ -6,10 +6,16 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Set
-from datetime import date
+from datetime import date, timedelta
 
 from yoyaku import runtime
-from yoyaku.adapters import booking_store, inventory_store, lottery_store, schedules
+from yoyaku.adapters import (
+    booking_store,
+    draw_audit_files,
+    inventory_store,
+    lottery_store,
+    schedules,
+)
 from yoyaku.adapters.lottery_store import DemandKey
 from yoyaku.domain import groups, slot_draw
 from yoyaku.domain import lottery as rules
@@ -18,7 +24,10 @@ from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.lottery import (
+    AUDIT_DATA,
+    INLINE_ENTRIES,
     Audit,
+    AuditDownload,
     DemandDay,
     DrawRequest,
     EntryContact,
@@ -83,7 +92,26 @@ def demand(lottery_id: str, start: date | None = None, end: date | None = None) 
 
 
 def audit(lottery_id: str) -> Audit:
-    return load(lottery_id).public_audit()
+    """The public audit; after the draw, with a short-lived link to its audit file and,
+    for draws of up to `INLINE_ENTRIES` entries, the file's data inline as well."""
+    record = load(lottery_id)
+    summary = record.public_audit()
+    stored = record.audit_file
+    if not record.drawn or stored is None:
+        return summary
+    download = AuditDownload(
+        url=draw_audit_files.download_url(stored.key),
+        expires_at=runtime.current().now() + timedelta(seconds=draw_audit_files.DOWNLOAD_SECONDS),
+        content_type=draw_audit_files.CONTENT_TYPE,
+        bytes=stored.bytes,
+        sha256=stored.sha256,
+        entries=stored.entries,
+    )
+    summary = summary.model_copy(update={"file": download})
+    if stored.entries > INLINE_ENTRIES:
+        return summary
+    published = draw_audit_files.decode(draw_audit_files.read(stored.key))
+    return summary.model_copy(update={k: published[k] for k in AUDIT_DATA})
 
 
 # ---------------------------------------------------------------- citizens

@@ -16,14 +16,14 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from yoyaku import runtime
-from yoyaku.adapters import booking_store, catalog_store, lottery_store, mailer
+from yoyaku.adapters import booking_store, catalog_store, draw_audit_files, lottery_store, mailer
 from yoyaku.domain import booking, emails, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.booking import StoredReservation
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.inventory import Claim
 from yoyaku.domain.line import LotteryNotice
-from yoyaku.domain.lottery import LotteryRecord, StoredEntry, StoredResult
+from yoyaku.domain.lottery import Audit, LotteryRecord, PublishedFile, StoredEntry, StoredResult
 from yoyaku.domain.messages import Language
 from yoyaku.domain.slot_draw import SlotInventory
 from yoyaku.services import line, reservations
@@ -434,19 +434,17 @@ def publish(lottery_id: str) -> dict[str, Any]:
         return _publish_slots(lottery)
     order, won, entries = _outcome(lottery)
     digest = rules.result_digest(order, won)
-    audit = {
-        "entries": [
-            rules.canonical_line(e) for e in sorted(e.for_draw() for e in entries.values())
-        ],
-        "inventory": [
+    audit = lottery.published(
+        digest,
+        order=order,
+        entries=[rules.canonical_line(e) for e in sorted(e.for_draw() for e in entries.values())],
+        inventory=[
             {"date": d.isoformat(), "resourceTypeId": r, "units": n}
             for (d, r), n in sorted(lottery_store.winnable(lottery_id).items())
         ],
-        "order": order,
-        "results": [{"entryId": e, "wonRank": won[e]} for e in order],
-    }
-    lottery_store.publish(lottery_id, digest, audit)
-    return {"resultDigest": digest}
+        results=[{"entryId": e, "wonRank": won[e]} for e in order],
+    )
+    return _store_audit(lottery, audit)
 
 
 def _publish_slots(lottery: LotteryRecord) -> dict[str, Any]:
@@ -454,16 +452,27 @@ def _publish_slots(lottery: LotteryRecord) -> dict[str, Any]:
     row per slot, with its end), order, and results (`wonRanks` of each entry)."""
     order, won, entries, inventory = _slot_outcome(lottery)
     digest = slot_draw.result_digest(order, won)
-    audit = {
-        "entries": sorted(
-            slot_draw.canonical_line(slot_draw.for_draw(e)) for e in entries.values()
-        ),
-        "inventory": inventory.rows(),
-        "order": order,
-        "results": [{"entryId": e, "wonRanks": list(won[e])} for e in order],
-    }
-    lottery_store.publish(lottery.lottery_id, digest, audit)
-    return {"resultDigest": digest}
+    audit = lottery.published(
+        digest,
+        order=order,
+        entries=sorted(slot_draw.canonical_line(slot_draw.for_draw(e)) for e in entries.values()),
+        inventory=inventory.rows(),
+        results=[{"entryId": e, "wonRanks": list(won[e])} for e in order],
+    )
+    return _store_audit(lottery, audit)
+
+
+def _store_audit(lottery: LotteryRecord, audit: Audit) -> dict[str, Any]:
+    """The audit file first, then the lottery item that names it: the item never points
+    at a file that is not there. Both writes repeat themselves exactly on a retry."""
+    stored = draw_audit_files.write(
+        lottery.lottery_id, audit.model_dump(mode="json", exclude={"file"})
+    )
+    entries = len(audit.order or [])
+    published = PublishedFile(stored.key, stored.sha256, stored.size, entries)
+    digest = audit.result_digest or ""
+    lottery_store.publish(lottery.lottery_id, digest, published)
+    return {"resultDigest": digest, "auditKey": stored.key, "auditBytes": stored.size}
 
 
 def release(lottery_id: str) -> dict[str, Any]:
