@@ -17,8 +17,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tools.verify_draw import verify
-from yoyaku.adapters import schedules
+from tools.verify_draw import published, verify
+from yoyaku.adapters import draw_audit_files, schedules
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.services import lottery_draw
 
@@ -458,6 +458,13 @@ def test_the_draw_honours_the_cap_and_books_wins_to_confirm(
     audit = client.get(f"/v1/lotteries/{lottery_id}/audit").json
     assert audit["kind"] == "timeslot" and audit["maxWinsPerApplicant"] == 2
     assert verify(audit) == []
+    # The same audit file as a lodging draw: the inline data is the file's.
+    body = draw_audit_files.read(draw_audit_files.key_for(lottery_id))
+    content, problems = published(audit, body)
+    assert problems == [] and verify(content) == []
+    assert content["results"] == audit["results"] and audit["file"]["entries"] == len(
+        audit["order"]
+    )
     assert client.get(f"/v1/lotteries/{lottery_id}").json["status"] == "drawn"
 
     winner = next(who for who in groups if won[who.user_number])
