@@ -22,6 +22,7 @@ from tools import verify_draw
 from tools.verify_draw import published, verify
 from yoyaku.adapters import draw_audit_files
 from yoyaku.adapters.table import LotteryItem
+from yoyaku.domain.lottery import AUDIT_DATA
 from yoyaku.services import lotteries, lottery_draw
 from yoyaku.settings import settings
 
@@ -153,3 +154,18 @@ def test_verify_draw_checks_a_downloaded_file(drawn, tmp_path: Path, capsys) -> 
     unpacked.write_text(json.dumps(content), encoding="utf-8")
     assert verify_draw.main(["--file", str(unpacked)]) == 1
     assert "FAIL: the order does not follow" in capsys.readouterr().out
+
+
+def test_a_draw_published_before_audit_files_answers_as_before(client, drawn) -> None:
+    """Such a draw kept its audit data on the lottery item: the answer carries it inline,
+    with no file, and verify_draw checks it as it always did."""
+    content = draw_audit_files.decode(stored_file(drawn))
+    LotteryItem(f"LOTTERY#{drawn}", "LOTTERY").update(
+        actions=[
+            LotteryItem.audit.set({name: content[name] for name in AUDIT_DATA}),
+            LotteryItem.audit_file.remove(),
+        ]
+    )
+    answer = client.get(f"/v1/lotteries/{drawn}/audit").json
+    assert answer["file"] is None and answer["order"] == content["order"]
+    assert verify(answer) == []
