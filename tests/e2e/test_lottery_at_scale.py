@@ -9,10 +9,11 @@ through the API stores them (entry, one-facility-per-month guard, demand counter
 registering and entering 10,000 citizens over HTTP would take hours here.
 
 It runs its own local runtime, whose result e-mails are not held to SES's 10 a second.
-On this machine (2 cores shared with other work) it took 7 minutes: 30 s to start the
-runtime, 56 s to register the resident and seed the entries, 321 s from the staff's draw
-to the released leftovers (close 53 s, draw 83 s, notify 2.5 min, publish 25 s with an
-88 KB audit file, release 1 s), then the checks.
+On this machine (2 cores shared with other work) the test itself took 136 s on a quiet
+run (16 s to register the resident and seed the entries, 118 s from the staff's draw to
+the released leftovers) and 380 s on a loaded one (56 s; 321 s: close 53 s, draw 83 s,
+notify 2.5 min, publish 25 s with an 88 KB audit file, release 1 s), plus 10–30 s to
+start the runtime.
 """
 
 from __future__ import annotations
