@@ -173,6 +173,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
             Bucket=settings().audit_bucket,
             CreateBucketConfiguration={"LocationConstraint": REGION},
         )
+        settings.cache_clear()  # a test may still set variables of its own
         try:
             yield created
         finally:

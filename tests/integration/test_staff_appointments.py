@@ -128,7 +128,11 @@ def test_the_day_lists_every_appointment_by_counter_and_time(client, staff_token
         ("counter-1", "10:00", "10:30", 2, two["receiptNumber"], "confirmed"),
         ("counter-2", "10:00", "10:15", 1, one["receiptNumber"], "confirmed"),
     ]
-    assert body["items"][0]["contact"] == {"name": "上尾 花子", "phone": "0487755111"}
+    assert body["items"][0]["contact"] == {
+        "name": "上尾 花子",
+        "phone": "0487755111",
+        "email2": None,
+    }
     other = client.get(
         "/v1/staff/facilities/counter/appointments?date=2030-06-11", token=staff_token
     )
