@@ -613,6 +613,25 @@ def _won(claims: list[Claim]) -> summary_store.Changes:
     return changes
 
 
+def _book_won_claims(
+    tx: TransactWrite, facility_id: str, claims: list[Claim], number: str, lottery_id: str
+) -> None:
+    """In a win's transaction: the lottery's kept units become the reservation's, on the
+    condition that the lottery still keeps them, and the day summaries move with them."""
+    for claim in claims:
+        tx.update(
+            _claim_item(facility_id, claim),
+            actions=[
+                ClaimItem.state.set(ClaimState.BOOKED.value),
+                ClaimItem.holder.set(number),
+                ClaimItem.expires_at.set(booked_until(claim.day)),
+            ],
+            condition=(ClaimItem.holder == lottery_id)
+            & (ClaimItem.state == ClaimState.LOTTERY.value),
+        )
+    summary_store.add_changes(tx, facility_id, _won(claims))
+
+
 def record_win(
     lottery_id: str,
     entry: StoredEntry,
@@ -646,18 +665,7 @@ def record_win(
         with TransactWrite(connection=connection()) as tx:
             tx.save(result, condition=ResultItem.pk.does_not_exist())
             tx.save(stored, condition=TableItem.pk.does_not_exist())
-            for claim in claims:
-                tx.update(
-                    _claim_item(reservation.facility_id, claim),
-                    actions=[
-                        ClaimItem.state.set(ClaimState.BOOKED.value),
-                        ClaimItem.holder.set(number),
-                        ClaimItem.expires_at.set(booked_until(claim.day)),
-                    ],
-                    condition=(ClaimItem.holder == lottery_id)
-                    & (ClaimItem.state == ClaimState.LOTTERY.value),
-                )
-            summary_store.add_changes(tx, reservation.facility_id, _won(claims))
+            _book_won_claims(tx, reservation.facility_id, claims, number, lottery_id)
     except TransactWriteError as error:
         if condition_failed(error):
             return False
@@ -783,18 +791,7 @@ def record_slot_win(
         with TransactWrite(connection=connection()) as tx:
             tx.save(win, condition=WinItem.pk.does_not_exist())
             tx.save(stored, condition=TableItem.pk.does_not_exist())
-            for claim in claims:
-                tx.update(
-                    _claim_item(reservation.facility_id, claim),
-                    actions=[
-                        ClaimItem.state.set(ClaimState.BOOKED.value),
-                        ClaimItem.holder.set(number),
-                        ClaimItem.expires_at.set(booked_until(claim.day)),
-                    ],
-                    condition=(ClaimItem.holder == lottery_id)
-                    & (ClaimItem.state == ClaimState.LOTTERY.value),
-                )
-            summary_store.add_changes(tx, reservation.facility_id, _won(claims))
+            _book_won_claims(tx, reservation.facility_id, claims, number, lottery_id)
     except TransactWriteError as error:
         if condition_failed(error):
             return False
