@@ -36,10 +36,12 @@ COUNTER = {
 }
 RACER = {"noticeNumber": "RCE000001", "birthdate": "1970-01-01"}
 TWO_LINKS = {"noticeNumber": "RCE000002", "birthdate": "1971-02-02"}
+TWO_TABS = {"noticeNumber": "RCE000003", "birthdate": "1972-03-03"}
 ELIGIBLE = (
     "noticeNumber,noticeNumber2,birthdate,counter\n"
     "RCE000001,RACERAAAAAAAAAAA01,1970-01-01,\n"
     "RCE000002,RACERBBBBBBBBBBB02,1971-02-02,\n"
+    "RCE000003,RACERCCCCCCCCCCC03,1972-03-03,\n"
 )
 
 
@@ -202,3 +204,25 @@ def test_one_person_with_two_links_gets_one_appointment(service: LocalService) -
     assert found.status_code == 200, found.text
     assert found.json()["status"] == "cancelled"
     assert _link(service, TWO_LINKS)
+
+
+def test_a_second_tabs_hold_is_freed_when_the_first_tab_used_the_link(
+    service: LocalService,
+) -> None:
+    """Two tabs on one link each hold a slot; once one confirms, the other's confirmation
+    is refused and its slot is free at once, not when its ten minutes run out. (Late
+    racers of the fifty-client test take this path when their request is queued behind
+    the winner's.)"""
+    day = service.today() + timedelta(days=23)
+    _open_counter(service, day)
+    token = _link(service, TWO_TABS)
+    before = _taken(service, day)
+    first = _hold(service, token, day, ("counter-1", "10:00"))
+    second = _hold(service, token, day, ("counter-2", "11:00"))
+    assert (first.status_code, second.status_code) == (201, 201), second.text
+    assert _taken(service, day) == before + 2
+
+    assert _confirm(service, token, first.json()["holdId"]).status_code == 201
+    late = _confirm(service, token, second.json()["holdId"])
+    assert late.status_code == 409 and late.json()["code"] == "LINK_ALREADY_USED", late.text
+    assert _taken(service, day) == before + 1

@@ -143,7 +143,12 @@ def hold(request: AppointmentHoldRequest) -> Hold:
 def confirm(request: AppointmentConfirm) -> AppointmentCreated:
     """The held slots become the appointment; its password is shown (and mailed) once."""
     rt = runtime.current()
-    party = _party(request.token)
+    try:
+        party = _party(request.token)
+    except DomainError as error:
+        if error.code is ErrorCode.LINK_ALREADY_USED:
+            _release_after_use(request.token, request.hold_id)
+        raise
     owner = Owner.appointment_request(party.request_id)
     held = holds.pending(request.hold_id, owner)
     if held.valid_until <= rt.now():
@@ -209,6 +214,16 @@ def _why_lost(held: Hold, owner: Owner, party: PartyRequest, token: str) -> Doma
         with contextlib.suppress(DomainError):
             holds.release(held.hold_id, owner)
     return refusal
+
+
+def _release_after_use(token: str, hold_id: str) -> None:
+    """Frees a hold of a link that another tab (or a racing client) has used up: it can
+    never become an appointment, so its slots should not wait out its ten minutes."""
+    link = link_store.get(token)
+    party = appointment_store.get_request(link.subject) if link is not None else None
+    if party is not None:
+        with contextlib.suppress(DomainError):  # already confirmed, released or not theirs
+            holds.release(hold_id, Owner.appointment_request(party.request_id))
 
 
 def _unlocked(receipt: ReceiptCredentials, client: str) -> tuple[StoredReservation, Appointment]:
