@@ -22,6 +22,7 @@ from local.line_platform import LINE_USER_ID, FakeLinePlatform
 from local.scheduler import LocalScheduler, UnknownSchedule
 from local.site import Site
 from local.template import ROOT
+from yoyaku.domain.calendar import tokyo_date
 from yoyaku.runtime import OffsetClock
 
 OPENAPI = ROOT / "docs" / "openapi.json"
@@ -176,9 +177,12 @@ class LocalRoutes:
         )
 
     def _clock_state(self) -> dict[str, Any]:
+        now = self.clock.now()
         return {
             "offsetSeconds": int(self.clock.offset.total_seconds()),
-            "now": self.clock.now().isoformat(timespec="seconds"),
+            "now": now.isoformat(timespec="seconds"),
+            # The service's day is Tokyo's: from 15:00 UTC on, it is a day ahead of `now`'s.
+            "today": tokyo_date(now).isoformat(),
         }
 
     def _move_clock(self, body: bytes) -> HttpResponse:

@@ -33,7 +33,7 @@ class LocalService(RunningService):
 
     def today(self) -> date:
         """Today in Tokyo by the service's clock (which tests may move)."""
-        return date.fromisoformat(self.call("GET", "/_local/clock").json()["now"][:10])
+        return date.fromisoformat(self.call("GET", "/_local/clock").json()["today"])
 
     def move_clock(self, seconds: int) -> dict[str, Any]:
         response = self.call("POST", "/_local/clock", json={"offsetSeconds": seconds})

@@ -24,8 +24,7 @@ DEMO_FACILITIES = {
 
 
 def _today(service: LocalService) -> date:
-    now = service.call("GET", "/_local/clock").json()["now"]
-    return date.fromisoformat(now[:10])
+    return service.today()
 
 
 def test_lists_the_demo_facilities(service: LocalService) -> None:

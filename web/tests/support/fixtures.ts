@@ -65,8 +65,9 @@ export class Backend {
 	}
 
 	async today(): Promise<string> {
-		const clock = await this.json<{ now: string }>('GET', '/_local/clock');
-		return clock.now.slice(0, 10);
+		// Tokyo's day, which from 15:00 UTC on is a day ahead of the UTC date in `now`.
+		const clock = await this.json<{ today: string }>('GET', '/_local/clock');
+		return clock.today;
 	}
 
 	async moveClock(offsetSeconds: number): Promise<void> {
