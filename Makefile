@@ -79,10 +79,11 @@ test-integration: $(BIN)/.installed
 test-e2e: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/e2e
 
-lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web lint-openapi ## ruff, mypy, cfn-lint, sam validate --lint, svelte-check, Redocly (OpenAPI)
+lint: $(BIN)/.installed $(SAM_VENV)/.installed lint-web lint-openapi ## ruff, mypy, import-linter, cfn-lint, sam validate --lint, svelte-check, Redocly (OpenAPI)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/cfn-lint template.yaml
 	PATH="$(abspath $(BIN)):$$PATH" $(SAM_VENV)/bin/sam validate --lint --region ap-northeast-1
 

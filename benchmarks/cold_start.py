@@ -207,18 +207,16 @@ def entrypoints() -> dict[str, tuple[str, list[str], list[str]]]:
 
 
 def _environment() -> dict[str, str]:
-    """The parent's environment with bytecode writing on, plus the template's literal variables."""
-    from local import template
+    """The parent's environment with bytecode writing on, plus the template's variables."""
+    from local import aws, template
 
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "LAMBDA_TASK_ROOT"}
     }
-    variables = (template.load().get("Globals", {}).get("Function", {}).get("Environment", {})).get(
-        "Variables", {}
-    )
-    env.update({k: str(v) for k, v in variables.items() if isinstance(v, str | int)})
+    # Every function validates its settings at init.
+    env.update(aws.globals_environment(template.load()))
     env["PYTHONPATH"] = str(ROOT / "functions")  # as /var/task; site-packages plays the layer
     env.setdefault("AWS_REGION", "ap-northeast-1")
     env.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")

@@ -431,13 +431,14 @@ def _line_figures(stack: Stack, recorder: DynamoDBRecorder) -> list[Figure]:
     from local.line_platform import FakeLinePlatform
     from yoyaku import runtime
     from yoyaku.adapters import line_config, line_keys
+    from yoyaku.settings import forget as forget_settings
     from yoyaku.settings import settings
 
     platform = FakeLinePlatform(runtime.current().clock).start()
     try:
         os.environ["LINE_API_HOST"] = platform.url
         os.environ["LINE_JWKS_URL"] = platform.jwks_url
-        settings.cache_clear()
+        forget_settings()
         platform.provision(settings().line_secret_name, settings().line_channel_id_parameter)
         line_config.forget()
         line_keys.forget()

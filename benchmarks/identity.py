@@ -72,6 +72,10 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def run() -> Section:
     started = time.perf_counter()
+    from local import aws, template
+
+    # The template's variables, as a function gets them (checked at its cold start).
+    os.environ.update(aws.globals_environment(template.load()))
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "bench",
@@ -97,7 +101,7 @@ def run() -> Section:
     from local.jpki import JpkiTestCa
     from yoyaku.adapters import jpki_trust_store
     from yoyaku.domain.identity import CardFacts
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     figures: list[Figure] = []
     notes: list[str] = []
@@ -106,7 +110,7 @@ def run() -> Section:
         tables = create_tables(document, boto3.client("dynamodb", region_name=REGION))
         os.environ["TABLE_NAME"] = tables["Table"]
         os.environ["IDEMPOTENCY_TABLE_NAME"] = tables["IdempotencyTable"]
-        settings.cache_clear()
+        forget_settings()
         jpki_trust_store.forget()
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})

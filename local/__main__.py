@@ -117,21 +117,23 @@ def main() -> int:
     serving.start()
     refresh_crl()  # fetches the JPKI-TEST CRL from this very server into S3
     scheduler.start()
-    print(
-        f"Yoyaku is running at http://127.0.0.1:{port} "
-        f"(AWS mock at {local.endpoint}, ready in {time.perf_counter() - started:.1f}s)\n"
-        f"  web app: {web}\n"
-        f"  try: curl http://127.0.0.1:{port}/v1/facilities\n"
-        f"  staff console: http://127.0.0.1:{port}/staff "
-        f"({demo.DEMO_STAFF_ID} / {demo.DEMO_STAFF_PASSWORD}, administrator)\n"
-        f"  LINE: a fake platform at {line.url} (pushes: /_local/line/outbox)\n"
-        f"  My Number test cards: POST /_local/mynumber-cards (JPKI-TEST root "
-        f"{jpki.root_fingerprint[:16]}…)\n"
-        "  data lives in memory only: it is rebuilt from the demo set at every start.\n"
-        "  Ctrl-C stops.",
-        flush=True,
-    )
     try:
+        # Inside the try: a Ctrl-C that comes as soon as the banner's first line is out
+        # (a harness waiting for it) still stops cleanly.
+        print(
+            f"Yoyaku is running at http://127.0.0.1:{port} "
+            f"(AWS mock at {local.endpoint}, ready in {time.perf_counter() - started:.1f}s)\n"
+            f"  web app: {web}\n"
+            f"  try: curl http://127.0.0.1:{port}/v1/facilities\n"
+            f"  staff console: http://127.0.0.1:{port}/staff "
+            f"({demo.DEMO_STAFF_ID} / {demo.DEMO_STAFF_PASSWORD}, administrator)\n"
+            f"  LINE: a fake platform at {line.url} (pushes: /_local/line/outbox)\n"
+            f"  My Number test cards: POST /_local/mynumber-cards (JPKI-TEST root "
+            f"{jpki.root_fingerprint[:16]}…)\n"
+            "  data lives in memory only: it is rebuilt from the demo set at every start.\n"
+            "  Ctrl-C stops.",
+            flush=True,
+        )
         while serving.is_alive():
             serving.join(0.5)
     except KeyboardInterrupt:

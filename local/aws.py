@@ -78,6 +78,8 @@ _CORS_KEYS = {"MaxAge": "MaxAgeSeconds", "ExposedHeaders": "ExposeHeaders", "Id"
 # Parameters without a default (chosen at deploy time) take their local value from the
 # environment that `python -m local` sets up.
 LOCAL_PARAMETERS = {"SiteUrl": "SITE_URL"}
+# The stack id's last part: a deployment's is a random UUID (VIEWER_ADDRESS_SECRET).
+LOCAL_STACK = "00000000-0000-4000-8000-000000000000"
 
 
 def parameters(document: dict[str, Any]) -> dict[str, str]:
@@ -86,12 +88,20 @@ def parameters(document: dict[str, Any]) -> dict[str, str]:
         name: str(spec.get("Default", os.environ.get(LOCAL_PARAMETERS.get(name, ""), "")))
         for name, spec in document.get("Parameters", {}).items()
     }
-    values.update({"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws"})
+    values.update(
+        {
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": "aws",
+            "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/yoyaku/{LOCAL_STACK}",
+        }
+    )
     return values
 
 
 def resolve(value: Any, names: dict[str, str], params: dict[str, str] | None = None) -> Any:
-    """Resolves the intrinsic functions the template uses: Ref, GetAtt and Sub."""
+    """Resolves the intrinsic functions the template uses: Ref, GetAtt, Sub, Join, Select
+    and Split."""
     known = {**(params or {}), **names}
     if isinstance(value, dict) and len(value) == 1:
         ((key, arg),) = value.items()
@@ -107,7 +117,24 @@ def resolve(value: Any, names: dict[str, str], params: dict[str, str] | None = N
                 return str(resolve(items, names, params))  # held here as "a,b" already
             parts = [resolve(item, names, params) for item in items]
             return separator.join(str(p) for p in parts if p != "")
+        if key == "Fn::Split":
+            separator, source = arg
+            return str(resolve(source, names, params)).split(separator)
+        if key == "Fn::Select":
+            index, items = arg
+            resolved = resolve(items, names, params)
+            return resolve(resolved[int(index)], names, params)
     return value
+
+
+def globals_environment(document: dict[str, Any]) -> dict[str, str]:
+    """The variables template.yaml gives every function, resources by their local names:
+    enough for a handler to pass its cold-start settings check outside AWS."""
+    variables = document.get("Globals", {}).get("Function", {}).get("Environment", {})
+    names = {logical_id: physical_name(logical_id) for logical_id in document["Resources"]}
+    # A deployment must give SiteUrl (it has no default); locally the site is loopback.
+    params = {**parameters(document), "SiteUrl": "http://127.0.0.1:3000"}
+    return {k: str(resolve(v, names, params)) for k, v in variables.get("Variables", {}).items()}
 
 
 def create_tables(
@@ -285,43 +312,33 @@ def dispatch_lambda_in_process(
     LambdaFunction.invoke = invoke_function  # type: ignore[method-assign]
 
 
-# Reads too: a Query iterating a table while another thread writes to it fails with
-# "dictionary changed size during iteration" in moto.
-_WRITES = (
-    "put_item",
-    "update_item",
-    "delete_item",
-    "transact_write_items",
-    "get_item",
-    "query",
-    "scan",
-)
-
-
 def serialize_dynamodb_writes() -> None:
-    """Makes moto's DynamoDB operations atomic, as DynamoDB's are.
+    """Makes each moto DynamoDB request atomic, as DynamoDB's operations are.
 
     moto serves requests on many threads and checks a condition and writes the item in
-    two separate steps, so two racing conditional writes could both succeed. One lock
-    around every operation restores DynamoDB's guarantee (the holds depend on it).
+    two separate steps, so two racing conditional writes could both succeed. It also
+    updates stored items in place and turns them into the response after the operation
+    returns, so a Query serialising an item another thread is updating fails with
+    "dictionary changed size during iteration". One lock around the whole request
+    (parsing, the operation and the response) restores DynamoDB's guarantee (the holds
+    depend on it) and gives every reader a consistent item.
     """
     import threading
 
-    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
-    if getattr(DynamoDBBackend, "_yoyaku_serialized", False):
+    if getattr(DynamoHandler, "_yoyaku_serialized", False):
         return
     _back_up_only_the_items_a_transaction_touches()
     lock = threading.RLock()
-    for name in _WRITES:
-        original = getattr(DynamoDBBackend, name)
+    original = DynamoHandler.call_action
 
-        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return _original(self, *args, **kwargs)
+    def call_action(self: DynamoHandler) -> Any:
+        with lock:
+            return original(self)
 
-        setattr(DynamoDBBackend, name, locked)
-    DynamoDBBackend._yoyaku_serialized = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    DynamoHandler._yoyaku_serialized = True  # type: ignore[attr-defined]
 
 
 def _back_up_only_the_items_a_transaction_touches() -> None:

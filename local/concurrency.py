@@ -40,9 +40,7 @@ def isolate_requests_per_thread() -> None:
     global _done
     if _done:
         return
-    from aws_lambda_powertools.event_handler import api_gateway
-
-    from yoyaku.api.app import YoyakuResolver
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver, api_gateway
 
     event, context = _PerThread(), _PerThread()
     base = api_gateway.BaseRouter
@@ -53,5 +51,5 @@ def isolate_requests_per_thread() -> None:
     # it an object whose attributes are the same per-thread slots.
     state = type("PerThreadRouterState", (), {"current_event": event, "lambda_context": context})
     setattr(api_gateway, "BaseRouter", state())  # noqa: B010
-    setattr(YoyakuResolver, "context", _PerThreadDict())  # noqa: B010
+    setattr(APIGatewayRestResolver, "context", _PerThreadDict())  # noqa: B010
     _done = True

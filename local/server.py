@@ -42,7 +42,7 @@ def _problem(status: int, code: str, title: str, detail: str) -> HttpResponse:
 
 
 class LocalRoutes:
-    """`/_local/*` of API.md and `/openapi.json`; never part of the deployed API."""
+    """`/_local/*` of docs/api.md and `/openapi.json`; never part of the deployed API."""
 
     def __init__(
         self,

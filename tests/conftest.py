@@ -25,12 +25,8 @@ hypothesis_settings.load_profile("yoyaku")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Noise from Powertools when handlers run in-process: tests emit no metrics, and
-    # yoyaku still calls the deprecated get_header_value (a known, harmless deprecation).
+    # Noise from Powertools when handlers run in-process: tests emit no metrics.
     config.addinivalue_line("filterwarnings", "ignore:No application metrics to publish")
-    config.addinivalue_line(
-        "filterwarnings", "ignore:The `get_header_value` function is deprecated"
-    )
 
 
 # An instant well inside a month, on a weekday, far from any daylight-saving question
@@ -125,13 +121,31 @@ def _dynamodb() -> Any:
     return boto3.client("dynamodb", region_name=REGION)
 
 
+# What template.yaml gives every function besides the table names (which `aws` takes
+# from the tables it creates); settings have no silent defaults for these.
+FUNCTION_ENV = {
+    "PROOF_BUCKET": "test-proof-documents",
+    "SENDER_EMAIL": "no-reply@yoyaku.example",
+    "STAFF_NOTIFY_EMAIL": "staff@yoyaku.example",
+    "SITE_URL": "http://127.0.0.1:3000",
+    "LINE_SECRET_NAME": "yoyaku/line/messaging",
+    "LINE_CHANNEL_ID_PARAMETER": "/yoyaku/line/login-channel-id",
+    "LINE_API_HOST": "https://api.line.me",
+    "LINE_JWKS_URL": "https://api.line.me/oauth2/v2.1/certs",
+    # No CloudFront in front: no request may name its viewer's address.
+    "VIEWER_ADDRESS_SECRET": "",
+    # Given to the lottery functions only; every test's draws may publish.
+    "AUDIT_BUCKET": "test-draw-audits",
+}
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """moto in-process with every DynamoDB table of template.yaml; yields env var -> name."""
     from moto import mock_aws
 
     from local.aws import create_tables, serialize_dynamodb_writes
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     # As in the local runtime: moto applies each operation atomically, as DynamoDB does
     # (staff inventory changes write days from several threads at once).
@@ -146,9 +160,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
+    for name, value in FUNCTION_ENV.items():
+        monkeypatch.setenv(name, value)
     document = _template()
     env_names = _table_env_names(document)
-    settings.cache_clear()
+    forget_settings()
     _forget_connections_once()
     from yoyaku.services import reception
     from yoyaku.services.catalog import forget_facilities
@@ -165,19 +181,18 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
             if variable is not None:
                 monkeypatch.setenv(variable, name)
                 created[variable] = name
-        settings.cache_clear()
         # Every lottery draw publishes its audit file here.
         import boto3
 
         boto3.client("s3", region_name=REGION).create_bucket(
-            Bucket=settings().audit_bucket,
+            Bucket=FUNCTION_ENV["AUDIT_BUCKET"],
             CreateBucketConfiguration={"LocationConstraint": REGION},
         )
-        settings.cache_clear()  # a test may still set variables of its own
+        forget_settings()  # read again on first use: a test may still set its own
         try:
             yield created
         finally:
-            settings.cache_clear()
+            forget_settings()
 
 
 @dataclass(frozen=True)
@@ -381,6 +396,8 @@ def account_services(
     running them (tests/integration/test_review_workflow.py runs the real one)."""
     import boto3
 
+    from local.aws import parameters
+    from yoyaku.settings import forget as forget_settings
     from yoyaku.settings import settings
 
     boto3.client("s3", region_name=REGION).create_bucket(
@@ -393,7 +410,9 @@ def account_services(
         roleArn=f"arn:aws:iam::{ACCOUNT}:role/review",
     )
     monkeypatch.setenv("REVIEW_STATE_MACHINE_ARN", machine["stateMachineArn"])
-    settings.cache_clear()
+    # AccountsFunction's municipality: the template's default, as a deployment gives it.
+    monkeypatch.setenv("MUNICIPALITY", parameters(_template())["Municipality"])
+    forget_settings()
     return mailbox
 
 
@@ -512,12 +531,13 @@ def line_platform(
     and id stored in moto where Yoyaku reads them; pushes retry without real waiting."""
     from local.line_platform import FakeLinePlatform
     from yoyaku.adapters import line_config, line_keys, line_messaging
+    from yoyaku.settings import forget as forget_settings
     from yoyaku.settings import settings
 
     platform = FakeLinePlatform(clock, slow_seconds=0.5).start()
     monkeypatch.setenv("LINE_API_HOST", platform.url)
     monkeypatch.setenv("LINE_JWKS_URL", platform.jwks_url)
-    settings.cache_clear()
+    forget_settings()
     platform.provision(settings().line_secret_name, settings().line_channel_id_parameter)
     monkeypatch.setattr(
         line_messaging,
@@ -534,4 +554,4 @@ def line_platform(
         line_config.forget()
         line_keys.forget()
         line_messaging._api.cache_clear()
-        settings.cache_clear()
+        forget_settings()

@@ -1,88 +1,128 @@
-"""Settings from environment variables, read once on first use (never at import)."""
+"""Settings from environment variables, validated once at a function's cold start.
+
+Every function gets the template's Globals (the table names, the proof bucket, the
+sender and staff addresses, the site URL, where LINE's secrets live): they are required,
+and a function that lacks one fails at init with the names of what is missing, never
+later with a silent default. The values that only some functions get (ARNs, the
+identity and audit buckets, the municipality) are optional here; asking for one that a
+function was not given is an error that names it. The tunables (and the renewal
+policies) have the defaults the template documents, and are validated at init like the
+rest.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from yoyaku.domain.registration import Residency
+from yoyaku.domain.renewal import DEFAULT_POLICIES, RenewalPolicy, parse_policies
+
+# What only some functions are given (template.yaml, per function).
+FunctionValue = Literal[
+    "review_state_machine_arn",
+    "draw_state_machine_arn",
+    "scheduler_role_arn",
+    "identity_bucket",
+    "audit_bucket",
+    "jpki_roots_prefix",
+    "municipality",
+]
 
 
-@dataclass(frozen=True)
-class Settings:
-    table_name: str
-    idempotency_table_name: str
-    proof_bucket: str
-    review_state_machine_arn: str
-    draw_state_machine_arn: str
-    scheduler_role_arn: str
-    ses_send_rate: int
-    sender_email: str
-    staff_notify_email: str
-    site_url: str
-    hold_minutes: int
-    session_hours: int
-    confirm_link_hours: int
-    reset_link_minutes: int
-    review_reminder_seconds: int
-    proof_max_bytes: int
-    # LINE: names of where the secrets live (never the secrets themselves), and hosts.
-    line_secret_name: str  # Secrets Manager: {"channelAccessToken", "channelSecret"}
-    line_channel_id_parameter: str  # SSM: the LINE Login (LIFF) channel id, the tokens' `aud`
-    line_api_host: str  # Messaging API base URL (the local runtime's fake platform)
-    line_jwks_url: str  # LINE's public keys for ID tokens
-    identity_bucket: str
-    audit_bucket: str  # the published audit files of lottery draws
-    jpki_roots_prefix: str
-    jpki_crl_prefix: str
-    jpki_crl_sources: tuple[str, ...]
-    jpki_cache_seconds: float
-    jpki_revocation: str
-    verification_minutes: int
-    municipality: str
-    # Renewal per registration kind (domain/renewal.py: parse_policies); empty: defaults.
-    renewal_policies: str
+class TableSettings(BaseSettings):
+    """The table alone: what the table models need (and all an operator tool is given)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    table_name: str = Field(min_length=1)
+
+
+class Settings(TableSettings):
+    # template.yaml Globals: every function has them (and the table name above).
+    idempotency_table_name: str = Field(min_length=1)
+    proof_bucket: str = Field(min_length=1)
+    sender_email: str = Field(min_length=3)
+    staff_notify_email: str = Field(min_length=3)
+    site_url: str = Field(pattern=r"^https?://")
+    # LINE: where its secrets live (never the secrets themselves), and its hosts.
+    line_secret_name: str = Field(min_length=1)  # Secrets Manager: access token, secret
+    line_channel_id_parameter: str = Field(min_length=1)  # SSM: the LIFF channel id (`aud`)
+    line_api_host: str = Field(pattern=r"^https?://")  # Messaging API (locally: the fake)
+    line_jwks_url: str = Field(pattern=r"^https?://")  # LINE's public keys for ID tokens
     # What CloudFront sends in x-yoyaku-origin-secret; empty (the local runtime, tests):
-    # no request may name its viewer's address (api/auth.py client_address).
+    # no request may name its viewer's address (services/clients.py).
     viewer_address_secret: str
+    # Only the functions that start or resume workflows, or schedule draws.
+    review_state_machine_arn: str | None = Field(default=None, pattern=r"^arn:")
+    draw_state_machine_arn: str | None = Field(default=None, pattern=r"^arn:")
+    scheduler_role_arn: str | None = Field(default=None, pattern=r"^arn:")
+    # Only the functions that publish or read the audit files of lottery draws.
+    audit_bucket: str | None = Field(default=None, min_length=1)
+    # Only the functions that verify My Number cards or refresh their CRLs.
+    identity_bucket: str | None = Field(default=None, min_length=1)
+    jpki_roots_prefix: str | None = Field(default=None, min_length=1)
+    jpki_crl_prefix: str = Field(default="jpki/crl/", min_length=1)
+    jpki_crl_sources: Annotated[tuple[str, ...], NoDecode] = ()  # comma-separated URLs
+    jpki_cache_seconds: float = Field(default=60, ge=0)
+    jpki_revocation: Literal["crl"] = "crl"
+    verification_minutes: int = Field(default=30, ge=1)
+    # Only the function that stores registrations: a card's address in it is a resident.
+    municipality: str | None = Field(default=None, min_length=1)
+    # Tunables.
+    ses_send_rate: int = Field(default=10, ge=1)
+    hold_minutes: int = Field(default=10, ge=1)
+    session_hours: int = Field(default=12, ge=1)
+    confirm_link_hours: int = Field(default=24, ge=1)
+    reset_link_minutes: int = Field(default=60, ge=1)
+    review_reminder_seconds: int = Field(default=3 * 24 * 3600, ge=1)
+    proof_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # Renewal per registration kind, `kind:validMonths:opensMonthsBefore:graceMonths,…`
+    # (domain/renewal.py: parse_policies); empty: the defaults.
+    renewal_policies: Annotated[dict[Residency, RenewalPolicy], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_POLICIES)
+    )
+
+    @field_validator("site_url", "line_api_host")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("renewal_policies", mode="before")
+    @classmethod
+    def _policies(cls, value: object) -> object:
+        return parse_policies(value) if isinstance(value, str) else value
+
+    @field_validator("jpki_crl_sources", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(s.strip() for s in value.split(",") if s.strip())
+        return value
+
+    def required(self, name: FunctionValue) -> str:
+        """A value this function needs; refused by name when the template gave it none."""
+        value: str | None = getattr(self, name)
+        if value is None:
+            raise RuntimeError(f"{name.upper()} is not set for this function")
+        return value
 
 
 @cache
 def settings() -> Settings:
-    env = os.environ
-    return Settings(
-        table_name=env.get("TABLE_NAME", "yoyaku"),
-        idempotency_table_name=env.get("IDEMPOTENCY_TABLE_NAME", "yoyaku-idempotency"),
-        proof_bucket=env.get("PROOF_BUCKET", "yoyaku-proof-documents"),
-        review_state_machine_arn=env.get("REVIEW_STATE_MACHINE_ARN", ""),
-        draw_state_machine_arn=env.get("DRAW_STATE_MACHINE_ARN", ""),
-        scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
-        ses_send_rate=int(env.get("SES_SEND_RATE", "10")),
-        sender_email=env.get("SENDER_EMAIL", "no-reply@yoyaku.example"),
-        staff_notify_email=env.get("STAFF_NOTIFY_EMAIL", "staff@yoyaku.example"),
-        site_url=env.get("SITE_URL", "http://127.0.0.1:3000").rstrip("/"),
-        hold_minutes=int(env.get("HOLD_MINUTES", "10")),
-        session_hours=int(env.get("SESSION_HOURS", "12")),
-        confirm_link_hours=int(env.get("CONFIRM_LINK_HOURS", "24")),
-        reset_link_minutes=int(env.get("RESET_LINK_MINUTES", "60")),
-        review_reminder_seconds=int(env.get("REVIEW_REMINDER_SECONDS", str(3 * 24 * 3600))),
-        proof_max_bytes=int(env.get("PROOF_MAX_BYTES", str(10 * 1024 * 1024))),
-        line_secret_name=env.get("LINE_SECRET_NAME", "yoyaku/line/messaging"),
-        line_channel_id_parameter=env.get(
-            "LINE_CHANNEL_ID_PARAMETER", "/yoyaku/line/login-channel-id"
-        ),
-        line_api_host=env.get("LINE_API_HOST", "https://api.line.me").rstrip("/"),
-        line_jwks_url=env.get("LINE_JWKS_URL", "https://api.line.me/oauth2/v2.1/certs"),
-        identity_bucket=env.get("IDENTITY_BUCKET", "yoyaku-identity"),
-        audit_bucket=env.get("AUDIT_BUCKET", "yoyaku-audits"),
-        jpki_roots_prefix=env.get("JPKI_ROOTS_PREFIX", "jpki/roots/"),
-        jpki_crl_prefix=env.get("JPKI_CRL_PREFIX", "jpki/crl/"),
-        jpki_crl_sources=tuple(
-            s.strip() for s in env.get("JPKI_CRL_SOURCES", "").split(",") if s.strip()
-        ),
-        jpki_cache_seconds=float(env.get("JPKI_CACHE_SECONDS", "60")),
-        jpki_revocation=env.get("JPKI_REVOCATION", "crl"),
-        verification_minutes=int(env.get("VERIFICATION_MINUTES", "30")),
-        municipality=env.get("MUNICIPALITY", "東京都港区"),
-        renewal_policies=env.get("RENEWAL_POLICIES", ""),
-        viewer_address_secret=env.get("VIEWER_ADDRESS_SECRET", ""),
-    )
+    """The settings, read and validated on first use (each entrypoint does so at import)."""
+    return Settings()
+
+
+@cache
+def table_settings() -> TableSettings:
+    return TableSettings()
+
+
+def forget() -> None:
+    """Read the environment again on next use (tests that change it)."""
+    settings.cache_clear()
+    table_settings.cache_clear()

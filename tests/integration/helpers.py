@@ -304,6 +304,12 @@ def state_machine_in_moto(
     from moto import mock_aws
     from moto.awslambda_simple.models import LambdaSimpleBackend
 
+    from local.aws import serialize_dynamodb_writes
+
+    # Executions run on moto's own threads beside the test's reads and writes: make each
+    # DynamoDB operation atomic, as in DynamoDB (and as the local runtime does).
+    serialize_dynamodb_writes()
+
     def invoke(
         self: Any,
         function_name: str,

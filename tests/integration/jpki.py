@@ -15,7 +15,7 @@ from local.jpki import Card, JpkiTestCa
 from tests.conftest import Client, MovableClock
 from yoyaku.adapters import jpki_trust_store
 from yoyaku.domain.identity import CardFacts
-from yoyaku.settings import settings
+from yoyaku.settings import forget as forget_settings
 
 BUCKET = "test-identity"
 ROOTS = "jpki/roots/"
@@ -95,7 +95,7 @@ def jpki(client: Client, clock: MovableClock, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("JPKI_ROOTS_PREFIX", ROOTS)
     monkeypatch.setenv("JPKI_CRL_PREFIX", CRLS)
     monkeypatch.setenv("JPKI_CACHE_SECONDS", "0")
-    settings.cache_clear()
+    forget_settings()
     jpki_trust_store.forget()
     boto3.client("s3").create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}

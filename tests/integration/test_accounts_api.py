@@ -19,6 +19,7 @@ from yoyaku.adapters import proofs, registration_store
 from yoyaku.adapters.proofs import StoredObject
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.services import proofs as proof_check
+from yoyaku.settings import forget as forget_settings
 from yoyaku.settings import settings
 
 from .helpers import table_snapshot
@@ -485,8 +486,7 @@ def test_proof_documents_are_judged_by_size_and_first_bytes(obj, refused_because
         assert problem is None
     else:
         assert problem is not None
-        ja, en = problem
-        assert ja and refused_because in en
+        assert problem.ja and refused_because in problem.en
 
 
 def _worker_registration(client) -> str:
@@ -542,7 +542,7 @@ def test_a_stored_file_that_is_not_what_it_claims_is_deleted_and_the_applicant_t
 
 def test_a_file_over_the_limit_is_deleted(client, services, monkeypatch) -> None:
     monkeypatch.setenv("PROOF_MAX_BYTES", "64")
-    settings.cache_clear()
+    forget_settings()
     registration_id = _worker_registration(client)
     key = proofs.key_for(registration_id, "upl_1")
     _put(key, PNG + bytes(1), "image/png")  # 65 bytes

@@ -25,7 +25,7 @@ def services(aws, monkeypatch) -> None:
     """Lotteries schedule and start their draw (moto keeps both without running them)."""
     import boto3
 
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     account_id = "123456789012"
     machine = boto3.client("stepfunctions", region_name="ap-northeast-1").create_state_machine(
@@ -35,7 +35,7 @@ def services(aws, monkeypatch) -> None:
     )
     monkeypatch.setenv("DRAW_STATE_MACHINE_ARN", machine["stateMachineArn"])
     monkeypatch.setenv("SCHEDULER_ROLE_ARN", f"arn:aws:iam::{account_id}:role/scheduler")
-    settings.cache_clear()
+    forget_settings()
 
 
 def records() -> list[AuditItem]:

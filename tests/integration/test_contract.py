@@ -15,6 +15,7 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from local import template
+from local.aws import globals_environment
 from local.gateway import load_handler
 from yoyaku.adapters import table
 from yoyaku.adapters.table import TableItem
@@ -148,7 +149,12 @@ print(json.dumps(result))
 
 
 def run_python(*args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
+    # The handlers check their settings when imported, as at a cold start.
+    env = {
+        **globals_environment(DOCUMENT),
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}",
+    }
     env.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -226,10 +232,18 @@ def test_the_committed_openapi_document_is_up_to_date(openapi) -> None:
     assert document == openapi, "docs/openapi.json is stale: run `make openapi`"
 
 
-def test_every_function_handler_and_authorizer_exists() -> None:
+def test_every_function_handler_and_authorizer_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yoyaku.settings import forget as forget_settings
+
+    for name, value in globals_environment(DOCUMENT).items():  # checked at import
+        monkeypatch.setenv(name, value)
+    forget_settings()
     functions = template.functions(DOCUMENT)
-    for function in functions.values():
-        assert callable(load_handler(function.handler)), function.handler
+    try:
+        for function in functions.values():
+            assert callable(load_handler(function.handler)), function.handler
+    finally:
+        forget_settings()
     api = template.api(DOCUMENT)
     assert set(api.authorizers.values()) <= set(functions)
     for route in api.routes:

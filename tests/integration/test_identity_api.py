@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 
 from local.jpki import JpkiTestCa
 from tests.conftest import MovableClock
+from yoyaku.settings import forget as forget_settings
 from yoyaku.settings import settings
 
 from .jpki import BUCKET, CRLS, FACTS, ROOTS, Jpki
@@ -287,7 +288,7 @@ class _CrlServer:
 def source(monkeypatch: pytest.MonkeyPatch) -> Iterator[_CrlServer]:
     server = _CrlServer()
     monkeypatch.setenv("JPKI_CRL_SOURCES", server.url)
-    settings.cache_clear()
+    forget_settings()
     yield server
     server.close()
 

@@ -54,7 +54,7 @@ def tokyo(value: datetime) -> str:
 def services(aws, monkeypatch) -> None:
     """Creating a lottery schedules its draw: the schedule needs a target and a role
     (moto's EventBridge Scheduler keeps the schedule without running it)."""
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     account_id = "123456789012"
     monkeypatch.setenv(
@@ -62,7 +62,7 @@ def services(aws, monkeypatch) -> None:
         f"arn:aws:states:ap-northeast-1:{account_id}:stateMachine:lottery-draw",
     )
     monkeypatch.setenv("SCHEDULER_ROLE_ARN", f"arn:aws:iam::{account_id}:role/scheduler")
-    settings.cache_clear()
+    forget_settings()
 
 
 @pytest.fixture
@@ -592,9 +592,9 @@ def parallel_lambdas(monkeypatch) -> None:
     * moto's in-process DynamoDB is not thread-safe: it checks a condition and then
       writes in two steps, and a transaction deep-copies the table while other threads
       write to it ("dictionary changed size during iteration"). local.aws.
-      serialize_dynamodb_writes() puts one lock around every write, which makes each
-      write atomic as it is in DynamoDB (the local runtime does the same). It patches
-      moto for the rest of the process; it only adds a lock.
+      serialize_dynamodb_writes() puts one lock around each DynamoDB request, which
+      makes each operation atomic as it is in DynamoDB (the local runtime does the
+      same). It patches moto for the rest of the process; it only adds a lock.
     * A Lambda environment serves one request at a time, so Powertools keeps the current
       event and Lambda context in class attributes of BaseRouter and the routing context
       in the resolver: shared by every thread here, so one request could read another's

@@ -24,6 +24,7 @@ from yoyaku.adapters import draw_audit_files
 from yoyaku.adapters.table import LotteryItem
 from yoyaku.domain.lottery import AUDIT_DATA
 from yoyaku.services import lotteries, lottery_draw
+from yoyaku.settings import forget as forget_settings
 from yoyaku.settings import settings
 
 from .helpers import INN, account, enter, open_rooms, preference
@@ -38,7 +39,7 @@ def drawn(client, clock, staff_token, monkeypatch) -> str:
         "DRAW_STATE_MACHINE_ARN", f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:d"
     )
     monkeypatch.setenv("SCHEDULER_ROLE_ARN", f"arn:aws:iam::{ACCOUNT}:role/scheduler")
-    settings.cache_clear()
+    forget_settings()
     assert client.put("/v1/staff/facilities/inn", json_body=INN, token=staff_token).status == 200
     open_rooms(client, staff_token, "inn", D1, D3, 2)
     lottery_id: str = create_lottery(client, staff_token)["lotteryId"]

@@ -78,7 +78,7 @@ def machine(aws, clock, mailbox, monkeypatch) -> Any:
     """moto runs the ASL for real; its Docker-less Lambda calls the real task handler."""
     from local.gateway import LambdaContext
     from yoyaku.entrypoints import lottery_tasks
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     calls: list[dict[str, Any]] = []
 
@@ -91,9 +91,9 @@ def machine(aws, clock, mailbox, monkeypatch) -> Any:
     ) as (sfn, arn, role):
         monkeypatch.setenv("DRAW_STATE_MACHINE_ARN", arn)
         monkeypatch.setenv("SCHEDULER_ROLE_ARN", role)
-        settings.cache_clear()
+        forget_settings()
         yield DrawMachine(sfn, arn, calls)
-    settings.cache_clear()
+    forget_settings()
 
 
 @pytest.fixture

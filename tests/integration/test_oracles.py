@@ -152,10 +152,10 @@ def test_behind_cloudfront_each_viewer_has_its_own_client_limit(
     vouches for it with the origin secret. A spoofer calling the stage URL directly
     cannot escape its own limit by naming other addresses."""
     from yoyaku.api.auth import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     monkeypatch.setenv("VIEWER_ADDRESS_SECRET", "stack-uuid")
-    settings.cache_clear()
+    forget_settings()
     monkeypatch.setattr(throttle, "CLIENT_FAILURES", 10)
     edge = {"X-Forwarded-For": "130.176.212.3", ORIGIN_SECRET_HEADER: "stack-uuid"}
     guesser = {**edge, VIEWER_ADDRESS_HEADER: "203.0.113.66"}
@@ -181,7 +181,7 @@ def test_behind_cloudfront_each_viewer_has_its_own_client_limit(
         assert refused.status == 429 and refused.json["code"] == "RATE_LIMITED"
     finally:
         monkeypatch.delenv("VIEWER_ADDRESS_SECRET")
-        settings.cache_clear()
+        forget_settings()
 
 
 def test_a_password_reset_takes_the_same_time_whether_or_not_it_matches(

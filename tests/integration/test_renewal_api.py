@@ -99,11 +99,11 @@ def test_residents_and_unverified_accounts_have_nothing_to_renew(setup: Any) -> 
 def test_a_municipality_may_give_residents_a_renewal_period(
     setup: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     client, _, _, clock, make = setup
     monkeypatch.setenv("RENEWAL_POLICIES", "worker:24:2:12,resident:36:3:6")
-    settings.cache_clear()
+    forget_settings()
     today = clock.now().date()
     resident = make(status="verified", verified_until=today + timedelta(days=60))
     window = client.get("/v1/me/renewal", token=resident.token).json

@@ -74,7 +74,7 @@ def tokyo(day: date, hour: int = 10, minute: int = 0) -> datetime:
 def services(aws, mailbox, monkeypatch) -> None:
     """Creating a lottery schedules its draw (and its confirmation steps): the schedules
     need a target and a role (moto keeps them without running them)."""
-    from yoyaku.settings import settings
+    from yoyaku.settings import forget as forget_settings
 
     account_id = "123456789012"
     monkeypatch.setenv(
@@ -82,7 +82,7 @@ def services(aws, mailbox, monkeypatch) -> None:
         f"arn:aws:states:ap-northeast-1:{account_id}:stateMachine:lottery-draw",
     )
     monkeypatch.setenv("SCHEDULER_ROLE_ARN", f"arn:aws:iam::{account_id}:role/scheduler")
-    settings.cache_clear()
+    forget_settings()
 
 
 def put_facility(client, token: str, facility_id: str, body: dict[str, Any], units: int) -> None:

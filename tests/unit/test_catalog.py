@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from yoyaku.api.validation import field_errors
+from yoyaku.domain.booking import window_opens
 from yoyaku.domain.catalog import BookingRules, Facility, FacilityDefinition
 
 RULES: dict[str, Any] = {
@@ -59,11 +60,11 @@ def refusal(document: dict[str, Any]) -> list[tuple[str, str]]:
     ],
 )
 def test_window_opens(opens_before: str, stay: date, opens: date) -> None:
-    assert rules(opens_before).window_opens(stay) == opens
+    assert window_opens(rules(opens_before), stay) == opens
 
 
 def test_booking_opens_one_month_before_by_default() -> None:
-    assert BookingRules.model_validate(RULES).window_opens(date(2030, 7, 31)) == date(2030, 6, 30)
+    assert window_opens(BookingRules.model_validate(RULES), date(2030, 7, 31)) == date(2030, 6, 30)
 
 
 @pytest.mark.parametrize("bad", ["P1Y", "1M", "P1W", "P-1D", "PT1H", "P1M1D", "P1000D", ""])

@@ -1,4 +1,4 @@
-"""Which address a request is counted by (api/auth.py client_address): the viewer's,
+"""Which address a request is counted by (services/clients.py, through api/auth.py): the viewer's,
 named by CloudFront, only beside the origin secret; otherwise API Gateway's source."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import pytest
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from local import aws, template
 from yoyaku.api.auth import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, client_address
-from yoyaku.settings import settings
+from yoyaku.settings import forget as forget_settings
 
 SECRET = "8f14e45f-ceea-467f-a0e6-0123456789ab"
 EDGE = "130.176.212.3"  # a CloudFront edge address, shared by many viewers
@@ -18,10 +19,12 @@ EDGE = "130.176.212.3"  # a CloudFront edge address, shared by many viewers
 
 @pytest.fixture(autouse=True)
 def origin_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name, value in aws.globals_environment(template.load()).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("VIEWER_ADDRESS_SECRET", SECRET)
-    settings.cache_clear()
+    forget_settings()
     yield
-    settings.cache_clear()
+    forget_settings()
 
 
 def address(headers: dict[str, str], source: str | None = EDGE) -> str:
@@ -75,7 +78,7 @@ def test_the_secret_without_a_valid_viewer_address_leaves_the_source_address() -
 def test_without_cloudfront_nothing_can_name_the_viewer(monkeypatch: pytest.MonkeyPatch) -> None:
     # The local runtime sets no secret: an empty header must not match an empty secret.
     monkeypatch.setenv("VIEWER_ADDRESS_SECRET", "")
-    settings.cache_clear()
+    forget_settings()
     assert address({ORIGIN_SECRET_HEADER: "", VIEWER_ADDRESS_HEADER: "198.51.100.1"}) == EDGE
     assert address({VIEWER_ADDRESS_HEADER: "198.51.100.1"}) == EDGE
 

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from local import template
+from local.aws import globals_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = sorted(
     set(re.findall(r"Handler: (yoyaku\.entrypoints\.\w+)\.", (ROOT / "template.yaml").read_text()))
@@ -44,7 +47,12 @@ def test_every_function_of_the_template_is_checked() -> None:
 
 @pytest.mark.parametrize("module", HANDLERS)
 def test_importing_a_handler_imports_no_boto3(module: str) -> None:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
+    # The handlers check their settings when imported, as at a cold start.
+    env = {
+        **globals_environment(template.load()),
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}",
+    }
     done = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", PROBE, module],
         env=env,

@@ -9,7 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
+import os
 import sys
+from local import aws, template
+# Each handler checks its settings at import, as at a cold start.
+os.environ.update(aws.globals_environment(template.load()))
 import yoyaku.entrypoints.identity_api, yoyaku.entrypoints.accounts_api
 import yoyaku.entrypoints.crl_refresh
 print(sorted(m for m in ("pyhanko", "pyhanko_certvalidator", "asn1crypto", "cryptography")

@@ -9,8 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
+import os
 import sys
-from local import template
+from local import aws, template
+# Each handler checks its settings at import, as at a cold start.
+os.environ.update(aws.globals_environment(template.load()))
 for function in template.functions(template.load()).values():
     module = function.handler.rpartition(".")[0]
     __import__(module)

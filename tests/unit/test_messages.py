@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from string import Formatter
@@ -9,6 +10,7 @@ from string import Formatter
 import pytest
 
 import yoyaku
+from yoyaku.domain import messages
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.messages import (
     FIELD_MESSAGES,
@@ -19,7 +21,7 @@ from yoyaku.domain.messages import (
     problem_text,
 )
 
-# The error codes of API.md and their statuses (the contract clients rely on).
+# The error codes of docs/api.md and their statuses (the contract clients rely on).
 API_CODES = {
     "VALIDATION_FAILED": 422,
     "UNAUTHENTICATED": 401,
@@ -174,3 +176,105 @@ def test_domain_error_invalid_names_one_field() -> None:
     error = DomainError.invalid("from", "date_in_past", today="2030-05-15")
     assert error.code is ErrorCode.VALIDATION_FAILED
     assert error.field_errors == [FieldError("from", "date_in_past", {"today": "2030-05-15"})]
+
+
+# ------------------------------------------------------------------ one catalogue
+
+CATALOGUES = ("domain/messages.py", "domain/emails.py")
+# OpenAPI documentation (route summaries, request examples), not shown to users.
+DOCUMENTATION = {"summary", "description", "examples", "json_schema_extra"}
+# str methods whose arguments recognise Japanese input (an address's 都道府県 suffix).
+RECOGNISERS = {"startswith", "endswith"}
+
+
+def _is_re_call(func: ast.expr) -> bool:
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "re"
+    )
+
+
+def _is_recogniser(func: ast.expr) -> bool:
+    return isinstance(func, ast.Attribute) and func.attr in RECOGNISERS
+
+
+def texts_outside_the_catalogues(root: Path) -> list[str]:
+    """Every Japanese string constant and every Bilingual(...) built under `root`
+    outside domain/messages.py and domain/emails.py. Docstrings, the routes' OpenAPI
+    summaries and the request models' examples are documentation; patterns that
+    recognise Japanese input (compiled by `re`, starting with `[` or `^`, or given to
+    `startswith`/`endswith`) and the keys of lookup tables (a kanji numeral read from an
+    address) are no texts users see."""
+    found: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        where = path.relative_to(root).as_posix()
+        if where in CATALOGUES:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        documentation: set[int] = set()
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+                documentation.add(id(body[0].value))
+            if isinstance(node, ast.keyword) and node.arg in DOCUMENTATION:
+                documentation |= {id(n) for n in ast.walk(node.value)}
+            if isinstance(node, ast.Dict):
+                documentation |= {id(key) for key in node.keys if key is not None}
+            if isinstance(node, ast.Call) and (_is_re_call(node.func) or _is_recogniser(node.func)):
+                documentation |= {id(n) for arg in node.args for n in ast.walk(arg)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Bilingual":
+                found.append(f"{where}:{node.lineno}: Bilingual(...)")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in documentation
+                and not node.value.startswith(("[", "^"))
+                and JAPANESE.search(node.value)
+            ):
+                found.append(f"{where}:{node.lineno}: {node.value}")
+    return found
+
+
+def test_every_user_visible_text_lives_in_the_catalogues() -> None:
+    assert texts_outside_the_catalogues(SOURCE) == []
+
+
+def test_the_catalogue_check_finds_texts_built_elsewhere(tmp_path: Path) -> None:
+    (tmp_path / "domain").mkdir()
+    (tmp_path / "domain" / "messages.py").write_text('A = Bilingual("理由", "reason")\n')
+    (tmp_path / "services.py").write_text(
+        '"""説明 (a docstring)."""\n'
+        'REASON = Bilingual("理由", "reason")\n'
+        '@router.get("/x", summary="一覧")\n'
+        "def route() -> None:\n"
+        '    raise Refused("見つかりません")\n'
+        'KANA = re.compile(r"[ァ-ヺ]+")\n'
+        'BLOCK = re.compile(r"(?<=\\d)(?:丁目|番)")\n'
+        'DIGITS = {"一": 1}\n'
+        'TITLE = "様"\n'
+        'CLOSED = "受付終了"\n'
+    )
+    assert sorted(texts_outside_the_catalogues(tmp_path)) == sorted(
+        [
+            "services.py:2: Bilingual(...)",
+            "services.py:2: 理由",
+            "services.py:5: 見つかりません",
+            "services.py:9: 様",
+            "services.py:10: 受付終了",
+        ]
+    )
+
+
+def _catalogued() -> dict[str, Bilingual]:
+    return {name: v for name, v in vars(messages).items() if isinstance(v, Bilingual)}
+
+
+@pytest.mark.parametrize("name", sorted(_catalogued()))
+def test_every_catalogued_text_has_both_languages_with_the_same_values(name: str) -> None:
+    text = _catalogued()[name]
+    assert JAPANESE.search(text.ja)
+    assert ENGLISH_WORD.search(text.en) and not JAPANESE.search(text.en)
+    # The Japanese may leave a value out (the refused proof's declared type), never add one.
+    assert placeholders(text.ja) <= placeholders(text.en)

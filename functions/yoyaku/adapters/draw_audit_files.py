@@ -52,7 +52,7 @@ def write(lottery_id: str, audit: dict[str, Any]) -> AuditFile:
     body = encode(audit)
     stored = AuditFile(key_for(lottery_id), hashlib.sha256(body).hexdigest(), len(body))
     s3 = client("s3")
-    bucket = settings().audit_bucket
+    bucket = settings().required("audit_bucket")
     try:
         head = s3.head_object(Bucket=bucket, Key=stored.key)
     except s3.exceptions.ClientError as error:
@@ -73,7 +73,9 @@ def write(lottery_id: str, audit: dict[str, Any]) -> AuditFile:
 
 
 def read(key: str) -> bytes:
-    body: bytes = client("s3").get_object(Bucket=settings().audit_bucket, Key=key)["Body"].read()
+    body: bytes = (
+        client("s3").get_object(Bucket=settings().required("audit_bucket"), Key=key)["Body"].read()
+    )
     return body
 
 
@@ -81,7 +83,7 @@ def download_url(key: str) -> str:
     """A short-lived link anyone can download the file with (the bucket stays private)."""
     url: str = client("s3").generate_presigned_url(
         "get_object",
-        Params={"Bucket": settings().audit_bucket, "Key": key},
+        Params={"Bucket": settings().required("audit_bucket"), "Key": key},
         ExpiresIn=DOWNLOAD_SECONDS,
     )
     return url

@@ -8,16 +8,17 @@ an `Idempotency-Key` pays for it, once per container).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, cast
+
+from pydantic import BaseModel
 
 from yoyaku.settings import settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-Operation = Callable[[dict[str, Any]], dict[str, Any]]
-Once = Callable[..., dict[str, Any]]  # called as once(data=...)
+Once = Callable[..., Any]  # called as once(data=...)
 
 # A replay returns the first answer for a day.
 RECORD_SECONDS = 24 * 3600
@@ -43,24 +44,39 @@ def _config() -> IdempotencyConfig:
 
 
 @cache
-def _once(operation: Operation) -> Once:
+def _once(operation: Callable[[Any], BaseModel], answer: type[BaseModel]) -> Once:
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         idempotent_function,
     )
+    from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (
+        PydanticSerializer,
+    )
+
+    # Powertools passes the data by this keyword, and names the record after the wrapped
+    # function (module and name), as records stored before were named.
+    @wraps(operation)
+    def run(data: BaseModel) -> BaseModel:
+        return operation(data)
 
     persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name)
     decorated: Once = idempotent_function(
-        data_keyword_argument="data", persistence_store=persistence, config=_config()
-    )(operation)
+        data_keyword_argument="data",
+        persistence_store=persistence,
+        config=_config(),
+        output_serializer=PydanticSerializer(answer),
+    )(run)
     return decorated
 
 
-def run_once(operation: Operation, data: dict[str, Any], context: object | None) -> dict[str, Any]:
-    """`operation(data)` once per `data["key"]` and `data["owner"]`: a replay with the same
-    `data["body"]` returns the stored answer. `context` (the Lambda context, if any) lets
-    Powertools expire an in-progress record when this invocation times out, so a retry
-    after a killed Lambda is not refused for the record's lifetime."""
+def run_once[D: BaseModel, A: BaseModel](
+    operation: Callable[[D], A], data: D, answer: type[A], context: object | None
+) -> A:
+    """`operation(data)` once per `data.key` and `data.owner`: a replay with the same
+    `data.body` returns the stored answer, read back as an `answer` (Powertools'
+    PydanticSerializer). `context` (the Lambda context, if any) lets Powertools expire an
+    in-progress record when this invocation times out, so a retry after a killed Lambda
+    is not refused for the record's lifetime."""
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
@@ -69,7 +85,7 @@ def run_once(operation: Operation, data: dict[str, Any], context: object | None)
     if context is not None:
         _config().register_lambda_context(context)  # type: ignore[arg-type]
     try:
-        return _once(operation)(data=data)
+        return cast(A, _once(operation, answer)(data=data))
     except IdempotencyValidationError:
         raise KeyReused from None
     except IdempotencyAlreadyInProgressError:

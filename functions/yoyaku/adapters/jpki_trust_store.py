@@ -58,23 +58,25 @@ def forget() -> None:
 def _listing(prefix: str) -> dict[str, str]:
     s3 = client("s3")
     tags: dict[str, str] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(
-        Bucket=settings().identity_bucket, Prefix=prefix
-    ):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=_bucket(), Prefix=prefix):
         for entry in page.get("Contents", []):
             if not entry["Key"].endswith("/"):
                 tags[entry["Key"]] = entry["ETag"]
     return tags
 
 
+def _bucket() -> str:
+    return settings().required("identity_bucket")
+
+
 def _read(key: str) -> bytes:
-    body: bytes = client("s3").get_object(Bucket=settings().identity_bucket, Key=key)["Body"].read()
+    body: bytes = client("s3").get_object(Bucket=_bucket(), Key=key)["Body"].read()
     return body
 
 
 def _refresh(old: _Snapshot) -> _Snapshot:
     config = settings()
-    root_tags = _listing(config.jpki_roots_prefix)
+    root_tags = _listing(config.required("jpki_roots_prefix"))
     crl_tags = _listing(config.jpki_crl_prefix)
     new = _Snapshot(checked_at=time.monotonic(), root_tags=root_tags, crl_tags=crl_tags)
     roots_changed = root_tags != old.root_tags
@@ -145,7 +147,7 @@ def stored_crl(key: str) -> StoredCrl | None:
     """thisUpdate and CRL number of the CRL stored under `key` (its metadata), if any."""
     s3 = client("s3")
     try:
-        head: dict[str, Any] = s3.head_object(Bucket=settings().identity_bucket, Key=key)
+        head: dict[str, Any] = s3.head_object(Bucket=_bucket(), Key=key)
     except s3.exceptions.ClientError:
         return None
     metadata = head.get("Metadata", {})
@@ -159,7 +161,7 @@ def stored_crl(key: str) -> StoredCrl | None:
 
 def store_crl(key: str, blob: bytes, crl: RevocationList, source: str) -> None:
     client("s3").put_object(
-        Bucket=settings().identity_bucket,
+        Bucket=_bucket(),
         Key=key,
         Body=blob,
         ContentType="application/pkix-crl",
@@ -175,7 +177,7 @@ def store_crl(key: str, blob: bytes, crl: RevocationList, source: str) -> None:
 def roots_now() -> tuple[TrustRoot, ...]:
     """The roots as configured right now (no cache): the refresh checks CRLs against them."""
     roots: list[TrustRoot] = []
-    for key in sorted(_listing(settings().jpki_roots_prefix)):
+    for key in sorted(_listing(settings().required("jpki_roots_prefix"))):
         try:
             roots.extend(load_roots(_read(key)))
         except ValueError as error:

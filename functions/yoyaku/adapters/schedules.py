@@ -26,8 +26,8 @@ def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
         ScheduleExpressionTimezone="Asia/Tokyo",
         FlexibleTimeWindow={"Mode": "OFF"},
         Target={
-            "Arn": settings().draw_state_machine_arn,
-            "RoleArn": settings().scheduler_role_arn,
+            "Arn": settings().required("draw_state_machine_arn"),
+            "RoleArn": settings().required("scheduler_role_arn"),
             "Input": json.dumps({"lotteryId": lottery_id}),
         },
         ActionAfterCompletion="DELETE",
@@ -66,10 +66,11 @@ def start_draw_now(lottery_id: str, now: datetime) -> str:
     step is idempotent."""
     sfn = client("stepfunctions")
     name = f"draw-{lottery_id}-{now.strftime('%Y%m%dT%H%M')}"
-    arn = f"{settings().draw_state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+    machine = settings().required("draw_state_machine_arn")
+    arn = f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
     with contextlib.suppress(sfn.exceptions.ExecutionAlreadyExists):
         arn = sfn.start_execution(
-            stateMachineArn=settings().draw_state_machine_arn,
+            stateMachineArn=machine,
             name=name,
             input=json.dumps({"lotteryId": lottery_id}),
         )["executionArn"]

@@ -3,7 +3,7 @@
 Every item has `pk`/`sk` and a `kind` discriminator, so one Query over a partition
 returns typed items. Inventory of a facility lives in one partition per month,
 `INV#{facilityId}#{YYYY-MM}`, with sort keys that start with the date, so a month of
-capacity records and claims comes back in one Query (DESIGN.md).
+capacity records and claims comes back in one Query (docs/design.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from yoyaku.settings import settings
+from yoyaku.settings import table_settings
 
 
 class _FromSettings:
@@ -64,14 +64,14 @@ class ByQueue(GlobalSecondaryIndex["TableItem"]):
 class TableItem(Model):
     # No region here: botocore takes it from AWS_REGION like every other client.
     class Meta:
-        table_name = _FromSettings(lambda: settings().table_name)
+        table_name = _FromSettings(lambda: table_settings().table_name)
         max_retry_attempts = 3
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     kind = DiscriminatorAttribute()
     # The table's TTL attribute: DynamoDB deletes the item some time after this instant.
-    # Only garbage collection: rules compare it with the clock themselves (DESIGN.md).
+    # Only garbage collection: rules compare it with the clock themselves (docs/design.md).
     expires_at = TTLAttribute(attr_name="expiresAt", null=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)

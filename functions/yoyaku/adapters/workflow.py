@@ -16,7 +16,7 @@ def start_review(application_id: str, payload: dict[str, Any]) -> None:
     sfn = client("stepfunctions")
     with contextlib.suppress(sfn.exceptions.ExecutionAlreadyExists):
         sfn.start_execution(
-            stateMachineArn=settings().review_state_machine_arn,
+            stateMachineArn=settings().required("review_state_machine_arn"),
             name=f"application-{application_id}",
             input=json.dumps(payload),
         )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.middleware_factory import lambda_handler_decorator
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -18,8 +19,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from yoyaku.api.problems import negotiate_language, problem_response
 from yoyaku.api.request_body import normalised, request_problem
 from yoyaku.api.validation import field_errors
+from yoyaku.domain import messages
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.messages import Language
 
 logger = Logger(service="yoyaku")
 
@@ -36,31 +38,39 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
 
 
-class YoyakuResolver(APIGatewayRestResolver):
-    """Checks every request's input first (api/request_body.py), so that no body, media
-    type or parameter a route cannot read ever reaches Powertools or a route."""
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
-    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        raw = dict(event)
-        problem = request_problem(raw)
-        if problem is None:
-            return super().resolve(normalised(raw), context)
-        proxy = APIGatewayProxyEvent(raw)
-        lang = negotiate_language(
-            proxy.headers.get("accept-language") or proxy.headers.get("Accept-Language")
-        )
-        response = problem_response(problem, lang)
-        return {
-            "statusCode": response.status_code,
-            "headers": {"Content-Type": response.content_type or "", **response.headers},
-            "body": response.body,
-            "isBase64Encoded": False,
-        }
+
+@lambda_handler_decorator
+def _refuse_bad_input(
+    handler: LambdaHandler, event: dict[str, Any], context: LambdaContext
+) -> dict[str, Any]:
+    problem = request_problem(event)
+    if problem is None:
+        return handler(normalised(event), context)
+    proxy = APIGatewayProxyEvent(event)
+    response = problem_response(problem, negotiate_language(proxy.headers.get("accept-language")))
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": response.content_type or "", **response.headers},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }
+
+
+def refuse_bad_input(handler: LambdaHandler) -> LambdaHandler:
+    """The input boundary of every API function, as Powertools handler middleware: the
+    request's media type, body and parameters are checked (api/request_body.py) before
+    the resolver sees them, so that nothing a route cannot read reaches Powertools or a
+    route. It wraps the handler rather than sitting among the resolver's middlewares
+    because those run after request validation has parsed the body, and only once a
+    route matched; the resolver itself stays Powertools' own, unpatched."""
+    return cast(LambdaHandler, _refuse_bad_input(handler))
 
 
 def create_app(*routers: Router) -> APIGatewayRestResolver:
     """A REST resolver serving `routers`, where every failure is a localized problem."""
-    app = YoyakuResolver(enable_validation=True, serializer=_json)
+    app = APIGatewayRestResolver(enable_validation=True, serializer=_json)
     for router in routers:
         app.include_router(router)
 
@@ -77,8 +87,8 @@ def create_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response[str]:
-        what = Bilingual("ページ", "page")
-        return problem_response(DomainError(ErrorCode.NOT_FOUND, what=what), request_language(app))
+        problem = DomainError(ErrorCode.NOT_FOUND, what=messages.PAGE)
+        return problem_response(problem, request_language(app))
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[str]:

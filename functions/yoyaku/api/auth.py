@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 from typing import cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -13,7 +11,7 @@ from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.auth import CallerContext, Principal, PrincipalKind
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.staff import StaffMember
-from yoyaku.settings import settings
+from yoyaku.services import clients
 
 
 def _caller(router: Router) -> CallerContext:
@@ -75,24 +73,12 @@ ORIGIN_SECRET_HEADER = "x-yoyaku-origin-secret"  # noqa: S105 - a header's name
 
 
 def client_address(router: Router) -> str:
-    """The address a request came from, for per-client limits.
-
-    Behind CloudFront, API Gateway sees CloudFront's addresses, which many citizens
-    share; CloudFront then names the viewer in VIEWER_ADDRESS_HEADER. Anyone can send
-    that header straight to the stage URL, so it is believed only beside the origin
-    secret CloudFront adds (compared in constant time). Otherwise, and wherever no
-    secret is configured (the local runtime), the source address API Gateway saw.
-    """
+    """The address a request came from, for per-client limits: the viewer CloudFront
+    names beside its origin secret, else the source API Gateway saw
+    (services/clients.py)."""
     event = cast(APIGatewayProxyEvent, router.current_event)
-    source = event.request_context.identity.source_ip or "unknown"
-    secret = settings().viewer_address_secret
-    if not secret:
-        return source
-    sent = event.headers.get(ORIGIN_SECRET_HEADER) or ""
-    if not hmac.compare_digest(sent.encode(), secret.encode()):
-        return source
-    try:
-        viewer = ipaddress.ip_address((event.headers.get(VIEWER_ADDRESS_HEADER) or "").strip())
-    except ValueError:  # CloudFront always writes one; keep the limit on the source then
-        return source
-    return viewer.compressed
+    return clients.client_address(
+        event.request_context.identity.source_ip or "unknown",
+        event.headers.get(ORIGIN_SECRET_HEADER),
+        event.headers.get(VIEWER_ADDRESS_HEADER),
+    )

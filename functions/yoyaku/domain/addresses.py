@@ -12,8 +12,6 @@ import unicodedata
 from yoyaku.domain.errors import FieldError
 from yoyaku.domain.model import CamelModel
 
-_PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
-
 
 class PostalAddress(CamelModel):
     """One address a postal code stands for. `town` is empty for a code that covers a
@@ -39,7 +37,7 @@ def _plain(text: str) -> str:
 def prefecture_matches(known: str, given: str) -> bool:
     """`東京都` also matches `東京` (the suffix left out)."""
     known, given = _plain(known), _plain(given)
-    return given == known or (known.endswith(_PREFECTURE_SUFFIXES) and given == known[:-1])
+    return given == known or (known.endswith(("都", "道", "府", "県")) and given == known[:-1])
 
 
 def city_matches(known: str, given: str) -> bool:

@@ -15,12 +15,11 @@ from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import messages
 from yoyaku.domain.appointments import Appointment
-from yoyaku.domain.calendar import TOKYO
-from yoyaku.domain.catalog import BookingRules, Facility, ResourceTypeId
+from yoyaku.domain.calendar import TOKYO, add_months
+from yoyaku.domain.catalog import OPENS_BEFORE, BookingRules, Facility, ResourceTypeId
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import WHOLE_DAY, DayInventory
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.model import BookingDate, CamelModel
 from yoyaku.domain.registration import AccountStatus
 
@@ -114,31 +113,34 @@ class Window:
     closes: date  # the last day on which booking is possible
 
 
+def window_opens(rules: BookingRules, stay: date) -> date:
+    """The first day on which `stay` can be booked: `opensBefore` ahead of it, P1M being
+    the same day one month before (clamped at month ends) and PnD n days before."""
+    match = OPENS_BEFORE.match(rules.opens_before)
+    if match is None:  # the field's pattern makes this unreachable
+        raise ValueError(rules.opens_before)
+    months, days = match.groups()
+    if months is not None:
+        return add_months(stay, -int(months))
+    return stay - timedelta(days=int(days))
+
+
 def booking_window(rules: BookingRules, stay: date, status: AccountStatus) -> Window:
-    """Opens one month before (same day, clamped); closes 14 (provisional) or 5
+    """Opens `opensBefore` ahead (one month by default); closes 14 (provisional) or 5
     (verified) days before, per the facility's rules."""
     days_before = (
         rules.closes_days_before.verified
         if status is AccountStatus.VERIFIED
         else rules.closes_days_before.provisional
     )
-    return Window(opens=rules.window_opens(stay), closes=stay - timedelta(days=days_before))
+    return Window(opens=window_opens(rules, stay), closes=stay - timedelta(days=days_before))
 
 
 def ensure_may_book(status: AccountStatus) -> None:
-    if status in (AccountStatus.REJECTED, AccountStatus.EXPIRED):
-        reason = (
-            Bilingual(
-                "利用者登録が取り消されているため予約できません。",
-                "Your registration was cancelled, so you cannot book.",
-            )
-            if status is AccountStatus.REJECTED
-            else Bilingual(
-                "在勤確認の有効期限が切れています。登録を更新してから予約してください。",
-                "Your verification has expired; renew your registration to book again.",
-            )
-        )
-        raise DomainError(ErrorCode.NOT_ELIGIBLE, reason=reason)
+    if status is AccountStatus.REJECTED:
+        raise DomainError(ErrorCode.NOT_ELIGIBLE, reason=messages.BOOKING_REGISTRATION_CANCELLED)
+    if status is AccountStatus.EXPIRED:
+        raise DomainError(ErrorCode.NOT_ELIGIBLE, reason=messages.BOOKING_VERIFICATION_EXPIRED)
 
 
 def ensure_in_window(
@@ -151,9 +153,8 @@ def ensure_in_window(
             raise DomainError(
                 ErrorCode.OUTSIDE_BOOKING_WINDOW,
                 opensOn=window.opens.isoformat(),
-                reason=Bilingual(
-                    f"{day.isoformat()} の予約は {window.opens.isoformat()} から受け付けます。",
-                    f"Booking for {day.isoformat()} opens on {window.opens.isoformat()}.",
+                reason=messages.BOOKING_OPENS_ON.format(
+                    day=day.isoformat(), opens=window.opens.isoformat()
                 ),
             )
         if today > window.closes:
@@ -166,19 +167,16 @@ def ensure_in_window(
 
 def _closed_reason(
     rules: BookingRules, day: date, window: Window, status: AccountStatus
-) -> Bilingual:
-    ja = f"{day.isoformat()} の予約受付は {window.closes.isoformat()} で終了しました"
-    en = f"Booking for {day.isoformat()} closed on {window.closes.isoformat()}"
+) -> messages.Bilingual:
+    """When booking closed; a provisional user also learns that verified users may book
+    until later."""
+    values = {"day": day.isoformat(), "closes": window.closes.isoformat()}
     if status is AccountStatus.PROVISIONAL:
         ahead = rules.closes_days_before
-        ja += (
-            f"（仮登録の方は{ahead.provisional}日前まで、"
-            f"本登録後は{ahead.verified}日前まで予約できます）"
+        return messages.BOOKING_CLOSED_ON_PROVISIONAL.format(
+            **values, provisional=ahead.provisional, verified=ahead.verified
         )
-        en += (
-            f" (provisional accounts: {ahead.provisional} days before; verified: {ahead.verified})"
-        )
-    return Bilingual(ja + "。", en + ".")
+    return messages.BOOKING_CLOSED_ON.format(**values)
 
 
 class PartyNight(CamelModel):
@@ -216,10 +214,7 @@ def ensure_before_deadline(stay: date, last: date, today: date, code: ErrorCode)
         raise DomainError(
             code,
             closedOn=last.isoformat(),
-            reason=Bilingual(
-                f"{last.isoformat()} で受付を終了しました（利用日の{days_before}日前まで）。",
-                f"This closed on {last.isoformat()} ({days_before} days before the date).",
-            ),
+            reason=messages.DEADLINE_PASSED.format(last=last.isoformat(), days=days_before),
         )
 
 

@@ -1,4 +1,4 @@
-"""Date arithmetic in Asia/Tokyo, the zone of every booking rule (API.md)."""
+"""Date arithmetic in Asia/Tokyo, the zone of every booking rule (docs/api.md)."""
 
 from __future__ import annotations
 

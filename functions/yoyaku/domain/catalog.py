@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from yoyaku.domain.calendar import add_months
 from yoyaku.domain.closures import ClosingDays
 from yoyaku.domain.model import CamelModel
 
@@ -17,7 +15,7 @@ FacilityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 ResourceTypeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 # Plain groups (months, days), no named ones: the pattern is also the JSON Schema's, and
 # ECMA-262 (what clients and Redocly read it with) has no `(?P<name>...)`.
-_OPENS_BEFORE = re.compile(r"^P(?:(\d{1,2})M|(\d{1,3})D)$")
+OPENS_BEFORE = re.compile(r"^P(?:(\d{1,2})M|(\d{1,3})D)$")
 
 
 class ResourceType(CamelModel):
@@ -54,7 +52,7 @@ class BookingRules(ClosingDays):
 
     opens_before: str = Field(
         default="P1M",
-        pattern=_OPENS_BEFORE.pattern,
+        pattern=OPENS_BEFORE.pattern,
         description="ISO 8601 period before the stay when booking opens: P1M (same day of "
         "the month, clamped at month ends) or PnD.",
     )
@@ -63,16 +61,6 @@ class BookingRules(ClosingDays):
     max_units_per_booking: int = Field(ge=1, le=100)
     change_deadline_days: int = Field(ge=0, le=365)
     cancel_deadline_days: int = Field(ge=0, le=365)
-
-    def window_opens(self, stay: date) -> date:
-        """The first day on which `stay` can be booked."""
-        match = _OPENS_BEFORE.match(self.opens_before)
-        if match is None:  # the field's pattern makes this unreachable
-            raise ValueError(self.opens_before)
-        months, days = match.groups()
-        if months is not None:
-            return add_months(stay, -int(months))
-        return stay - timedelta(days=int(days))
 
 
 class LotterySettings(CamelModel):

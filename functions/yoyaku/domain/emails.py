@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from yoyaku.domain.calendar import TOKYO
-from yoyaku.domain.messages import Language
+from yoyaku.domain.messages import Bilingual, Language
 from yoyaku.domain.review import ApplicationStatus
 
 if TYPE_CHECKING:
@@ -211,21 +211,21 @@ def password_changed(lang: Language) -> Email:
     )
 
 
-def proof_refused(lang: Language, reason_ja: str, reason_en: str, *, roster: bool = False) -> Email:
+def proof_refused(lang: Language, reason: Bilingual, *, roster: bool = False) -> Email:
     """An uploaded image was refused: the proof of employment, or a group's roster."""
     if lang is Language.EN:
         return Email(
             "Your group roster could not be accepted"
             if roster
             else "Your proof document could not be accepted",
-            f"The uploaded file was refused: {reason_en}\nUpload a JPEG or PNG image of at "
+            f"The uploaded file was refused: {reason.en}\nUpload a JPEG or PNG image of at "
             "most 10 MB from your account." + _footer(lang),
         )
     return Email(
         "団体名簿を受け付けできませんでした"
         if roster
         else "在勤証明書類を受け付けできませんでした",
-        f"アップロードされたファイルは受け付けできませんでした：{reason_ja}\n"
+        f"アップロードされたファイルは受け付けできませんでした：{reason.ja}\n"
         "10MB以下のJPEGまたはPNG画像をアップロードし直してください。" + _footer(lang),
     )
 

@@ -1,4 +1,4 @@
-"""Domain errors: each carries a stable code (API.md) that fixes its HTTP status.
+"""Domain errors: each carries a stable code (docs/api.md) that fixes its HTTP status.
 
 The texts shown to users live in `messages.py`; an error only names its code and the
 values its message needs, so one exception handler can render it in either language.

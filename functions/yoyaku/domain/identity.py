@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Literal, Protocol
 
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import CONSENT_TEXTS, Bilingual, Language
+from yoyaku.domain.messages import CHALLENGE, CONSENT_TEXTS, Language
 from yoyaku.domain.model import CamelModel
 
 CHALLENGE_LIFETIME = timedelta(minutes=10)
@@ -184,7 +184,7 @@ def path_moment(card: CardCertificate, now: datetime) -> datetime:
 
 def check_challenge(challenge: Challenge | None, now: datetime) -> Challenge:
     if challenge is None:
-        raise DomainError(ErrorCode.NOT_FOUND, what=Bilingual("本人確認の要求", "challenge"))
+        raise DomainError(ErrorCode.NOT_FOUND, what=CHALLENGE)
     if challenge.used_at is not None:
         raise DomainError(ErrorCode.LINK_ALREADY_USED)
     if challenge.expires_at <= now:

@@ -1,6 +1,6 @@
 """Inventory: how many units of a resource type can be booked on a day (or in a slot).
 
-The capacity invariant is kept by claim items, one per unit (DESIGN.md): a unit is
+The capacity invariant is kept by claim items, one per unit (docs/design.md): a unit is
 taken by writing its claim with the condition "absent, or a hold already expired".
 A day's capacity record numbers its units per cell (the whole day for lodging, one
 cell per time slot otherwise). Staff never shrink a cell by renumbering; they *close*
@@ -21,11 +21,11 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from yoyaku.domain import messages
 from yoyaku.domain.calendar import days
 from yoyaku.domain.catalog import Facility, ResourceTypeId
 from yoyaku.domain.closures import ClosedReason, closed_reason
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.model import BookingDate, CamelModel
 
 WHOLE_DAY = "-"
@@ -357,11 +357,8 @@ def plan_cell(
         slot = "" if old.key == WHOLE_DAY else f" {old.start}"
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                f"{day.isoformat()}{slot} には予約・仮押さえが{len(live)}件あるため、"
-                f"受入数を{target}にできません。先に予約を調整してください。",
-                f"{day.isoformat()}{slot} has {len(live)} bookings or holds, so its capacity "
-                f"cannot become {target}. Move those bookings first.",
+            reason=messages.CAPACITY_BELOW_LIVE.format(
+                day=day.isoformat(), slot=slot, live=len(live), target=target
             ),
         )
     effective = old.units - len(closed)

@@ -47,13 +47,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from yoyaku.domain import messages
 from yoyaku.domain.booking import HhMm, PartyNight, RoomStyle, check_party, check_room_style
 from yoyaku.domain.calendar import TOKYO, add_months, tokyo_date
 from yoyaku.domain.catalog import Facility, ResourceTypeId
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import Claim
-from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
 from yoyaku.domain.registration import AccountStatus, Residency
 
@@ -1022,22 +1023,13 @@ def ensure_may_enter(status: AccountStatus, residency: Residency, facility: Faci
     if status is not AccountStatus.VERIFIED:
         raise DomainError(
             ErrorCode.NOT_ELIGIBLE,
-            reason=Bilingual(
-                "抽選に申し込めるのは本登録（在住・在勤の確認済み）の方です。",
-                "Only fully verified accounts can enter lotteries.",
-            ),
+            reason=messages.LOTTERY_VERIFIED_ONLY,
         )
     if facility.lottery.residents_only and residency is not Residency.RESIDENT:
         raise DomainError(
             ErrorCode.NOT_ELIGIBLE,
-            reason=Bilingual(
-                "この抽選は区内在住の方だけが申し込めます。",
-                "Only residents can enter this lottery.",
-            ),
+            reason=messages.LOTTERY_RESIDENTS_ONLY,
         )
-
-
-CLOSED_NOW = Bilingual("申込みは締め切られました。", "Entries have just closed.")
 
 
 def ensure_open(lottery: LotteryRecord, now: datetime) -> None:
@@ -1047,18 +1039,12 @@ def ensure_open(lottery: LotteryRecord, now: datetime) -> None:
     if status is LotteryStatus.SCHEDULED:
         raise DomainError(
             ErrorCode.LOTTERY_CLOSED,
-            reason=Bilingual(
-                f"申込みは {definition.apply_from.isoformat()} から受け付けます。",
-                f"Entries open at {definition.apply_from.isoformat()}.",
-            ),
+            reason=messages.LOTTERY_OPENS_AT.format(at=definition.apply_from.isoformat()),
         )
     if status is not LotteryStatus.OPEN:
         raise DomainError(
             ErrorCode.LOTTERY_CLOSED,
-            reason=Bilingual(
-                f"申込みは {definition.apply_until.isoformat()} で締め切りました。",
-                f"Entries closed at {definition.apply_until.isoformat()}.",
-            ),
+            reason=messages.LOTTERY_CLOSED_AT.format(at=definition.apply_until.isoformat()),
         )
 
 

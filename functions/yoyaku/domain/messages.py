@@ -849,6 +849,154 @@ class Bilingual:
         return Bilingual(self.ja.format(**values), self.en.format(**values))
 
 
+# ---------------------------------------------------------------- names ({what})
+
+FACILITY = Bilingual("施設", "facility")
+RESERVATION = Bilingual("予約", "reservation")
+APPLICATION = Bilingual("申請", "application")
+LOTTERY = Bilingual("抽選", "lottery")
+LOTTERY_ENTRY = Bilingual("抽選の申込み", "lottery entry")
+PAGE = Bilingual("ページ", "page")
+SAVED_FORM = Bilingual("一時保存した内容", "saved form")
+CHALLENGE = Bilingual("本人確認の要求", "challenge")
+POSTAL_CODE = Bilingual("郵便番号", "postal code")
+SUSPENSION = Bilingual("一時休止の予定", "suspension")
+
+# ---------------------------------------------------------------- reasons ({reason})
+
+PLEASE_RETRY = Bilingual("もう一度お試しください。", "Please retry.")
+# Accounts and sign-in.
+REGISTRATION_CANCELLED = Bilingual(
+    "この利用者登録は取り消されています。詳しくは登録取消のお知らせメールをご確認ください。",
+    "This registration was cancelled; see the e-mail that told you why.",
+)
+EMAIL_ALREADY_REGISTERED = Bilingual(
+    "このメールアドレスはすでに登録されています。お持ちの利用者番号でログインしてください。",
+    "This e-mail address already has an account; sign in with your user number.",
+)
+# Reviews and proof documents.
+APPLICATION_ALREADY_DECIDED = Bilingual(
+    "この申請はすでに判定済みか、審査待ちではありません。",
+    "This application has already been decided or is not awaiting review.",
+)
+NO_APPLICATION_UNDER_REVIEW = Bilingual(
+    "審査中または差戻し中の申請がありません。", "You have no application under review."
+)
+APPLICATION_NOT_RETURNED = Bilingual(
+    "この申請は差戻し中ではありません。", "This application is not returned."
+)
+UPLOAD_PROOF_AGAIN_FIRST = Bilingual(
+    "在勤証明書類を先にアップロードし直してください。",
+    "Upload your proof of employment again first.",
+)
+PROOF_FOR_WORKERS_ONLY = Bilingual(
+    "在勤証明書類は区内在勤の方だけが提出します。",
+    "Only workers submit a proof of employment.",
+)
+# Why an uploaded proof document was refused (told by e-mail; staff see the English).
+PROOF_MISSING = Bilingual("ファイルが見つかりません。", "the file is missing.")
+PROOF_TOO_LARGE = Bilingual(
+    "ファイルが大きすぎます（{size:,}バイト、上限{max_bytes:,}バイト）。",
+    "the file is too large ({size:,} bytes; at most {max_bytes:,}).",
+)
+PROOF_NOT_AS_DECLARED = Bilingual(
+    "ファイルの中身が申告された画像形式と一致しません（拡張子や種類の偽装）。",
+    "the content is not the {declared} it claims to be.",
+)
+PROOF_NOT_AN_IMAGE = Bilingual(
+    "JPEGまたはPNGの画像ではありません。", "the file is not a JPEG or PNG image."
+)
+# Bookings.
+BOOKING_REGISTRATION_CANCELLED = Bilingual(
+    "利用者登録が取り消されているため予約できません。",
+    "Your registration was cancelled, so you cannot book.",
+)
+BOOKING_VERIFICATION_EXPIRED = Bilingual(
+    "在勤確認の有効期限が切れています。登録を更新してから予約してください。",
+    "Your verification has expired; renew your registration to book again.",
+)
+BOOKING_OPENS_ON = Bilingual(
+    "{day} の予約は {opens} から受け付けます。", "Booking for {day} opens on {opens}."
+)
+BOOKING_CLOSED_ON = Bilingual(
+    "{day} の予約受付は {closes} で終了しました。", "Booking for {day} closed on {closes}."
+)
+BOOKING_CLOSED_ON_PROVISIONAL = Bilingual(
+    "{day} の予約受付は {closes} で終了しました"
+    "（仮登録の方は{provisional}日前まで、本登録後は{verified}日前まで予約できます）。",
+    "Booking for {day} closed on {closes} "
+    "(provisional accounts: {provisional} days before; verified: {verified}).",
+)
+DEADLINE_PASSED = Bilingual(
+    "{last} で受付を終了しました（利用日の{days}日前まで）。",
+    "This closed on {last} ({days} days before the date).",
+)
+RESERVATION_CANCELLED = Bilingual(
+    "この予約は取り消されています。", "This reservation was cancelled."
+)
+APPOINTMENT_CANCELLED = Bilingual(
+    "この予約は取り消されています。", "This appointment was cancelled."
+)
+RESERVATION_CHANGED_MEANWHILE = Bilingual(
+    "予約が同時に変更されました。内容を確認してからもう一度お試しください。",
+    "The reservation changed meanwhile; check it and retry.",
+)
+IDEMPOTENCY_KEY_REUSED = Bilingual(
+    "同じIdempotency-Keyで別の内容が送られました。新しいキーを使ってください。",
+    "This Idempotency-Key was used for a different request; use a new key.",
+)
+IDEMPOTENCY_IN_PROGRESS = Bilingual(
+    "同じ申込みを処理中です。少し待ってからもう一度お試しください。",
+    "The same request is still being processed; retry in a moment.",
+)
+RESERVATIONS_CHANGED_NONE_CANCELLED = Bilingual(
+    "予約が同時に変更されたため、どれも取り消していません。内容を確認してからもう一度お試しください。",
+    "A reservation changed meanwhile, so none was cancelled; check them and retry.",
+)
+# Inventory (staff).
+CAPACITY_BELOW_LIVE = Bilingual(
+    "{day}{slot} には予約・仮押さえが{live}件あるため、"
+    "受入数を{target}にできません。先に予約を調整してください。",
+    "{day}{slot} has {live} bookings or holds, so its capacity "
+    "cannot become {target}. Move those bookings first.",
+)
+INVENTORY_KEEPS_CHANGING = Bilingual(
+    "予約の受付が続いているため変更できませんでした。少し待ってからもう一度お試しください。",
+    "Bookings kept arriving while the change was made. Wait a moment and retry.",
+)
+# Lotteries.
+LOTTERY_VERIFIED_ONLY = Bilingual(
+    "抽選に申し込めるのは本登録（在住・在勤の確認済み）の方です。",
+    "Only fully verified accounts can enter lotteries.",
+)
+LOTTERY_RESIDENTS_ONLY = Bilingual(
+    "この抽選は区内在住の方だけが申し込めます。", "Only residents can enter this lottery."
+)
+LOTTERY_OPENS_AT = Bilingual("申込みは {at} から受け付けます。", "Entries open at {at}.")
+LOTTERY_CLOSED_AT = Bilingual("申込みは {at} で締め切りました。", "Entries closed at {at}.")
+LOTTERY_CLOSED_NOW = Bilingual("申込みは締め切られました。", "Entries have just closed.")
+LOTTERY_NIGHTS_TAKEN = Bilingual(
+    "この施設のこの期間は抽選 {other} がすでに対象にしています。",
+    "Lottery {other} already draws nights of this facility in this period.",
+)
+LOTTERY_STILL_OPEN = Bilingual(
+    "申込受付中です（{until} まで）。今すぐ抽選するには理由を添えて force を指定してください。",
+    "Entries are open until {until}; to draw now anyway, send force with a reason.",
+)
+HOLD_ALREADY_CONFIRMED = Bilingual(
+    "この仮押さえは予約 {number} として確定済みです。",
+    "This hold was already confirmed as reservation {number}.",
+)
+PARTY_HAS_APPOINTMENT = Bilingual(
+    "すでに予約済みの方がいます。予約を確認するか、取り消してからお申し込みください。",
+    "Someone in the party already has an appointment here; look it up or cancel it first.",
+)
+RETURNED_RENEWAL_APPLY_AGAIN = Bilingual(
+    "差し戻された更新の申請は、もう一度申請してください。",
+    "A returned renewal cannot be resubmitted; apply for the renewal again.",
+)
+
+
 class _Blank(dict[str, Any]):
     """Leaves `{name}` visible instead of failing when a template lacks a value."""
 
@@ -865,6 +1013,13 @@ def problem_text(code: ErrorCode, lang: Language, params: dict[str, Any]) -> tup
     """Title and detail of a problem in `lang`."""
     title, detail = PROBLEMS[code][lang]
     return _fill(title, params, lang), _fill(detail, params, lang)
+
+
+def refusal(code: ErrorCode, params: dict[str, Any]) -> Bilingual:
+    """A problem's title and detail in both languages, to name it beside one item of
+    several (each refused reservation of a cancellation of several)."""
+    ja, en = (" ".join(problem_text(code, lang, params)) for lang in Language)
+    return Bilingual(ja, en)
 
 
 def field_message(kind: str, lang: Language, params: dict[str, Any]) -> str:
@@ -1131,3 +1286,22 @@ RESERVATION_PAST = Bilingual(
     "利用日を過ぎた予約は取り消せません。",
     "A reservation whose day has passed cannot be cancelled.",
 )
+
+# Reception hours and suspensions (staff).
+RECEPTION_CHANGED_MEANWHILE = Bilingual(
+    "他の職員が同時に変更しました。もう一度お試しください。",
+    "Another staff member changed this at the same time; retry.",
+)
+
+# The header of the registration cards' address labels (labels.csv), by field.
+REGISTRATION_CARD_COLUMNS = {
+    "userNumber": "利用者番号",
+    "nameKanji": "氏名",
+    "nameKana": "氏名カナ",
+    "postalCode": "郵便番号",
+    "prefecture": "都道府県",
+    "city": "市区郡",
+    "street": "町村番地建物名",
+    "residency": "在住・在勤",
+    "verifiedAt": "本登録日時",
+}

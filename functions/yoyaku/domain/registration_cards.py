@@ -13,20 +13,11 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
+from yoyaku.domain.messages import REGISTRATION_CARD_COLUMNS
 from yoyaku.domain.model import CamelModel
 
 MAX_MARK = 500
-CSV_COLUMNS = (
-    ("userNumber", "利用者番号"),
-    ("nameKanji", "氏名"),
-    ("nameKana", "氏名カナ"),
-    ("postalCode", "郵便番号"),
-    ("prefecture", "都道府県"),
-    ("city", "市区郡"),
-    ("street", "町村番地建物名"),
-    ("residency", "在住・在勤"),
-    ("verifiedAt", "本登録日時"),
-)
+CSV_COLUMNS = tuple(REGISTRATION_CARD_COLUMNS.items())  # (field, header) in label order
 
 
 class RegistrationCard(CamelModel):

@@ -18,7 +18,7 @@ from yoyaku.api import (
     staff_reviews,
     staff_sessions,
 )
-from yoyaku.api.app import create_app
+from yoyaku.api.app import create_app, refuse_bad_input
 from yoyaku.entrypoints.observability import logger, metrics
 
 app = create_app(
@@ -37,5 +37,6 @@ app = create_app(
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
+@refuse_bad_input
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

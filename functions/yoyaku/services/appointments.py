@@ -22,7 +22,7 @@ from yoyaku.adapters import (
     passwords,
 )
 from yoyaku.domain import appointments as rules
-from yoyaku.domain import booking, emails
+from yoyaku.domain import booking, emails, messages
 from yoyaku.domain.appointments import (
     Appointment,
     AppointmentConfirm,
@@ -38,7 +38,7 @@ from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.links import LinkPurpose, check_link
-from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import AccountStatus
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit, credentials, holds
@@ -47,11 +47,6 @@ from yoyaku.settings import settings
 
 LINK_LIFETIME = timedelta(hours=24)
 ALPHABET = string.ascii_letters + string.digits
-RETRY = Bilingual("もう一度お試しください。", "Please retry.")
-HAS_APPOINTMENT = Bilingual(
-    "すでに予約済みの方がいます。予約を確認するか、取り消してからお申し込みください。",
-    "Someone in the party already has an appointment here; look it up or cancel it first.",
-)
 
 
 def request(request: AppointmentRequest, lang: Language) -> tuple[int, datetime]:
@@ -90,7 +85,7 @@ def _ensure_no_live_appointment(facility_id: str, keys: tuple[str, ...], now: da
     if live:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=HAS_APPOINTMENT,
+            reason=messages.PARTY_HAS_APPOINTMENT,
             field_errors=[
                 FieldError(f"people[{i}]", "has_appointment")
                 for i, key in enumerate(keys)
@@ -191,7 +186,7 @@ def confirm(request: AppointmentConfirm) -> AppointmentCreated:
         for address in _addresses(party.email, appointment):
             mailer.send(address, mail)
         return AppointmentCreated(**appointment.model_dump(), password=password)
-    raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+    raise DomainError(ErrorCode.CONFLICT, reason=messages.PLEASE_RETRY)
 
 
 def _why_lost(held: Hold, owner: Owner, party: PartyRequest, token: str) -> DomainError | None:
@@ -209,7 +204,7 @@ def _why_lost(held: Hold, owner: Owner, party: PartyRequest, token: str) -> Doma
     if link is not None and link.used_at is not None:
         refusal = DomainError(ErrorCode.LINK_ALREADY_USED)
     elif appointment_store.live_appointments(party.facility_id, party.person_keys, now):
-        refusal = DomainError(ErrorCode.CONFLICT, reason=HAS_APPOINTMENT)
+        refusal = DomainError(ErrorCode.CONFLICT, reason=messages.PARTY_HAS_APPOINTMENT)
     if refusal is not None:
         with contextlib.suppress(DomainError):
             holds.release(held.hold_id, owner)
@@ -257,7 +252,7 @@ def cancel(receipt: ReceiptCredentials, client: str) -> Appointment:
     if appointment.status != "confirmed":
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual("この予約は取り消されています。", "This appointment was cancelled."),
+            reason=messages.APPOINTMENT_CANCELLED,
         )
     booking.ensure_before_deadline(
         appointment.date, appointment.cancel_deadline, rt.today(), ErrorCode.OUTSIDE_CANCEL_PERIOD
@@ -267,7 +262,7 @@ def cancel(receipt: ReceiptCredentials, client: str) -> Appointment:
     try:
         appointment_store.cancel(stored, cancelled, party)
     except inventory_store.LostRace:
-        raise DomainError(ErrorCode.CONFLICT, reason=RETRY) from None
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.PLEASE_RETRY) from None
     if party:
         mail = emails.appointment_cancelled(party.language, cancelled)
         for address in _addresses(party.email, cancelled):

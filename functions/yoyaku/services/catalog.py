@@ -8,17 +8,15 @@ from datetime import date
 from yoyaku import runtime
 from yoyaku.adapters import catalog_store, inventory_store, summary_store
 from yoyaku.domain import availability as rules
+from yoyaku.domain import messages
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.availability import Availability
 from yoyaku.domain.calendar import end_of_next_month
 from yoyaku.domain.catalog import Facility, FacilityDefinition
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
-
-FACILITY = Bilingual("施設", "facility")
 
 # Facilities change rarely: a warm container reuses one for a minute, which saves a read
 # on every availability call and hold. Staff changes show everywhere within that minute.
@@ -39,7 +37,7 @@ def load_facility(facility_id: str, *, fresh: bool = False) -> Facility:
     facility = catalog_store.get(facility_id)
     if facility is None:
         _cache.pop(facility_id, None)
-        raise DomainError(ErrorCode.NOT_FOUND, what=FACILITY)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.FACILITY)
     _cache[facility_id] = (time.monotonic() + FACILITY_CACHE_SECONDS, facility)
     return facility
 

@@ -6,14 +6,13 @@ from datetime import datetime, timedelta
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, inventory_store
-from yoyaku.domain import booking, groups
+from yoyaku.domain import booking, groups, messages
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, Unit
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import free_units
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.registration import AccountStatus
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
@@ -94,10 +93,7 @@ def already_confirmed(hold: Hold) -> DomainError:
     """What a confirmed hold answers to a second confirmation or a release."""
     return DomainError(
         ErrorCode.CONFLICT,
-        reason=Bilingual(
-            f"この仮押さえは予約 {hold.confirmed_as} として確定済みです。",
-            f"This hold was already confirmed as reservation {hold.confirmed_as}.",
-        ),
+        reason=messages.HOLD_ALREADY_CONFIRMED.format(number=hold.confirmed_as),
     )
 
 

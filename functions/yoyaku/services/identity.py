@@ -169,5 +169,7 @@ def registration_identity(proof: IdentityProof, form: RegistrationForm) -> CardI
     return CardIdentity(
         verification_id=verification.verification_id,
         certificate_sha256=verification.certificate_sha256,
-        municipality_resident=in_municipality(verification.facts.address, settings().municipality),
+        municipality_resident=in_municipality(
+            verification.facts.address, settings().required("municipality")
+        ),
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from yoyaku import runtime
 from yoyaku.adapters import inventory_store
+from yoyaku.domain import messages
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import InventoryChange, plan_inventory
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
@@ -43,8 +43,5 @@ def change(facility_id: str, change: InventoryChange, actor: StaffMember) -> int
         return len(plans)
     raise DomainError(
         ErrorCode.CONFLICT,
-        reason=Bilingual(
-            "予約の受付が続いているため変更できませんでした。少し待ってからもう一度お試しください。",
-            "Bookings kept arriving while the change was made. Wait a moment and retry.",
-        ),
+        reason=messages.INVENTORY_KEEPS_CHANGING,
     )

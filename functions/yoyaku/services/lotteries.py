@@ -17,7 +17,7 @@ from yoyaku.adapters import (
     schedules,
 )
 from yoyaku.adapters.lottery_store import DemandKey
-from yoyaku.domain import groups, slot_draw
+from yoyaku.domain import groups, messages, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.audit import AuditAction, TargetType
@@ -41,7 +41,6 @@ from yoyaku.domain.lottery import (
     StaffResultRow,
     StoredEntry,
 )
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
 from yoyaku.domain.slot_draw import SlotInventory
 from yoyaku.domain.staff import StaffMember
@@ -49,14 +48,11 @@ from yoyaku.services import audit as audit_trail
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
 
-LOTTERY = Bilingual("抽選", "lottery")
-ENTRY = Bilingual("抽選の申込み", "lottery entry")
-
 
 def load(lottery_id: str) -> LotteryRecord:
     record = lottery_store.get(lottery_id)
     if record is None:
-        raise DomainError(ErrorCode.NOT_FOUND, what=LOTTERY)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.LOTTERY)
     return record
 
 
@@ -141,7 +137,7 @@ def enter(lottery_id: str, user: CitizenProfile, request: EntryRequest) -> Entry
         raise DomainError(ErrorCode.ALREADY_APPLIED) from None
     except lottery_store.EntriesClosed:
         rules.ensure_open(load(lottery_id), rt.now())  # says when entries closed
-        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=messages.LOTTERY_CLOSED_NOW) from None
     return _view(entry, facility.facility_id)
 
 
@@ -184,7 +180,7 @@ def _own_entry(entry_id: str, user_number: str) -> StoredEntry:
         (e for e in lottery_store.entries_of_user(user_number) if e.entry_id == entry_id), None
     )
     if found is None:
-        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.LOTTERY_ENTRY)
     return found
 
 
@@ -206,9 +202,9 @@ def change_entry(entry_id: str, user: CitizenProfile, request: EntryRequest) -> 
     try:
         lottery_store.replace_preferences(changed, _demand_keys(lottery, found), new_keys)
     except lottery_store.EntriesClosed:
-        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=messages.LOTTERY_CLOSED_NOW) from None
     except lottery_store.EntryGone:
-        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY) from None
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.LOTTERY_ENTRY) from None
     return _view(changed, facility.facility_id)
 
 
@@ -238,9 +234,9 @@ def withdraw_many(entry_ids: list[str], user_number: str) -> None:
     try:
         lottery_store.withdraw_many(withdrawals)
     except lottery_store.EntriesClosed:
-        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=rules.CLOSED_NOW) from None
+        raise DomainError(ErrorCode.LOTTERY_CLOSED, reason=messages.LOTTERY_CLOSED_NOW) from None
     except lottery_store.EntryGone:
-        raise DomainError(ErrorCode.NOT_FOUND, what=ENTRY) from None
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.LOTTERY_ENTRY) from None
 
 
 def _demand_keys(lottery: LotteryRecord, entry: StoredEntry) -> set[DemandKey]:
@@ -344,10 +340,7 @@ def create(definition: LotteryDefinition, actor: StaffMember) -> Lottery:
         )
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                f"この施設のこの期間は抽選 {other} がすでに対象にしています。",
-                f"Lottery {other} already draws nights of this facility in this period.",
-            ),
+            reason=messages.LOTTERY_NIGHTS_TAKEN.format(other=other),
             field_errors=[FieldError("stayFrom", "lottery_overlaps", {"lotteryId": other})],
         ) from None
     kept = lottery_store.keep_inventory(
@@ -390,11 +383,8 @@ def draw_now(lottery_id: str, actor: StaffMember, request: DrawRequest) -> str:
         if not request.force:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                reason=Bilingual(
-                    f"申込受付中です（{record.definition.apply_until.isoformat()} まで）。"
-                    "今すぐ抽選するには理由を添えて force を指定してください。",
-                    f"Entries are open until {record.definition.apply_until.isoformat()}; "
-                    "to draw now anyway, send force with a reason.",
+                reason=messages.LOTTERY_STILL_OPEN.format(
+                    until=record.definition.apply_until.isoformat()
                 ),
             )
         lottery_store.record_forced_draw(lottery_id, actor.staff_id, request.reason or "", now)

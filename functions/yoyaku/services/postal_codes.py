@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from yoyaku.adapters import postal_codes
+from yoyaku.domain import messages
 from yoyaku.domain.addresses import PostalAddress, PostalCodeAddresses
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual
-
-POSTAL_CODE = Bilingual("郵便番号", "postal code")
 
 
 def lookup(postal_code: str) -> PostalCodeAddresses:
     """`postal_code` is normalised (`123-4567`); NOT_FOUND when Japan Post has no such code."""
     addresses = postal_codes.lookup(postal_code)
     if not addresses:
-        raise DomainError(ErrorCode.NOT_FOUND, what=POSTAL_CODE)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.POSTAL_CODE)
     return PostalCodeAddresses(postal_code=postal_code, addresses=addresses)
 
 

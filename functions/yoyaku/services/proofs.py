@@ -55,38 +55,26 @@ def new_upload_after_return(user_number: str) -> ProofUpload:
     if user.residency is not Residency.WORKER:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "在勤証明書類は区内在勤の方だけが提出します。",
-                "Only workers submit a proof of employment.",
-            ),
+            reason=messages.PROOF_FOR_WORKERS_ONLY,
         )
     record = reviews.open_application(user.user_number)
     return new_upload(record.registration_id)
 
 
-def problem_with(obj: StoredObject | None, max_bytes: int) -> tuple[str, str] | None:
-    """(Japanese, English) reason for refusing the object, or None when it is fine."""
+def problem_with(obj: StoredObject | None, max_bytes: int) -> Bilingual | None:
+    """Why the object is refused, or None when it is fine."""
     if obj is None:
-        return ("ファイルが見つかりません。", "the file is missing.")
+        return messages.PROOF_MISSING
     if obj.size > max_bytes:
-        return (
-            f"ファイルが大きすぎます（{obj.size:,}バイト、上限{max_bytes:,}バイト）。",
-            f"the file is too large ({obj.size:,} bytes; at most {max_bytes:,}).",
-        )
+        return messages.PROOF_TOO_LARGE.format(size=obj.size, max_bytes=max_bytes)
     actual = next((t for t, sigs in MAGIC.items() if obj.head.startswith(sigs)), None)
     declared = obj.content_type.lower()
     if declared in MAGIC and actual != declared:
-        return (
-            "ファイルの中身が申告された画像形式と一致しません（拡張子や種類の偽装）。",
-            f"the content is not the {declared} it claims to be.",
-        )
+        return messages.PROOF_NOT_AS_DECLARED.format(declared=declared)
     if actual is None:
         # S3 may store a presigned-POST upload without its declared type (moto does):
         # then the content alone must be a JPEG or PNG.
-        return (
-            "JPEGまたはPNGの画像ではありません。",
-            "the file is not a JPEG or PNG image.",
-        )
+        return messages.PROOF_NOT_AN_IMAGE
     return None
 
 
@@ -102,13 +90,13 @@ def check_upload(key: str) -> dict[str, Any]:
     problem = problem_with(proofs.inspect(key), settings().proof_max_bytes)
     if problem is not None:
         proofs.delete(key)
-        registration_store.record_proof(registration_id, None, problem[1], document)
+        registration_store.record_proof(registration_id, None, problem.en, document)
         lang = Language(registration.language)
         mailer.send(
             registration.form["email"],
-            emails.proof_refused(lang, *problem, roster=document is Document.ROSTER),
+            emails.proof_refused(lang, problem, roster=document is Document.ROSTER),
         )
-        return {"key": key, "accepted": False, "reason": problem[1], "document": document.value}
+        return {"key": key, "accepted": False, "reason": problem.en, "document": document.value}
     registration_store.record_proof(registration_id, key, None, document)
     if registration.user_number:
         for record in application_store.for_user(registration.user_number):

@@ -14,10 +14,10 @@ import time
 from yoyaku import runtime
 from yoyaku.adapters import operation_store
 from yoyaku.adapters.inventory_store import LostRace
+from yoyaku.domain import messages
 from yoyaku.domain import reception as rules
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.reception import (
     Kind,
     Operation,
@@ -31,7 +31,6 @@ from yoyaku.services import audit
 
 CACHE_SECONDS = 30.0
 ATTEMPTS = 3
-SUSPENSION = Bilingual("一時休止の予定", "suspension")
 _cache: list[tuple[float, Operation]] = []
 
 
@@ -119,7 +118,7 @@ def lift(suspension_id: str, actor: StaffMember) -> None:
         current = _operation(fresh=True)
         kept = tuple(s for s in current.suspensions if s.suspension_id != suspension_id)
         if len(kept) == len(current.suspensions):
-            raise DomainError(ErrorCode.NOT_FOUND, what=SUSPENSION)
+            raise DomainError(ErrorCode.NOT_FOUND, what=messages.SUSPENSION)
         changed = Operation(hours=current.hours, suspensions=kept, version=current.version)
         if _saved(changed):
             lifted = next(s for s in current.suspensions if s.suspension_id == suspension_id)
@@ -148,8 +147,5 @@ def _saved(operation: Operation) -> bool:
 def _busy() -> DomainError:
     return DomainError(
         ErrorCode.CONFLICT,
-        reason=Bilingual(
-            "他の職員が同時に変更しました。もう一度お試しください。",
-            "Another staff member changed this at the same time; retry.",
-        ),
+        reason=messages.RECEPTION_CHANGED_MEANWHILE,
     )

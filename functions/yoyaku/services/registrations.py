@@ -15,11 +15,11 @@ from yoyaku.adapters import (
     user_store,
     workflow,
 )
-from yoyaku.domain import emails
+from yoyaku.domain import emails, messages
 from yoyaku.domain.accounts import User
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
-from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import (
     AccountStatus,
     Confirmed,
@@ -134,10 +134,7 @@ def confirm(token: str) -> Confirmed:
         mailer.send(user.email, emails.already_registered(lang))
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "このメールアドレスはすでに登録されています。お持ちの利用者番号でログインしてください。",
-                "This e-mail address already has an account; sign in with your user number.",
-            ),
+            reason=messages.EMAIL_ALREADY_REGISTERED,
         ) from None
     if verified_by_card:
         # Seed 004: a verified account is mailed its registration card (登録証), whether

@@ -28,7 +28,7 @@ from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.identity import Purpose, check_verification
 from yoyaku.domain.identity_matching import normalise_address, normalise_name
-from yoyaku.domain.messages import Bilingual, Language
+from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import Document, Residency, UserType
 from yoyaku.domain.renewal import (
     DRAFT_DAYS,
@@ -41,7 +41,6 @@ from yoyaku.domain.renewal import (
     SavedDraft,
     due,
     next_verified_until,
-    parse_policies,
     split_address,
 )
 from yoyaku.domain.review import ApplicationRecord
@@ -53,7 +52,7 @@ USE_LOOKBACK_MONTHS = 24  # an account "uses" a facility it booked in the last t
 
 
 def policy_for(residency: Residency) -> RenewalPolicy | None:
-    return parse_policies(settings().renewal_policies).get(residency)
+    return settings().renewal_policies.get(residency)
 
 
 def first_verified_until(residency: Residency, approved_on: date) -> date | None:
@@ -321,7 +320,7 @@ def save_draft(user_number: str, draft: RenewalDraft) -> SavedDraft:
 def draft(user_number: str) -> SavedDraft:
     found = renewal_store.get_draft(user_number, runtime.current().now())
     if found is None:
-        raise DomainError(ErrorCode.NOT_FOUND, what=Bilingual("一時保存した内容", "saved form"))
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.SAVED_FORM)
     saved, saved_at, until = found
     kept = RenewalDraft.model_validate(saved).model_dump()
     return SavedDraft(**kept, saved_at=saved_at, expires_at=until)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+
+from pydantic import BaseModel
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, catalog_store, idempotency, inventory_store, mailer
-from yoyaku.domain import booking, emails
+from yoyaku.domain import booking, emails, messages
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.booking import (
     Hold,
@@ -19,13 +20,9 @@ from yoyaku.domain.booking import (
     StoredReservation,
 )
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
-from yoyaku.domain.messages import Bilingual, Language, problem_text
 from yoyaku.domain.paging import Page
 from yoyaku.services import holds
 from yoyaku.services.catalog import load_facility
-
-RESERVATION = Bilingual("予約", "reservation")
-RETRY = Bilingual("もう一度お試しください。", "Please retry.")
 
 
 def _new(hold: Hold, request: ReservationRequest, number: str) -> Reservation:
@@ -77,51 +74,51 @@ def confirm(owner: Owner, request: ReservationRequest) -> Reservation:
                 emails.reservation_confirmed(hold.contact.language, reservation),
             )
         return reservation.as_of(rt.today())
-    raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+    raise DomainError(ErrorCode.CONFLICT, reason=messages.PLEASE_RETRY)
 
 
-def _confirm_data(data: dict[str, Any]) -> dict[str, Any]:
-    """`confirm` on what `confirm_once` stores with the key (JSON in, JSON out)."""
-    request = ReservationRequest.model_validate(data["body"])
-    return confirm(Owner.citizen(data["user"]), request).model_dump(mode="json")
+class _Confirmation(BaseModel):
+    """What the idempotency record is keyed on (the key and its owner, as stored since
+    the first release) and checked against (the body)."""
+
+    key: str
+    owner: str
+    user: str
+    body: ReservationRequest
+
+
+def _confirm_data(confirmation: _Confirmation) -> Reservation:
+    """`confirm` on what `confirm_once` stores with the key (the record is named after
+    this function: keep its name)."""
+    return confirm(Owner.citizen(confirmation.user), confirmation.body)
 
 
 def confirm_once(
     owner: Owner, request: ReservationRequest, key: str, context: object | None
 ) -> Reservation:
     """`confirm`, but a retry with the same Idempotency-Key returns the first answer."""
-    data = {
-        "key": key,
-        "owner": booking_store.owner_key(owner),
-        "user": owner.id,
-        "body": request.model_dump(mode="json"),
-    }
+    confirmation = _Confirmation(
+        key=key, owner=booking_store.owner_key(owner), user=owner.id, body=request
+    )
     try:
-        result = idempotency.run_once(_confirm_data, data, context)
+        return idempotency.run_once(_confirm_data, confirmation, Reservation, context)
     except idempotency.KeyReused:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "同じIdempotency-Keyで別の内容が送られました。新しいキーを使ってください。",
-                "This Idempotency-Key was used for a different request; use a new key.",
-            ),
+            reason=messages.IDEMPOTENCY_KEY_REUSED,
         ) from None
     except idempotency.StillRunning:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "同じ申込みを処理中です。少し待ってからもう一度お試しください。",
-                "The same request is still being processed; retry in a moment.",
-            ),
+            reason=messages.IDEMPOTENCY_IN_PROGRESS,
         ) from None
-    return Reservation.model_validate(result)
 
 
 def _own(number: str, owner: Owner) -> tuple[StoredReservation, Reservation]:
     """The caller's reservation; someone else's answers exactly like a missing one."""
     stored = booking_store.get_reservation(number)
     if stored is None or stored.owner != owner or not isinstance(stored.document, Reservation):
-        raise DomainError(ErrorCode.NOT_FOUND, what=RESERVATION)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.RESERVATION)
     return stored, stored.document
 
 
@@ -150,7 +147,7 @@ def _confirmed(reservation: Reservation, *, awaiting: bool = False) -> Reservati
     if reservation.status not in live:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual("この予約は取り消されています。", "This reservation was cancelled."),
+            reason=messages.RESERVATION_CANCELLED,
         )
     return reservation
 
@@ -211,10 +208,7 @@ def save(stored: StoredReservation, updated: Reservation, keep: list[booking.Uni
     except inventory_store.LostRace:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "予約が同時に変更されました。内容を確認してからもう一度お試しください。",
-                "The reservation changed meanwhile; check it and retry.",
-            ),
+            reason=messages.RESERVATION_CHANGED_MEANWHILE,
         ) from None
 
 
@@ -230,12 +224,6 @@ def cancel(number: str, user: CitizenProfile) -> Reservation:
     save(stored, cancelled, [])
     mailer.send(user.email, emails.reservation_cancelled(user.language, cancelled))
     return cancelled.as_of(rt.today())
-
-
-def _why(error: DomainError) -> Bilingual:
-    """A refusal's title and detail in both languages, to name it beside one item."""
-    ja, en = (problem_text(error.code, lang, error.params) for lang in Language)
-    return Bilingual(" ".join(ja), " ".join(en))
 
 
 def cancel_many(numbers: list[str], user: CitizenProfile) -> list[Reservation]:
@@ -256,7 +244,11 @@ def cancel_many(numbers: list[str], user: CitizenProfile) -> list[Reservation]:
         except DomainError as error:
             field = f"reservationNumbers[{index}]"
             refused.append(
-                FieldError(field, "not_cancellable", {"number": number, "why": _why(error)})
+                FieldError(
+                    field,
+                    "not_cancellable",
+                    {"number": number, "why": messages.refusal(error.code, error.params)},
+                )
             )
             continue
         checked.append((stored, current))
@@ -272,10 +264,7 @@ def cancel_many(numbers: list[str], user: CitizenProfile) -> list[Reservation]:
     except inventory_store.LostRace:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "予約が同時に変更されたため、どれも取り消していません。内容を確認してからもう一度お試しください。",
-                "A reservation changed meanwhile, so none was cancelled; check them and retry.",
-            ),
+            reason=messages.RESERVATIONS_CHANGED_NONE_CANCELLED,
         ) from None
     for _, reservation in cancelled:
         mailer.send(user.email, emails.reservation_cancelled(user.language, reservation))
@@ -321,7 +310,7 @@ def confirm_win(number: str, user: CitizenProfile) -> Reservation:
             continue  # released or confirmed meanwhile: look again
         mailer.send(user.email, emails.reservation_confirmed(user.language, updated))
         return updated
-    raise DomainError(ErrorCode.CONFLICT, reason=RETRY)
+    raise DomainError(ErrorCode.CONFLICT, reason=messages.PLEASE_RETRY)
 
 
 def expire_unconfirmed(stored: StoredReservation) -> int:

@@ -29,7 +29,6 @@ from yoyaku.domain.booking import Owner
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.line import ApplicationNotice
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.paging import Page
 from yoyaku.domain.registration import AccountStatus, Document, Residency, UserType
 from yoyaku.domain.review import (
@@ -49,13 +48,11 @@ from yoyaku.domain.staff import StaffMember, StaffRef
 from yoyaku.services import audit, line, renewals, reservations
 from yoyaku.settings import settings
 
-APPLICATION = Bilingual("申請", "application")
-
 
 def _load(application_id: str) -> ApplicationRecord:
     record = application_store.get(application_id)
     if record is None:
-        raise DomainError(ErrorCode.NOT_FOUND, what=APPLICATION)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.APPLICATION)
     return record
 
 
@@ -233,9 +230,7 @@ def open_application(user_number: str) -> ApplicationRecord:
             return record
     raise DomainError(
         ErrorCode.CONFLICT,
-        reason=Bilingual(
-            "審査中または差戻し中の申請がありません。", "You have no application under review."
-        ),
+        reason=messages.NO_APPLICATION_UNDER_REVIEW,
     )
 
 
@@ -243,21 +238,16 @@ def resubmit(user: User, application_id: str) -> Application:
     """A returned application goes back to review once what was asked is fixed."""
     record = application_store.get(application_id)
     if record is None or record.user_number != user.user_number:
-        raise DomainError(ErrorCode.NOT_FOUND, what=APPLICATION)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.APPLICATION)
     if record.application.type == "renewal":
         raise DomainError(  # a returned renewal is closed: the citizen applies again
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "差し戻された更新の申請は、もう一度申請してください。",
-                "A returned renewal cannot be resubmitted; apply for the renewal again.",
-            ),
+            reason=messages.RETURNED_RENEWAL_APPLY_AGAIN,
         )
     if record.application.status is not ApplicationStatus.RETURNED or not record.task_token:
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "この申請は差戻し中ではありません。", "This application is not returned."
-            ),
+            reason=messages.APPLICATION_NOT_RETURNED,
         )
     registration = registration_store.get(record.registration_id)
     if user.residency is Residency.WORKER and (
@@ -265,10 +255,7 @@ def resubmit(user: User, application_id: str) -> Application:
     ):
         raise DomainError(
             ErrorCode.CONFLICT,
-            reason=Bilingual(
-                "在勤証明書類を先にアップロードし直してください。",
-                "Upload your proof of employment again first.",
-            ),
+            reason=messages.UPLOAD_PROOF_AGAIN_FIRST,
         )
     if user.user_type is UserType.GROUP and registration and registration.roster_problem:
         raise DomainError(ErrorCode.CONFLICT, reason=messages.UPLOAD_ROSTER_AGAIN_FIRST)

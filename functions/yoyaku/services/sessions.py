@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from yoyaku import runtime
 from yoyaku.adapters import session_store, staff_store, user_store
+from yoyaku.domain import messages
 from yoyaku.domain.auth import CallerContext, Principal, PrincipalKind, SessionToken
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.messages import Bilingual
 from yoyaku.domain.registration import AccountStatus
 from yoyaku.services import credentials
 from yoyaku.settings import settings
@@ -37,10 +37,7 @@ def sign_in(user_number: str, password: str, client: str) -> SessionToken:
     if user.status is AccountStatus.REJECTED:
         raise DomainError(
             ErrorCode.NOT_ELIGIBLE,
-            reason=Bilingual(
-                "この利用者登録は取り消されています。詳しくは登録取消のお知らせメールをご確認ください。",
-                "This registration was cancelled; see the e-mail that told you why.",
-            ),
+            reason=messages.REGISTRATION_CANCELLED,
         )
     return _open(Principal(PrincipalKind.CITIZEN, user.user_number))
 

@@ -16,8 +16,6 @@ from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
 
-RETRY = messages.Bilingual("もう一度お試しください。", "Please retry.")
-
 
 def day_list(facility_id: str, day: date) -> list[Appointment]:
     """The appointments of the facility on `day` (cancelled ones too), by counter and
@@ -62,7 +60,7 @@ def cancel_on_behalf(number: str, reason: str, member: StaffMember) -> StaffAppo
         appointment_store.cancel(stored, cancelled, party)
     except inventory_store.LostRace:
         # Cancelled (by the party or another member) in between: say so on a retry.
-        raise DomainError(ErrorCode.CONFLICT, reason=RETRY) from None
+        raise DomainError(ErrorCode.CONFLICT, reason=messages.PLEASE_RETRY) from None
     audit.record(
         member,
         AuditAction.APPOINTMENT_CANCELLED,

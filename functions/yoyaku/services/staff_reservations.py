@@ -16,7 +16,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
-from yoyaku.services.reservations import RESERVATION, save
+from yoyaku.services.reservations import save
 
 
 def period(day: date | None, month: str | None) -> tuple[date, date]:
@@ -75,7 +75,7 @@ def export(facility_id: str, first: date, last: date, member: StaffMember) -> st
 def _load(number: str) -> tuple[StoredReservation, Reservation]:
     stored = booking_store.get_reservation(number)
     if stored is None or not isinstance(stored.document, Reservation):
-        raise DomainError(ErrorCode.NOT_FOUND, what=RESERVATION)
+        raise DomainError(ErrorCode.NOT_FOUND, what=messages.RESERVATION)
     return stored, stored.document
 
 
