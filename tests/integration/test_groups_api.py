@@ -208,7 +208,8 @@ def test_staff_review_a_group_with_its_roster_and_approving_accepts_it(
     assert review["roster"] == {"required": False, "present": True, "problem": None}
     assert review["rosterDocumentUrl"].startswith("http")
     assert review["proof"]["required"] is False
-    assert reviews.check_proof(application_id)["roster"] == {"present": True, "problem": None}
+    roster = reviews.check_proof(application_id).roster
+    assert roster is not None and roster.model_dump() == {"present": True, "problem": None}
 
     reviews.apply_decision(application_id, reviews.Decision.APPROVE, None)
     found = user_store.get(user_number)

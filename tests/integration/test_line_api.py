@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from yoyaku.adapters import application_store, line_store
 from yoyaku.adapters.table import ApplicationItem
+from yoyaku.domain.lottery import ResultsNotified
 from yoyaku.domain.messages import Language
 from yoyaku.domain.review import ApplicationStatus, Decision
 from yoyaku.services import reviews
@@ -403,7 +404,7 @@ def test_line_down_never_costs_the_email(
     line.script(*[500] * 10)
     reason = "在勤の確認ができませんでした。"
     result = reviews.apply_decision(application_id, Decision.REJECT, reason)
-    assert result == {"status": "rejected", "next": "done"}
+    assert result.model_dump(mode="json") == {"status": "rejected", "next": "done"}
     assert texts_to(line, user) == []
     mail = mailbox.find(citizen.email, application_id)
     assert mail is not None and reason in mail.body
@@ -466,8 +467,8 @@ def test_lottery_results_go_to_line_only_for_those_who_opted_in(
         ],
     )
 
-    assert lottery_draw.notify(lottery_id) == {"sent": 3, "remaining": 0}
-    assert lottery_draw.notify(lottery_id) == {"sent": 0, "remaining": 0}  # each told once
+    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=3, remaining=0)
+    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=0, remaining=0)  # once
 
     pushed = {item["to"] for item in line.outbox()}
     assert pushed == {users[both.user_number], users[line_only.user_number]}

@@ -65,7 +65,7 @@ def stored_file(lottery_id: str) -> bytes:
 
 def test_publish_writes_the_file_once_and_the_audit_links_it(client, drawn) -> None:
     first = stored_file(drawn)
-    assert lottery_draw.publish(drawn)["auditKey"] == f"lotteries/{drawn}/audit.json.gz"
+    assert lottery_draw.publish(drawn).audit_key == f"lotteries/{drawn}/audit.json.gz"
     versions = s3().list_object_versions(Bucket=settings().audit_bucket)["Versions"]
     assert len(versions) == 1  # the retried Publish wrote nothing new
     assert stored_file(drawn) == first

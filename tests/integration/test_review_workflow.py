@@ -29,7 +29,7 @@ from yoyaku.adapters import workflow as sfn_adapter
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.registration import AccountStatus
-from yoyaku.domain.review import ApplicationRecord
+from yoyaku.domain.review import ApplicationRecord, ReviewStart
 from yoyaku.services import reviews
 from yoyaku.settings import forget as forget_settings
 
@@ -557,9 +557,9 @@ def test_a_second_start_for_the_same_application_is_refused(
     workflow, client, mailbox, staff_token
 ) -> None:
     applicant = apply(client, mailbox)
-    payload = {"applicationId": applicant.application_id, "reminderAfterSeconds": 259200}
-    sfn_adapter.start_review(applicant.application_id, payload)  # a retried confirmation
-    sfn_adapter.start_review(applicant.application_id, {**payload, "reminderAfterSeconds": 5})
+    start = ReviewStart(application_id=applicant.application_id, reminder_after_seconds=259200)
+    sfn_adapter.start_review(start)  # a retried confirmation
+    sfn_adapter.start_review(start.model_copy(update={"reminder_after_seconds": 5}))
     executions = workflow.sfn.list_executions(stateMachineArn=workflow.machine_arn)["executions"]
     assert [e["name"] for e in executions] == [f"application-{applicant.application_id}"]
     waiting_for(applicant, "staff")

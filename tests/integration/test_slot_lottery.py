@@ -20,6 +20,7 @@ import pytest
 from tools.verify_draw import published, verify
 from yoyaku.adapters import draw_audit_files, schedules
 from yoyaku.domain.calendar import TOKYO
+from yoyaku.domain.lottery import UnitsReleased, WinnersReminded
 from yoyaku.services import lottery_draw
 
 from .helpers import (
@@ -521,22 +522,22 @@ def test_confirmed_wins_stay_and_unconfirmed_ones_are_released_at_confirm_by(
 
     # The reminder the day before the last day: only what is still to confirm.
     clock.set(tokyo(date(2030, 5, 23), 9))
-    assert lottery_draw.remind(lottery_id) == {"reminded": 2}
-    assert lottery_draw.remind(lottery_id) == {"reminded": 0}  # once per winner
+    assert lottery_draw.remind(lottery_id) == WinnersReminded(reminded=2)
+    assert lottery_draw.remind(lottery_id) == WinnersReminded(reminded=0)  # once per winner
     reminder = mailbox.find(keen.email, "当選確定のお願い")
     assert reminder is not None and keen_wins[1] in reminder.body
     assert keen_wins[0] not in reminder.body
 
     # At confirmBy (24:00 on the 24th) the unconfirmed wins are released.
     clock.set(CONFIRM_BY.astimezone(UTC) - timedelta(seconds=1))
-    assert lottery_draw.expire(lottery_id) == {"released": 0}  # not yet
+    assert lottery_draw.expire(lottery_id) == UnitsReleased(released=0)  # not yet
     clock.set(CONFIRM_BY.astimezone(UTC))
     expired = client.post(f"/v1/reservations/{late_win}/confirmation", token=late.token)
     body = assert_problem(expired, 410, "CONFIRMATION_EXPIRED")
     assert "2030-05-24 23:59" in body["detail"]
     summaries_match(clock)  # a confirmed win changes no count
-    assert lottery_draw.expire(lottery_id) == {"released": 2}
-    assert lottery_draw.expire(lottery_id) == {"released": 0}
+    assert lottery_draw.expire(lottery_id) == UnitsReleased(released=2)
+    assert lottery_draw.expire(lottery_id) == UnitsReleased(released=0)
     summaries_match(clock)  # the released wins' units are free again
 
     statuses = {r["reservationNumber"]: r["reservationStatus"] for r in results(client, keen)}

@@ -1098,3 +1098,56 @@ def check_preferences(
             raise
         demand_keys.add((p.date, p.resource_type_id))
     return demand_keys
+
+
+# ---------------------------------------------------------------- workflow payloads
+# What the draw state machine (statemachines/lottery_draw.asl.json) sends its tasks and
+# what they answer; the JSON names are what it reads (`$.notified.remaining`) and keeps
+# in the execution's history.
+
+DrawAction = Literal["close", "draw", "notify", "publish", "release", "remind", "expire"]
+
+
+class DrawTask(CamelModel):
+    action: DrawAction
+    lottery_id: str
+
+
+class EntriesClosed(CamelModel):
+    """close: how many entries were fixed, and their digest."""
+
+    entries: int
+    entries_digest: str
+
+
+class DrawOutcome(CamelModel):
+    """draw: wins and losses recorded by this run, and results an earlier run recorded."""
+
+    won: int
+    lost: int
+    already_recorded: int
+
+
+class ResultsNotified(CamelModel):
+    """notify: entrants told by this call, and how many are left for the next one."""
+
+    sent: int
+    remaining: int
+
+
+class WinnersReminded(CamelModel):
+    reminded: int
+
+
+class UnitsReleased(CamelModel):
+    """release (units nobody won) and expire (wins not confirmed by confirmBy)."""
+
+    released: int
+
+
+class AuditPublished(CamelModel):
+    """publish: the result digest and the audit file written for it."""
+
+    result_digest: str
+    audit_key: str
+    audit_bytes: int

@@ -161,3 +161,75 @@ class ReviewDetail(CamelModel):
     renewal: RenewalReview | None = None
     decided_by: StaffRef | None = None
     decided_at: datetime | None = None
+
+
+# ---------------------------------------------------------------- workflow payloads
+# What the review state machine (statemachines/registration_review.asl.json) sends its
+# tasks, what they answer and what resumes its waits. The JSON names are the ones the
+# state machine reads (`$.decision.decision`, `$.outcome.next`), so they are fixed here.
+
+ReviewAction = Literal["check_proof", "await_staff", "await_resubmission", "remind_staff", "decide"]
+
+
+class ReviewStart(CamelModel):
+    """The execution's input."""
+
+    application_id: str
+    reminder_after_seconds: int
+
+
+class ReviewTask(CamelModel):
+    """One task's payload: always the action and the application, the task token for
+    the waits, the staff decision for `decide`."""
+
+    action: ReviewAction
+    application_id: str
+    task_token: str | None = None
+    decision: Decision | None = None
+    reason: str | None = None
+
+
+class RosterChecked(CamelModel):
+    present: bool
+    problem: str | None
+
+
+class ProofChecked(CamelModel):
+    """check_proof's answer, for the reviewer: whether a proof is required and present,
+    and why a stored one was refused; a group's roster beside it."""
+
+    required: bool
+    present: bool
+    problem: str | None
+    roster: RosterChecked | None = None
+
+
+class Waiting(CamelModel):
+    """A wait's answer once its task token is stored."""
+
+    waiting_for: Literal["staff", "applicant"]
+
+
+class Reminded(CamelModel):
+    reminded: bool
+
+
+class DecisionApplied(CamelModel):
+    """decide's answer: the application's status, and whether the workflow now waits
+    for the applicant (a returned registration) or ends."""
+
+    status: ApplicationStatus
+    next: Literal["await_applicant", "done"]
+
+
+class StaffDecision(CamelModel):
+    """What resumes the wait for staff (AwaitStaff's result, read by Decide)."""
+
+    decision: Decision
+    reason: str | None
+
+
+class Resubmitted(CamelModel):
+    """What resumes the wait for the applicant."""
+
+    resubmitted: Literal[True] = True

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -23,7 +22,19 @@ from yoyaku.domain.booking import StoredReservation
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.inventory import Claim
 from yoyaku.domain.line import LotteryNotice
-from yoyaku.domain.lottery import Audit, LotteryRecord, PublishedFile, StoredEntry, StoredResult
+from yoyaku.domain.lottery import (
+    Audit,
+    AuditPublished,
+    DrawOutcome,
+    EntriesClosed,
+    LotteryRecord,
+    PublishedFile,
+    ResultsNotified,
+    StoredEntry,
+    StoredResult,
+    UnitsReleased,
+    WinnersReminded,
+)
 from yoyaku.domain.messages import Language
 from yoyaku.domain.slot_draw import SlotInventory
 from yoyaku.services import line, reservations
@@ -41,7 +52,7 @@ def _lottery(lottery_id: str) -> LotteryRecord:
     return record
 
 
-def close(lottery_id: str) -> dict[str, Any]:
+def close(lottery_id: str) -> EntriesClosed:
     """Fixes the entries: their digest is computed once and never changes."""
     lottery = _lottery(lottery_id)
     stored = lottery_store.entries(lottery_id)
@@ -50,7 +61,7 @@ def close(lottery_id: str) -> dict[str, Any]:
     else:
         digest = rules.entries_digest(e.for_draw() for e in stored)
     digest = lottery_store.close(lottery_id, digest)
-    return {"entries": len(stored), "entriesDigest": digest}
+    return EntriesClosed(entries=len(stored), entries_digest=digest)
 
 
 def _outcome(lottery: LotteryRecord) -> tuple[list[str], dict[str, int], dict[str, StoredEntry]]:
@@ -94,7 +105,7 @@ def _won_reservation(
     )
 
 
-def draw(lottery_id: str) -> dict[str, Any]:
+def draw(lottery_id: str) -> DrawOutcome:
     """Allocates in draw order: each win turns kept units into a reservation together
     with its result; entries that won nothing are recorded as lost."""
     rt = runtime.current()
@@ -150,7 +161,7 @@ def draw(lottery_id: str) -> dict[str, Any]:
         else:
             logger.error("win could not be recorded", extra={"entryId": entry_id})
     lottery_store.record_losses(lottery_id, losers)
-    return {"won": wins, "lost": len(losers), "alreadyRecorded": len(done)}
+    return DrawOutcome(won=wins, lost=len(losers), already_recorded=len(done))
 
 
 def _slot_outcome(
@@ -189,7 +200,7 @@ def _hhmm(cell: str) -> str:
     return f"{cell[:2]}:{cell[2:]}"
 
 
-def _draw_slots(lottery: LotteryRecord, facility: Facility) -> dict[str, Any]:
+def _draw_slots(lottery: LotteryRecord, facility: Facility) -> DrawOutcome:
     """The time-slot draw: each win (an entry may have several) turns its kept units into
     a reservation in one transaction with its win record; then each entry's result."""
     rt = runtime.current()
@@ -215,7 +226,7 @@ def _draw_slots(lottery: LotteryRecord, facility: Facility) -> dict[str, Any]:
         results.append((entry, taken))
     lottery_store.record_slot_results(lottery_id, results)
     lost = sum(1 for _, taken in results if not taken)
-    return {"won": wins, "lost": lost, "alreadyRecorded": len(done)}
+    return DrawOutcome(won=wins, lost=lost, already_recorded=len(done))
 
 
 def _record_slot_win(
@@ -307,7 +318,7 @@ def _result_messages(
     return email, notice
 
 
-def notify(lottery_id: str) -> dict[str, Any]:
+def notify(lottery_id: str) -> ResultsNotified:
     """Tells each entrant the result: by e-mail to those who asked for it (at most
     `SES_SEND_RATE` a second), and by LINE to linked users who opted in there. Returns
     how many are left so the state machine can call again."""
@@ -328,7 +339,7 @@ def notify(lottery_id: str) -> dict[str, Any]:
     sent = 0
     for index, result in enumerate(pending):
         if time.monotonic() - started > NOTIFY_SECONDS:
-            return {"sent": sent, "remaining": len(pending) - index}
+            return ResultsNotified(sent=sent, remaining=len(pending) - index)
         if index and index % rate == 0:
             time.sleep(1)  # stay within the account's SES send rate
         language = result.contact.language if result.contact else Language.JA
@@ -351,7 +362,7 @@ def notify(lottery_id: str) -> dict[str, Any]:
             line.notify_lottery_result(link, language, notice)
         lottery_store.mark_notified(lottery_id, result.user_number)
         sent += 1
-    return {"sent": sent, "remaining": 0}
+    return ResultsNotified(sent=sent, remaining=0)
 
 
 # ---------------------------------------------------------------- wins to confirm
@@ -375,14 +386,14 @@ def _awaiting(lottery: LotteryRecord) -> list[tuple[StoredResult, list[StoredRes
     return found
 
 
-def remind(lottery_id: str) -> dict[str, Any]:
+def remind(lottery_id: str) -> WinnersReminded:
     """The day before the deadline: tells each winner with wins still to confirm, by
     e-mail (when they take lottery results by e-mail) and on LINE (when they opted in
     there). Each winner is reminded once, whatever reruns."""
     lottery = _lottery(lottery_id)
     confirm_by = lottery.definition.confirm_by
     if confirm_by is None:
-        return {"reminded": 0}
+        return WinnersReminded(reminded=0)
     waiting = [(r, s) for r, s in _awaiting(lottery) if not r.reminded]
     on_line = line.lottery_recipients(r.user_number for r, _ in waiting)
     reminded = 0
@@ -411,23 +422,23 @@ def remind(lottery_id: str) -> dict[str, Any]:
             line.notify_lottery_result(link, language, notice)
         lottery_store.mark_reminded(lottery_id, result.user_number)
         reminded += 1
-    return {"reminded": reminded}
+    return WinnersReminded(reminded=reminded)
 
 
-def expire(lottery_id: str) -> dict[str, Any]:
+def expire(lottery_id: str) -> UnitsReleased:
     """At `confirmBy`: every win still awaiting confirmation is released; its units go
     back to first-come booking at once."""
     lottery = _lottery(lottery_id)
     if lottery.definition.confirm_by is None:
-        return {"released": 0}
+        return UnitsReleased(released=0)
     released = 0
     for _, pending in _awaiting(lottery):
         for stored in pending:
             released += reservations.expire_unconfirmed(stored)
-    return {"released": released}
+    return UnitsReleased(released=released)
 
 
-def publish(lottery_id: str) -> dict[str, Any]:
+def publish(lottery_id: str) -> AuditPublished:
     """Reveals the seed and publishes what anyone needs to recompute the draw."""
     lottery = _lottery(lottery_id)
     if lottery.definition.kind == "timeslot":
@@ -447,7 +458,7 @@ def publish(lottery_id: str) -> dict[str, Any]:
     return _store_audit(lottery, audit)
 
 
-def _publish_slots(lottery: LotteryRecord) -> dict[str, Any]:
+def _publish_slots(lottery: LotteryRecord) -> AuditPublished:
     """The same audit shape as lodging: entries (their canonical lines), inventory (one
     row per slot, with its end), order, and results (`wonRanks` of each entry)."""
     order, won, entries, inventory = _slot_outcome(lottery)
@@ -462,7 +473,7 @@ def _publish_slots(lottery: LotteryRecord) -> dict[str, Any]:
     return _store_audit(lottery, audit)
 
 
-def _store_audit(lottery: LotteryRecord, audit: Audit) -> dict[str, Any]:
+def _store_audit(lottery: LotteryRecord, audit: Audit) -> AuditPublished:
     """The audit file first, then the lottery item that names it: the item never points
     at a file that is not there. Both writes repeat themselves exactly on a retry."""
     stored = draw_audit_files.write(
@@ -472,11 +483,11 @@ def _store_audit(lottery: LotteryRecord, audit: Audit) -> dict[str, Any]:
     published = PublishedFile(stored.key, stored.sha256, stored.size, entries)
     digest = audit.result_digest or ""
     lottery_store.publish(lottery.lottery_id, digest, published)
-    return {"resultDigest": digest, "auditKey": stored.key, "auditBytes": stored.size}
+    return AuditPublished(result_digest=digest, audit_key=stored.key, audit_bytes=stored.size)
 
 
-def release(lottery_id: str) -> dict[str, Any]:
+def release(lottery_id: str) -> UnitsReleased:
     """Gives the units nobody won back to direct booking."""
     d = _lottery(lottery_id).definition
     claims = lottery_store.kept_units(d.facility_id, lottery_id, d.stay_from, d.stay_to)
-    return {"released": lottery_store.release(d.facility_id, lottery_id, claims)}
+    return UnitsReleased(released=lottery_store.release(d.facility_id, lottery_id, claims))

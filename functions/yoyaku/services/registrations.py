@@ -30,7 +30,7 @@ from yoyaku.domain.registration import (
     check_registration,
     postal_codes_of,
 )
-from yoyaku.domain.review import ApplicationMethod
+from yoyaku.domain.review import ApplicationMethod, ReviewStart
 from yoyaku.services import identity, postal_codes, proofs, renewals
 from yoyaku.settings import settings
 
@@ -145,11 +145,10 @@ def confirm(token: str) -> Confirmed:
         )
         return Confirmed(user_number=user_number, status=AccountStatus.VERIFIED)
     workflow.start_review(
-        application_id,
-        {
-            "applicationId": application_id,
-            "reminderAfterSeconds": settings().review_reminder_seconds,
-        },
+        ReviewStart(
+            application_id=application_id,
+            reminder_after_seconds=settings().review_reminder_seconds,
+        )
     )
     mailer.send(user.email, emails.user_number_issued(lang, user_number, application_id))
     return Confirmed(user_number=user_number, status=AccountStatus.PROVISIONAL)

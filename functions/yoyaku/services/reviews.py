@@ -9,7 +9,7 @@ the same values.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from yoyaku import runtime
 from yoyaku.adapters import (
@@ -38,11 +38,19 @@ from yoyaku.domain.review import (
     ApplicationStatus,
     ApplicationType,
     Decision,
+    DecisionApplied,
     DecisionRequest,
     ProofCheck,
+    ProofChecked,
+    Reminded,
     RenewalReview,
+    Resubmitted,
     ReviewDetail,
+    ReviewStart,
     ReviewSummary,
+    RosterChecked,
+    StaffDecision,
+    Waiting,
 )
 from yoyaku.domain.staff import StaffMember, StaffRef
 from yoyaku.services import audit, line, renewals, reservations
@@ -183,7 +191,7 @@ def record_decision(application_id: str, request: DecisionRequest, member: Staff
         # If this wait has just timed out into a reminder, the next wait picks the
         # recorded decision up (await_decision): nothing is lost.
         workflow.resume(
-            decided.task_token, {"decision": request.decision.value, "reason": request.reason}
+            decided.task_token, StaffDecision(decision=request.decision, reason=request.reason)
         )
 
 
@@ -276,7 +284,7 @@ def resume_after_return(record: ApplicationRecord) -> None:
     if application_store.resubmitted(record, runtime.current().now()):
         _notify_user(record, ApplicationStatus.RECEIVED, None, email=False)
     if record.task_token and record.waiting_for == "applicant":
-        workflow.resume(record.task_token, {"resubmitted": True})
+        workflow.resume(record.task_token, Resubmitted())
 
 
 # ---------------------------------------------------------------- workflow tasks
@@ -333,47 +341,50 @@ def _notify_user(
     )
 
 
-def check_proof(application_id: str) -> dict[str, Any]:
+def check_proof(application_id: str) -> ProofChecked:
     """Workers must have a valid proof of employment; the result guides the reviewer."""
     record = _workflow_load(application_id)
     if record.application.type == "renewal":
         renewal = record.renewal or {}
-        return {
-            "required": bool(renewal.get("rosterRequired")),
-            "present": bool(renewal.get("rosterKey")),
-            "problem": None,
-        }
+        return ProofChecked(
+            required=bool(renewal.get("rosterRequired")),
+            present=bool(renewal.get("rosterKey")),
+            problem=None,
+        )
     registration = registration_store.get(record.registration_id)
     found = user_store.get(record.user_number)
     if registration is None or found is None:
-        return {"required": False, "present": False, "problem": "registration missing"}
-    required = found[0].residency is Residency.WORKER
-    checked: dict[str, Any] = {
-        "required": required,
-        "present": registration.proof_key is not None,
-        "problem": registration.proof_problem,
-    }
-    if found[0].user_type is UserType.GROUP:
-        checked["roster"] = {
-            "present": registration.roster_key is not None,
-            "problem": registration.roster_problem,
-        }
-    return checked
+        return ProofChecked(required=False, present=False, problem="registration missing")
+    checked = ProofChecked(
+        required=found[0].residency is Residency.WORKER,
+        present=registration.proof_key is not None,
+        problem=registration.proof_problem,
+    )
+    if found[0].user_type is not UserType.GROUP:
+        return checked  # no roster: the answer names none
+    roster = RosterChecked(
+        present=registration.roster_key is not None, problem=registration.roster_problem
+    )
+    return checked.model_copy(update={"roster": roster})
 
 
-def await_decision(application_id: str, token: str, waiting_for: str) -> dict[str, Any]:
+def await_decision(
+    application_id: str, token: str, waiting_for: Literal["staff", "applicant"]
+) -> Waiting:
     """Stores the task token. A decision that staff made while no wait was open (the
     previous wait timed out into a reminder) is handed over at once."""
     record = application_store.store_task_token(application_id, token, waiting_for)
     if waiting_for == "staff" and record.decision:
-        workflow.resume(token, {"decision": record.decision, "reason": record.reason})
+        workflow.resume(
+            token, StaffDecision(decision=Decision(record.decision), reason=record.reason)
+        )
     elif waiting_for == "applicant" and record.application.status is not ApplicationStatus.RETURNED:
         # The applicant resubmitted before this wait began: go on at once.
-        workflow.resume(token, {"resubmitted": True})
-    return {"waitingFor": waiting_for}
+        workflow.resume(token, Resubmitted())
+    return Waiting(waiting_for=waiting_for)
 
 
-def remind_staff(application_id: str) -> dict[str, Any]:
+def remind_staff(application_id: str) -> Reminded:
     record = _workflow_load(application_id)
     if record.application.status in (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED):
         waiting_since = record.application.history[-1].at
@@ -381,23 +392,22 @@ def remind_staff(application_id: str) -> dict[str, Any]:
             settings().staff_notify_email,
             emails.review_reminder(application_id, waiting_since),
         )
-    return {"reminded": True}
+    return Reminded(reminded=True)
 
 
 def start_renewal_review(application_id: str) -> None:
     """A filed renewal goes to staff like a registration; the citizen hears of it by
     e-mail and LINE with the 申請番号 (受付)."""
     workflow.start_review(
-        application_id,
-        {
-            "applicationId": application_id,
-            "reminderAfterSeconds": settings().review_reminder_seconds,
-        },
+        ReviewStart(
+            application_id=application_id,
+            reminder_after_seconds=settings().review_reminder_seconds,
+        )
     )
     _notify_user(_workflow_load(application_id), ApplicationStatus.RECEIVED, None, sequence=0)
 
 
-def apply_decision(application_id: str, decision: Decision, reason: str | None) -> dict[str, Any]:
+def apply_decision(application_id: str, decision: Decision, reason: str | None) -> DecisionApplied:
     """Applies a staff decision: the account's new status, the application's, the
     e-mail. `next` tells the workflow whether to wait for the applicant (a returned
     registration) or to end (anything else: a returned renewal is applied for again)."""
@@ -431,12 +441,12 @@ def apply_decision(application_id: str, decision: Decision, reason: str | None) 
         application_store.conclude(record, status, rt.now(), reason)
         _notify_user(record, status, reason)
     waits = status is ApplicationStatus.RETURNED
-    return {"status": status.value, "next": "await_applicant" if waits else "done"}
+    return DecisionApplied(status=status, next="await_applicant" if waits else "done")
 
 
 def _apply_renewal_decision(
     record: ApplicationRecord, decision: Decision, reason: str | None
-) -> dict[str, Any]:
+) -> DecisionApplied:
     """Approval renews the account (renewals.approve); a return or a rejection leaves
     the account as it was. Either way the renewal is closed, so the citizen may apply
     again."""
@@ -456,4 +466,4 @@ def _apply_renewal_decision(
         application_store.conclude(record, status, rt.now(), reason)
         _notify_user(record, status, reason, valid_until=until)
     renewals.closed(record)
-    return {"status": status.value, "next": "done"}
+    return DecisionApplied(status=status, next="done")

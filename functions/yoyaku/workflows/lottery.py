@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from yoyaku.domain.lottery import DrawAction, DrawTask
+from yoyaku.domain.model import CamelModel
 from yoyaku.services import lottery_draw
 
-TASKS: dict[str, Callable[[str], dict[str, Any]]] = {
+TASKS: dict[DrawAction, Callable[[str], CamelModel]] = {
     "close": lottery_draw.close,
     "draw": lottery_draw.draw,
     "notify": lottery_draw.notify,
@@ -22,9 +24,7 @@ TASKS: dict[str, Callable[[str], dict[str, Any]]] = {
 
 
 def handle(event: dict[str, Any]) -> dict[str, Any]:
-    """Runs the task the state machine names in `action` for `lotteryId`."""
-    action = event["action"]
-    lottery_id = str(event["lotteryId"])
-    if action not in TASKS:
-        raise ValueError(f"unknown lottery task {action!r}")
-    return TASKS[action](lottery_id)
+    """Runs the task the state machine names in `action` for `lotteryId`; its answer
+    is one of domain/lottery.py's payload models, in the JSON the state machine reads."""
+    task = DrawTask.model_validate(event)
+    return TASKS[task.action](task.lottery_id).model_dump(mode="json")

@@ -3,26 +3,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from yoyaku.domain.review import Decision
+from yoyaku.domain.model import CamelModel
+from yoyaku.domain.review import ReviewTask
 from yoyaku.services import reviews
 
 
 def handle(event: dict[str, Any]) -> dict[str, Any]:
-    """Dispatches one task of the state machine by its `action`."""
-    action = event["action"]
-    application_id = str(event["applicationId"])
-    if action == "check_proof":
+    """Dispatches one task of the state machine by its `action`; the payload and the
+    answer are the models of domain/review.py, in the JSON the state machine reads."""
+    task = ReviewTask.model_validate(event)
+    return _run(task).model_dump(mode="json", exclude_unset=True)
+
+
+def _run(task: ReviewTask) -> CamelModel:
+    application_id = task.application_id
+    if task.action == "check_proof":
         return reviews.check_proof(application_id)
-    if action == "await_staff":
-        return reviews.await_decision(application_id, event["taskToken"], "staff")
-    if action == "await_resubmission":
-        return reviews.await_decision(application_id, event["taskToken"], "applicant")
-    if action == "remind_staff":
-        return reviews.remind_staff(application_id)
-    if action == "decide":
-        return reviews.apply_decision(
-            application_id, Decision(event["decision"]), event.get("reason")
+    if task.action in ("await_staff", "await_resubmission"):
+        if task.task_token is None:
+            raise ValueError(f"{task.action} needs a taskToken")
+        waiting_for: Literal["staff", "applicant"] = (
+            "staff" if task.action == "await_staff" else "applicant"
         )
-    raise ValueError(f"unknown review task {action!r}")
+        return reviews.await_decision(application_id, task.task_token, waiting_for)
+    if task.action == "remind_staff":
+        return reviews.remind_staff(application_id)
+    if task.decision is None:
+        raise ValueError("decide needs a decision")
+    return reviews.apply_decision(application_id, task.decision, task.reason)
