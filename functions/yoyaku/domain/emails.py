@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.messages import Bilingual, Language
 from yoyaku.domain.review import ApplicationStatus
 
 if TYPE_CHECKING:
+    from yoyaku.domain.appointments import Appointment
     from yoyaku.domain.booking import Reservation
 
 SERVICE_JA = "施設予約サービス Yoyaku"
@@ -336,51 +337,62 @@ def appointment_link(
     )
 
 
-def _visit_en(a: Any) -> str:
-    lines = [f"Place: {a.facility_name}, {a.counter_name or a.counter}"]
+# The lines of an appointment's visit, per language: where, when, who, what to bring.
+_VISIT_LINES = {
+    Language.JA: {
+        "place": "窓口：{facility} {counter}",
+        "where": "場所：{}",
+        "address": "住所：{}",
+        "when": "日時：{date} {start}〜{end}",
+        "people": "人数：{}名",
+        "person": "　{}人目：{}",
+        "bring": "持ち物：{}",
+    },
+    Language.EN: {
+        "place": "Place: {facility}, {counter}",
+        "where": "Where: {}",
+        "address": "Address: {}",
+        "when": "Date: {date} {start}-{end}",
+        "people": "People: {}",
+        "person": "  Person {}: {}",
+        "bring": "Please bring: {}",
+    },
+}
+
+
+def _visit(lang: Language, a: Appointment) -> str:
+    """The visit an appointment e-mail confirms; the optional facts only when known."""
+    line = _VISIT_LINES[lang]
+    lines = [line["place"].format(facility=a.facility_name, counter=a.counter_name or a.counter)]
     if a.location:
-        lines.append(f"Where: {a.location}")
+        lines.append(line["where"].format(a.location))
     if a.address:
-        lines.append(f"Address: {a.address}")
-    lines.append(f"Date: {a.date.isoformat()} {a.start}-{a.end}")
-    lines.append(f"People: {a.people}")
-    lines += [f"  Person {i}: {r.name}" for i, r in enumerate(a.recipients, start=1)]
+        lines.append(line["address"].format(a.address))
+    lines.append(line["when"].format(date=a.date.isoformat(), start=a.start, end=a.end))
+    lines.append(line["people"].format(a.people))
+    lines += [line["person"].format(i, r.name) for i, r in enumerate(a.recipients, start=1)]
     if a.what_to_bring:
-        lines.append(f"Please bring: {a.what_to_bring}")
+        lines.append(line["bring"].format(a.what_to_bring))
     return "\n".join(lines)
 
 
-def _visit_ja(a: Any) -> str:
-    lines = [f"窓口：{a.facility_name} {a.counter_name or a.counter}"]
-    if a.location:
-        lines.append(f"場所：{a.location}")
-    if a.address:
-        lines.append(f"住所：{a.address}")
-    lines.append(f"日時：{a.date.isoformat()} {a.start}〜{a.end}")
-    lines.append(f"人数：{a.people}名")
-    lines += [f"　{i}人目：{r.name}" for i, r in enumerate(a.recipients, start=1)]
-    if a.what_to_bring:
-        lines.append(f"持ち物：{a.what_to_bring}")
-    return "\n".join(lines)
-
-
-def appointment_confirmed(lang: Language, a: Any, password: str) -> Email:
+def appointment_confirmed(lang: Language, a: Appointment, password: str) -> Email:
     if lang is Language.EN:
         return Email(
             f"Appointment {a.receipt_number} confirmed",
-            f"Receipt number: {a.receipt_number}\nPassword: {password}\n{_visit_en(a)}\n\n"
+            f"Receipt number: {a.receipt_number}\nPassword: {password}\n{_visit(lang, a)}\n\n"
             "Keep the receipt number and password: you need both to look up or cancel "
             f"(until {a.cancel_deadline.isoformat()})." + _footer(lang),
         )
     return Email(
         f"【予約完了通知】受付番号 {a.receipt_number}",
-        f"受付番号：{a.receipt_number}\nパスワード：{password}\n{_visit_ja(a)}\n\n"
+        f"受付番号：{a.receipt_number}\nパスワード：{password}\n{_visit(lang, a)}\n\n"
         "予約の照会・取消しには受付番号とパスワードが必要です"
         f"（取消しは{a.cancel_deadline.isoformat()}まで）。" + _footer(lang),
     )
 
 
-def appointment_cancelled(lang: Language, a: Any) -> Email:
+def appointment_cancelled(lang: Language, a: Appointment) -> Email:
     place = a.counter_name or a.counter
     if lang is Language.EN:
         return Email(
@@ -395,7 +407,7 @@ def appointment_cancelled(lang: Language, a: Any) -> Email:
     )
 
 
-def appointment_cancelled_by_staff(lang: Language, a: Any, reason: str) -> Email:
+def appointment_cancelled_by_staff(lang: Language, a: Appointment, reason: str) -> Email:
     """A member of staff cancelled the appointment on the party's behalf (by phone, or
     because the counter closed)."""
     if lang is Language.EN:
