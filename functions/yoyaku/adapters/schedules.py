@@ -4,11 +4,12 @@ wins that must be confirmed, the reminder and the release of unconfirmed wins)."
 from __future__ import annotations
 
 import contextlib
-import json
 from datetime import datetime
+from typing import Literal
 
 from yoyaku.adapters.aws import client
 from yoyaku.domain.calendar import TOKYO
+from yoyaku.domain.lottery import DrawStart
 from yoyaku.settings import settings
 
 
@@ -28,7 +29,7 @@ def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
         Target={
             "Arn": settings().required("draw_state_machine_arn"),
             "RoleArn": settings().required("scheduler_role_arn"),
-            "Input": json.dumps({"lotteryId": lottery_id}),
+            "Input": DrawStart(lottery_id=lottery_id).model_dump_json(exclude_none=True),
         },
         ActionAfterCompletion="DELETE",
     )
@@ -39,7 +40,7 @@ def phase_schedule_name(lottery_id: str, phase: str) -> str:
     return f"lottery-{lottery_id}-{phase}"
 
 
-def schedule_phase(lottery_id: str, phase: str, at: datetime) -> str:
+def schedule_phase(lottery_id: str, phase: Literal["remind", "expire"], at: datetime) -> str:
     """A later step of the lottery workflow at `at`: `remind` (winners who have not
     confirmed) or `expire` (release the wins left unconfirmed). The draw state machine
     starts with a choice on `phase`."""
@@ -51,9 +52,11 @@ def schedule_phase(lottery_id: str, phase: str, at: datetime) -> str:
         ScheduleExpressionTimezone="Asia/Tokyo",
         FlexibleTimeWindow={"Mode": "OFF"},
         Target={
-            "Arn": settings().draw_state_machine_arn,
-            "RoleArn": settings().scheduler_role_arn,
-            "Input": json.dumps({"lotteryId": lottery_id, "phase": phase}),
+            "Arn": settings().required("draw_state_machine_arn"),
+            "RoleArn": settings().required("scheduler_role_arn"),
+            "Input": DrawStart(lottery_id=lottery_id, phase=phase).model_dump_json(
+                exclude_none=True
+            ),
         },
         ActionAfterCompletion="DELETE",
     )
@@ -72,6 +75,6 @@ def start_draw_now(lottery_id: str, now: datetime) -> str:
         arn = sfn.start_execution(
             stateMachineArn=machine,
             name=name,
-            input=json.dumps({"lotteryId": lottery_id}),
+            input=DrawStart(lottery_id=lottery_id).model_dump_json(exclude_none=True),
         )["executionArn"]
     return arn

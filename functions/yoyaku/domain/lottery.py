@@ -1108,6 +1108,16 @@ def check_preferences(
 DrawAction = Literal["close", "draw", "notify", "publish", "release", "remind", "expire"]
 
 
+class DrawStart(CamelModel):
+    """An execution's input: the draw (no phase) from its schedule or staff; `remind` or
+    `expire` from the schedules of wins that must be confirmed; `resume` (an operator's)
+    runs one step of a failed draw and those after it."""
+
+    lottery_id: str
+    phase: Literal["remind", "expire"] | None = None
+    resume: Literal["notify", "publish", "release"] | None = None
+
+
 class DrawTask(CamelModel):
     action: DrawAction
     lottery_id: str
