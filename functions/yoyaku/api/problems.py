@@ -13,7 +13,8 @@ from yoyaku.domain.messages import Language, field_message, problem_text
 PROBLEM_JSON = "application/problem+json"
 # Members a problem may add (docs/api.md): when to retry, the booking window's dates, a
 # card error's code, who decided an application first (a second decision's CONFLICT), and
-# when reception opens again, until when the service is suspended and its notice.
+# when reception opens again, until when the service is suspended and its notice, and
+# the bookings that stand in the way of closing days (a list of objects, kept as is).
 PROBLEM_MEMBERS = (
     "retryAt",
     "opensOn",
@@ -26,6 +27,7 @@ PROBLEM_MEMBERS = (
     "opensAt",
     "until",
     "notice",
+    "conflicts",
 )
 
 
@@ -72,7 +74,8 @@ def problem_body(
         ]
     for name in PROBLEM_MEMBERS:
         if params and name in params:
-            body[name] = str(params[name])
+            value = params[name]
+            body[name] = value if isinstance(value, list) else str(value)
     return body
 
 

@@ -1,4 +1,4 @@
-"""Staff: create or replace facilities and open or change their inventory."""
+"""Staff: facilities as staff edit them, their inventory and their closing days."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from yoyaku.api import auth
 from yoyaku.domain.catalog import Facility, FacilityDefinition, FacilityId
+from yoyaku.domain.closure_views import (
+    ClosureChange,
+    ClosurePreview,
+    ClosurePreviewRequest,
+    ClosureResult,
+)
 from yoyaku.domain.inventory import InventoryChange
 from yoyaku.domain.model import CamelModel
-from yoyaku.services import catalog, inventory
+from yoyaku.services import catalog, closures, inventory
 
 router = Router()
 
@@ -50,3 +56,45 @@ def put_inventory(
         resource_type_id=change.resource_type_id,
         days_changed=days_changed,
     )
+
+
+@router.get(
+    "/v1/staff/facilities/<facilityId>",
+    summary="One facility with every rule, as staff edit it",
+    description="Read afresh (the public catalog may serve a copy up to a minute old).",
+    tags=["staff"],
+)
+def get_staff_facility(facility_id: Annotated[str, Path(alias="facilityId")]) -> Facility:
+    auth.staff(router)
+    return catalog.load_facility(facility_id, fresh=True)
+
+
+@router.post(
+    "/v1/staff/facilities/<facilityId>/closures/preview",
+    summary="Preview new closing days: the days they close and the bookings in the way",
+    description="Nothing is saved. `conflicts` lists every reservation, counter "
+    "appointment, live hold or lottery that holds units on a day the closing days would "
+    "close, with its number and guest; saving them is refused while it is not empty.",
+    tags=["staff"],
+)
+def preview_closures(
+    facility_id: Annotated[str, Path(alias="facilityId")], rules: ClosurePreviewRequest
+) -> ClosurePreview:
+    auth.staff(router)
+    return closures.preview(facility_id, rules)
+
+
+@router.put(
+    "/v1/staff/facilities/<facilityId>/closures",
+    summary="Set the closing days and close the opened days they cover",
+    description="Saves the closing days into the facility's rules and closes every day "
+    "of inventory already opened that they cover, for every resource type. Refused with "
+    "CONFLICT, naming the bookings (`conflicts`), when any of those days has a booking, "
+    "a live hold or units kept for a lottery; nothing is written then.",
+    tags=["staff"],
+)
+def put_closures(
+    facility_id: Annotated[str, Path(alias="facilityId")], change: ClosureChange
+) -> ClosureResult:
+    member = auth.staff(router)
+    return closures.change(facility_id, change, member)

@@ -1305,3 +1305,15 @@ REGISTRATION_CARD_COLUMNS = {
     "residency": "在住・在勤",
     "verifiedAt": "本登録日時",
 }
+
+
+def closure_blocked(named: list[str]) -> Bilingual:
+    """Closing days refused: the bookings on them, by date, number and guest."""
+    shown = "、".join(named[:10]) + (f" ほか{len(named) - 10}件" if len(named) > 10 else "")
+    shown_en = "; ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "")
+    return Bilingual(
+        f"休館日にしようとした日に予約・仮押さえが{len(named)}件あるため、休館日を設定できません"
+        f"（{shown}）。先に予約を取り消すか、その日を休館日から外してください。",
+        f"The new closing days have {len(named)} bookings or holds ({shown_en}), so they "
+        "cannot be saved. Cancel those bookings first, or leave those days open.",
+    )
