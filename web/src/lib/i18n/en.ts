@@ -827,6 +827,8 @@ export const en: Record<MessageKey, string> = {
 	'staff.facilityKind': 'Booked by',
 	'staff.kind.lodging': 'Night (lodging)',
 	'staff.kind.timeslot': 'Time slot (courts, rooms, counters)',
+	'staff.kindShort.lodging': 'Nights',
+	'staff.kindShort.timeslot': 'Time slots',
 	'staff.municipality': 'Municipality',
 	'staff.address': 'Address',
 	'staff.description': 'Description',
