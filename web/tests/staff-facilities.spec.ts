@@ -144,4 +144,10 @@ test('a facility manager creates a facility, opens its inventory, and cannot clo
 	const record = page.getByRole('row').filter({ hasText: '設備点検のため臨時休館' }).first();
 	await expect(record).toContainText('デモ施設管理 (demo-manager)');
 	await expect(record).toContainText(facilityId);
+
+	// a reviewer's role has no `facilities`: the pages say so (and the API refuses it)
+	await page.getByRole('button', { name: 'ログアウト' }).click();
+	await staffSignIn(page, STAFF.reviewer, `/staff/facilities/${facilityId}/closures`);
+	await expect(page.getByRole('heading', { level: 1, name: 'この画面はあなたの権限では使えません。' })).toBeVisible();
+	await expect(page.getByRole('navigation', { name: '職員メニュー' })).toHaveCount(0);
 });
