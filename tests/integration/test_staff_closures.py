@@ -195,6 +195,8 @@ def test_live_holds_and_lottery_units_stand_in_the_way_too(client, staff_token, 
     refused = client.put(CLOSURES, json_body={**wanted, "reason": "工事"}, token=staff_token)
     assert refused.status == 409
     assert len(refused.json["conflicts"]) == 2
+    assert "2030-06-10 仮押さえ中" in refused.json["detail"]
+    assert "2030-06-11 抽選用に確保 lot_9" in refused.json["detail"]
 
 
 def test_a_time_slot_facility_names_the_slot(client, staff_token) -> None:

@@ -1307,13 +1307,32 @@ REGISTRATION_CARD_COLUMNS = {
 }
 
 
-def closure_blocked(named: list[str]) -> Bilingual:
-    """Closing days refused: the bookings on them, by date, number and guest."""
-    shown = "、".join(named[:10]) + (f" ほか{len(named) - 10}件" if len(named) > 10 else "")
-    shown_en = "; ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "")
+CLOSURE_IN_THE_WAY = {
+    "reservation": Bilingual("予約", "reservation"),
+    "appointment": Bilingual("窓口予約", "appointment"),
+    "hold": Bilingual("仮押さえ中", "being booked"),
+    "lottery": Bilingual("抽選用に確保", "kept for a lottery"),
+}
+
+
+def closure_blocked(rows: list[tuple[str, str, str | None, str | None]]) -> Bilingual:
+    """Closing days refused: what is on them, as `(date, kind, number, guest)` rows
+    (the first ten, then a count)."""
+
+    def named(lang: str) -> str:
+        shown = []
+        for day, kind, number, guest in rows[:10]:
+            word = CLOSURE_IN_THE_WAY[kind]
+            parts = [day, word.ja if lang == "ja" else word.en, number, guest]
+            shown.append(" ".join(p for p in parts if p))
+        more = len(rows) - 10
+        if lang == "ja":
+            return "、".join(shown) + (f" ほか{more}件" if more > 0 else "")
+        return "; ".join(shown) + (f" and {more} more" if more > 0 else "")
+
     return Bilingual(
-        f"休館日にしようとした日に予約・仮押さえが{len(named)}件あるため、休館日を設定できません"
-        f"（{shown}）。先に予約を取り消すか、その日を休館日から外してください。",
-        f"The new closing days have {len(named)} bookings or holds ({shown_en}), so they "
+        f"休館日にしようとした日に予約・仮押さえが{len(rows)}件あるため、休館日を設定できません"
+        f"（{named('ja')}）。先に予約を取り消すか、その日を休館日から外してください。",
+        f"The new closing days have {len(rows)} bookings or holds ({named('en')}), so they "
         "cannot be saved. Cancel those bookings first, or leave those days open.",
     )

@@ -85,7 +85,7 @@ def change(facility_id: str, change: ClosureChange, actor: StaffMember) -> Closu
             found = conflicts(facility, plan.blocking, inventory)
             raise DomainError(
                 ErrorCode.CONFLICT,
-                reason=messages.closure_blocked([_named(c) for c in found]),
+                reason=messages.closure_blocked([_row(c) for c in found]),
                 conflicts=[c.model_dump(mode="json", by_alias=True) for c in found],
             )
         try:
@@ -124,11 +124,10 @@ def change(facility_id: str, change: ClosureChange, actor: StaffMember) -> Closu
     raise DomainError(ErrorCode.CONFLICT, reason=messages.INVENTORY_KEEPS_CHANGING)
 
 
-def _named(conflict: ClosureConflict) -> str:
-    """How the refusal's detail names one booking: date, number and guest."""
-    who = f" {conflict.guest_name}" if conflict.guest_name else ""
-    what = conflict.reservation_number or conflict.lottery_id or conflict.kind
-    return f"{conflict.date.isoformat()} {what}{who}"
+def _row(conflict: ClosureConflict) -> tuple[str, str, str | None, str | None]:
+    """How the refusal's detail names one booking: date, kind, number and guest."""
+    number = conflict.reservation_number or conflict.lottery_id
+    return conflict.date.isoformat(), conflict.kind, number, conflict.guest_name
 
 
 def conflicts(
