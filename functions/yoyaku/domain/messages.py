@@ -1305,3 +1305,10 @@ REGISTRATION_CARD_COLUMNS = {
     "residency": "在住・在勤",
     "verifiedAt": "本登録日時",
 }
+
+# Staff looking a citizen up.
+CITIZEN = Bilingual("利用者", "citizen")
+CITIZEN_NOT_LOCKED = Bilingual(
+    "この利用者のログインは制限されていません。",
+    "This citizen's sign-in is not locked.",
+)

@@ -4,10 +4,12 @@ export, finding a reservation by number, and cancelling on a citizen's behalf.""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, mailer, user_store
 from yoyaku.domain import emails, messages
+from yoyaku.domain.accounts import User
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.booking import OwnerKind, Reservation, StoredReservation
 from yoyaku.domain.calendar import add_months
@@ -32,19 +34,23 @@ def period(day: date | None, month: str | None) -> tuple[date, date]:
     return first, add_months(first, 1) - timedelta(days=1)
 
 
-def _guest(stored: StoredReservation) -> Guest | None:
-    if stored.owner.kind is not OwnerKind.CITIZEN:
-        return None
-    found = user_store.with_profile(stored.owner.id)
-    if found is None:
-        return Guest(user_number=stored.owner.id, name="")
-    user, profile = found
+def guest_of(user: User, profile: dict[str, Any]) -> Guest:
+    """Who booked, as staff reach them: name, phone as registered, e-mail."""
     return Guest(
         user_number=user.user_number,
         name=user.name_kanji,
         phone=profile.get("phone"),
         email=user.email,
     )
+
+
+def _guest(stored: StoredReservation) -> Guest | None:
+    if stored.owner.kind is not OwnerKind.CITIZEN:
+        return None
+    found = user_store.with_profile(stored.owner.id)
+    if found is None:
+        return Guest(user_number=stored.owner.id, name="")
+    return guest_of(*found)
 
 
 def arrivals(facility_id: str, first: date, last: date) -> list[CheckInRow]:
