@@ -59,9 +59,21 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	expect([col('userNumber'), col('name'), col('status')]).toEqual([resident.userNumber, '港　太郎', 'confirmed']);
 	await expect(page.getByRole('status').filter({ hasText: 'を書き出しました。' })).toBeVisible();
 
+	// the citizen's reservations by user number (a malformed number is refused at the field)
+	const userNumberBox = page.getByRole('textbox', { name: '利用者番号' });
+	await userNumberBox.fill('abc');
+	await page.getByRole('button', { name: '利用者番号で探す' }).click();
+	await expect(page.locator('[data-field="userNumber"] .error')).toHaveText(/利用者番号を数字/);
+	await userNumberBox.fill(resident.userNumber);
+	await page.getByRole('button', { name: '利用者番号で探す' }).click();
+	const theirs = page.getByRole('region', { name: `利用者番号 ${resident.userNumber} の予約` });
+	await expect(theirs.getByRole('row').filter({ hasText: reservationNumber })).toContainText('予約済み');
+	await expect(page.getByText('全1件を表示しています。')).toBeVisible();
+	await expectAccessible(page, 'reservations by user number');
+
 	// found by its number too; cancelled on the citizen's behalf, with a reason
 	await page.getByRole('textbox', { name: '予約番号' }).fill(reservationNumber);
-	await page.getByRole('button', { name: '探す' }).click();
+	await page.getByRole('button', { name: '探す', exact: true }).click();
 	const found = page.getByRole('region', { name: `予約番号 ${reservationNumber}` });
 	await expect(found).toContainText('港　太郎');
 	await found.getByRole('button', { name: `取り消す: ${reservationNumber}` }).click();
@@ -74,6 +86,7 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
 	await expect(page.getByRole('status').filter({ hasText: `予約 ${reservationNumber} を取り消しました。` })).toBeVisible();
 	await expect(row).toContainText('取消し済み');
+	await expect(theirs.getByRole('row').filter({ hasText: reservationNumber })).toContainText('取消し済み');
 	await expect(row.getByRole('button')).toHaveCount(0);
 	await expectAccessible(page, 'after the cancellation');
 

@@ -845,5 +845,8 @@ export const en: Record<MessageKey, string> = {
 	'staff.citizenEntries': 'Lottery entries',
 	'staff.noEntries': 'No lottery entries.',
 	'staff.entryWishes': 'Wished dates (in order)',
-	'staff.entryAt': 'Entered at'
+	'staff.entryAt': 'Entered at',
+	'staff.findUserNumber': 'Find by user number',
+	'staff.reservationsOf': 'Reservations of user number {number}',
+	'staff.noReservationsOf': 'User number {number} has no reservations.'
 };

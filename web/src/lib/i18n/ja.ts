@@ -861,7 +861,10 @@ export const ja = {
 	'staff.citizenEntries': '抽選の申込み',
 	'staff.noEntries': '抽選の申込みはありません。',
 	'staff.entryWishes': '希望日 (希望順)',
-	'staff.entryAt': '申込日時'
+	'staff.entryAt': '申込日時',
+	'staff.findUserNumber': '利用者番号で探す',
+	'staff.reservationsOf': '利用者番号 {number} の予約',
+	'staff.noReservationsOf': '利用者番号 {number} の予約はありません。'
 } as const;
 
 export type MessageKey = keyof typeof ja;
