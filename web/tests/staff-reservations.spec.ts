@@ -50,7 +50,9 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	await page.getByRole('button', { name: 'この日のCSVを書き出す' }).click();
 	const file = await download;
 	expect(file.suggestedFilename()).toBe(`reservations-minato-ohiradai-${day}.csv`);
-	const text = readFileSync((await file.path())!, 'utf8').replace(/^\ufeff/, '');
+	const bytes = readFileSync((await file.path())!);
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM spreadsheets need
+	const text = bytes.toString('utf8').replace(/^\ufeff/, '');
 	const [header, ...lines] = text.trim().split('\r\n');
 	expect(header!.split(',')).toEqual(expect.arrayContaining(['reservationNumber', 'date', 'nights', 'quantity', 'adults', 'name', 'phone']));
 	const mine = lines.map((l) => l.split(',')).find((cells) => cells[0] === reservationNumber)!;

@@ -13,19 +13,16 @@ from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
 from yoyaku.api.paging import Limit, NextToken, Paged
+from yoyaku.api.periods import Day, Month
 from yoyaku.domain.checkin import CheckInRow
 from yoyaku.domain.citizen_lookup import USER_NUMBER_PATTERN
-from yoyaku.domain.model import CamelModel, QueryDate
+from yoyaku.domain.model import CamelModel
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import staff_citizens, staff_reservations
 
 router = Router()
 
 FacilityId = Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)]
-Day = Annotated[QueryDate | None, Query(alias="date", description="One day (Tokyo date).")]
-Month = Annotated[
-    str | None, Query(pattern=r"^\d{4}-\d{2}$", description="A whole month, `YYYY-MM`.")
-]
 
 
 class CheckInList(CamelModel):

@@ -69,6 +69,7 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", "/v1/staff/lotteries/{lotteryId}/draw"): Permission.LOTTERIES,
     ("POST", "/v1/staff/appointment-eligibility"): Permission.APPOINTMENTS,
     ("GET", "/v1/staff/facilities/{facilityId}/appointments"): Permission.APPOINTMENTS,
+    ("GET", "/v1/staff/facilities/{facilityId}/appointments/export"): Permission.APPOINTMENTS,
     ("GET", "/v1/staff/appointments/{receiptNumber}"): Permission.APPOINTMENTS,
     ("POST", "/v1/staff/appointments/{receiptNumber}/cancellation"): Permission.APPOINTMENTS,
     ("GET", "/v1/staff/lotteries/{lotteryId}/results"): Permission.LOTTERIES,
