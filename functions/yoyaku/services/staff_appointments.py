@@ -33,13 +33,8 @@ def export(facility_id: str, first: date, last: date, member: StaffMember) -> st
     """The appointments as CSV; the export itself is an audited action (it carries the
     parties' names and phone numbers out of the service)."""
     rows = day_list(facility_id, first, last)
-    audit.record(
-        member,
-        AuditAction.APPOINTMENTS_EXPORTED,
-        TargetType.FACILITY,
-        facility_id,
-        **{"from": first.isoformat(), "to": last.isoformat()},
-        rows=len(rows),
+    audit.record_export(
+        member, AuditAction.APPOINTMENTS_EXPORTED, facility_id, first, last, len(rows)
     )
     return appointments_csv(rows)
 

@@ -67,13 +67,8 @@ def export(facility_id: str, first: date, last: date, member: StaffMember) -> st
     """The check-in list as CSV; the export itself is an audited action (it carries
     citizens' names and phone numbers out of the service)."""
     rows = arrivals(facility_id, first, last)
-    audit.record(
-        member,
-        AuditAction.RESERVATIONS_EXPORTED,
-        TargetType.FACILITY,
-        facility_id,
-        **{"from": first.isoformat(), "to": last.isoformat()},
-        rows=len(rows),
+    audit.record_export(
+        member, AuditAction.RESERVATIONS_EXPORTED, facility_id, first, last, len(rows)
     )
     return to_csv(rows)
 
