@@ -41,7 +41,7 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	await expect(row).toContainText('大人3人・子供1人');
 	await expect(row).toContainText('和室');
 	await expect(row).toContainText('港　太郎');
-	await expect(row).toContainText(`利用者番号 ${resident.userNumber}`);
+	await expect(row.getByRole('link', { name: `利用者番号 ${resident.userNumber}` })).toHaveAttribute('href', `/staff/citizens?userNumber=${resident.userNumber}`);
 	await expect(row).toContainText('予約済み');
 	await expectAccessible(page, 'check-in list');
 
