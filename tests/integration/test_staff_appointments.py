@@ -4,6 +4,8 @@ is e-mailed, the slots are free at once, one audit record)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -60,7 +62,15 @@ def counter(client, staff_token) -> str:
     return "counter"
 
 
-def book(client, mailbox, email: str, people: list[dict[str, str]], counter_id: str, start: str):
+def book(
+    client,
+    mailbox,
+    email: str,
+    people: list[dict[str, str]],
+    counter_id: str,
+    start: str,
+    contact_name: str = "上尾 花子",
+):
     """A party books as citizens do: identify, follow the e-mailed link, hold, confirm."""
     reply = client.post(
         "/v1/appointment-requests",
@@ -86,7 +96,7 @@ def book(client, mailbox, email: str, people: list[dict[str, str]], counter_id: 
         json_body={
             "token": token[1],
             "holdId": hold.json["holdId"],
-            "contact": {"name": "上尾 花子", "phone": "048-775-5111"},
+            "contact": {"name": contact_name, "phone": "048-775-5111"},
         },
     )
     assert confirmed.status == 201, confirmed.body
@@ -241,3 +251,67 @@ def test_a_lodging_reservation_is_not_an_appointment(client, staff_token, inn, m
     assert day.status == 200 and day.json["items"] == []
     kept = client.get(f"/v1/staff/reservations/{number}", token=staff_token)
     assert kept.json["reservation"]["status"] == "confirmed"
+
+
+def test_the_csv_export_is_the_list_and_is_audited(client, staff_token, booked) -> None:
+    two, one = booked
+    before = Counter(i.action for i in AuditItem.scan())
+    reply = client.get(
+        f"/v1/staff/facilities/counter/appointments/export?date={DAY.isoformat()}",
+        token=staff_token,
+    )
+    assert reply.status == 200, reply.body
+    assert reply.header("Content-Type") == "text/csv; charset=utf-8"
+    assert f'filename="appointments-counter-{DAY.isoformat()}.csv"' in reply.header(
+        "Content-Disposition"
+    )
+    text = reply.body.decode("utf-8")
+    assert text.startswith("\ufeff") and text.count("\r\n") == 3
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [(r["receiptNumber"], r["counter"], r["start"], r["people"]) for r in rows] == [
+        (two["receiptNumber"], "counter-1", "10:00", "2"),
+        (one["receiptNumber"], "counter-2", "10:00", "1"),
+    ]
+    assert rows[0]["counterName"] == "第1窓口"
+    assert (rows[0]["contactName"], rows[0]["contactPhone"]) == ("上尾 花子", "0487755111")
+    assert rows[0]["status"] == "confirmed" and rows[0]["date"] == DAY.isoformat()
+    records = [i for i in AuditItem.scan() if i.action == "appointments.exported"]
+    assert Counter(i.action for i in AuditItem.scan()) - before == Counter(
+        ["appointments.exported"]
+    )
+    assert records[0].details == {"from": "2030-06-10", "to": "2030-06-10", "rows": 2}
+
+    month = client.get(
+        "/v1/staff/facilities/counter/appointments/export?month=2030-06", token=staff_token
+    )
+    assert 'filename="appointments-counter-2030-06.csv"' in month.header("Content-Disposition")
+    assert len(list(csv.DictReader(io.StringIO(month.body.decode().lstrip("\ufeff"))))) == 2
+
+
+def test_a_typed_formula_is_exported_as_text(client, staff_token, mailbox, counter) -> None:
+    person = [{"noticeNumber": "GHI123456", "birthdate": "1970-03-03"}]
+    book(client, mailbox, "f@example.jp", person, "counter-2", "10:00", contact_name="=1+2")
+    reply = client.get(
+        f"/v1/staff/facilities/counter/appointments/export?date={DAY.isoformat()}",
+        token=staff_token,
+    )
+    [row] = list(csv.DictReader(io.StringIO(reply.body.decode().lstrip("\ufeff"))))
+    assert row["contactName"] == "'=1+2"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("", "date"), ("date=2030-06-10&month=2030-06", "date"), ("month=2030-6", "month")],
+)
+def test_an_export_covers_a_day_or_a_month(client, staff_token, counter, query, field) -> None:
+    before = Counter(i.action for i in AuditItem.scan())
+    reply = client.get(
+        f"/v1/staff/facilities/counter/appointments/export?{query}", token=staff_token
+    )
+    assert reply.status == 422, reply.body
+    assert field in [e["field"] for e in reply.json["errors"]]
+    missing = client.get(
+        "/v1/staff/facilities/nowhere/appointments/export?date=2030-06-10", token=staff_token
+    )
+    assert missing.status == 404
+    assert Counter(i.action for i in AuditItem.scan()) == before

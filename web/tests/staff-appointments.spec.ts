@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, expectAccessible, test } from './support/fixtures';
 import { addDays } from './support/citizen';
 import { STAFF, staffSignIn } from './support/staff';
@@ -73,6 +74,31 @@ test('a facility manager imports who may book, sees the day per counter, finds a
 	await expect(second.getByRole('row').filter({ hasText: receipts[1]! })).toContainText('11:15–11:30');
 	await expectAccessible(page, 'counter day');
 	await page.screenshot({ path: 'test-results/staff-appointments-day.png', fullPage: true });
+
+	// The day as CSV: downloaded, opened and checked row by row.
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'この日のCSVを書き出す' }).click();
+	const file = await download;
+	expect(file.suggestedFilename()).toBe(`appointments-mynumber-counter-${day}.csv`);
+	const bytes = readFileSync((await file.path())!);
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM spreadsheets need
+	const [header, ...csvLines] = bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+	const columns = header!.split(',');
+	expect(columns).toEqual(expect.arrayContaining(['receiptNumber', 'date', 'start', 'counter', 'people', 'contactName', 'status']));
+	const csvRow = (receipt: string) => {
+		const cells = csvLines.map((l) => l.split(',')).find((c) => c[0] === receipt)!;
+		return Object.fromEntries(columns.map((name, i) => [name, cells[i]]));
+	};
+	expect(csvRow(receipts[0]!)).toMatchObject({ date: day, start: '10:00', counter: 'counter-1', counterName: '第1窓口', people: '1', contactName: '上尾 一郎', contactPhone: '0487755111', status: 'confirmed' });
+	expect(csvRow(receipts[1]!)).toMatchObject({ start: '11:15', counter: 'counter-2', contactName: '上尾 二郎' });
+	await expect(page.getByRole('status').filter({ hasText: `appointments-mynumber-counter-${day}.csv を書き出しました。` })).toBeVisible();
+	const audit = await backend.json<{ items: { action: string; details: Record<string, unknown> }[] }>(
+		'GET',
+		'/v1/staff/audit?targetType=facility&targetId=mynumber-counter&action=appointments.exported',
+		undefined,
+		await backend.staffToken()
+	);
+	expect(audit.items[0]!.details).toMatchObject({ from: day, to: day });
 
 	// Found by 受付番号 (typed and sent by keyboard), then cancelled with a reason.
 	await page.getByRole('textbox', { name: '受付番号' }).fill('123');

@@ -41,7 +41,7 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	await expect(row).toContainText('大人3人・子供1人');
 	await expect(row).toContainText('和室');
 	await expect(row).toContainText('港　太郎');
-	await expect(row).toContainText(`利用者番号 ${resident.userNumber}`);
+	await expect(row.getByRole('link', { name: `利用者番号 ${resident.userNumber}` })).toHaveAttribute('href', `/staff/citizens?userNumber=${resident.userNumber}`);
 	await expect(row).toContainText('予約済み');
 	await expectAccessible(page, 'check-in list');
 
@@ -50,7 +50,9 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	await page.getByRole('button', { name: 'この日のCSVを書き出す' }).click();
 	const file = await download;
 	expect(file.suggestedFilename()).toBe(`reservations-minato-ohiradai-${day}.csv`);
-	const text = readFileSync((await file.path())!, 'utf8').replace(/^\ufeff/, '');
+	const bytes = readFileSync((await file.path())!);
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM spreadsheets need
+	const text = bytes.toString('utf8').replace(/^\ufeff/, '');
 	const [header, ...lines] = text.trim().split('\r\n');
 	expect(header!.split(',')).toEqual(expect.arrayContaining(['reservationNumber', 'date', 'nights', 'quantity', 'adults', 'name', 'phone']));
 	const mine = lines.map((l) => l.split(',')).find((cells) => cells[0] === reservationNumber)!;
@@ -59,9 +61,21 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	expect([col('userNumber'), col('name'), col('status')]).toEqual([resident.userNumber, '港　太郎', 'confirmed']);
 	await expect(page.getByRole('status').filter({ hasText: 'を書き出しました。' })).toBeVisible();
 
+	// the citizen's reservations by user number (a malformed number is refused at the field)
+	const userNumberBox = page.getByRole('textbox', { name: '利用者番号' });
+	await userNumberBox.fill('abc');
+	await page.getByRole('button', { name: '利用者番号で探す' }).click();
+	await expect(page.locator('[data-field="userNumber"] .error')).toHaveText(/利用者番号を数字/);
+	await userNumberBox.fill(resident.userNumber);
+	await page.getByRole('button', { name: '利用者番号で探す' }).click();
+	const theirs = page.getByRole('region', { name: `利用者番号 ${resident.userNumber} の予約` });
+	await expect(theirs.getByRole('row').filter({ hasText: reservationNumber })).toContainText('予約済み');
+	await expect(page.getByText('全1件を表示しています。')).toBeVisible();
+	await expectAccessible(page, 'reservations by user number');
+
 	// found by its number too; cancelled on the citizen's behalf, with a reason
 	await page.getByRole('textbox', { name: '予約番号' }).fill(reservationNumber);
-	await page.getByRole('button', { name: '探す' }).click();
+	await page.getByRole('button', { name: '探す', exact: true }).click();
 	const found = page.getByRole('region', { name: `予約番号 ${reservationNumber}` });
 	await expect(found).toContainText('港　太郎');
 	await found.getByRole('button', { name: `取り消す: ${reservationNumber}` }).click();
@@ -74,6 +88,7 @@ test('a facility manager finds the day’s arrivals, exports them as CSV, and ca
 	await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
 	await expect(page.getByRole('status').filter({ hasText: `予約 ${reservationNumber} を取り消しました。` })).toBeVisible();
 	await expect(row).toContainText('取消し済み');
+	await expect(theirs.getByRole('row').filter({ hasText: reservationNumber })).toContainText('取消し済み');
 	await expect(row.getByRole('button')).toHaveCount(0);
 	await expectAccessible(page, 'after the cancellation');
 

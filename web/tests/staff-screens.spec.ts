@@ -47,4 +47,13 @@ test('every staff screen at phone and desktop width', async ({ page, backend, br
 	await page.goto('/staff/audit');
 	await expect(page.getByRole('table')).toBeVisible();
 	await shoot('08-audit');
+	await page.goto(`/staff/citizens?userNumber=${worker.userNumber}`);
+	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+	await shoot('09-citizen');
+	await page.goto('/staff/registration-cards');
+	await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+	await shoot('10-registration-cards');
+	await page.goto('/staff/reception');
+	await expect(page.getByTestId('reception-hours')).toBeVisible();
+	await shoot('11-reception');
 });

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from pynamodb.exceptions import DeleteError
+
 from yoyaku.adapters.table import ThrottleItem
-from yoyaku.domain.throttle import CLIENT_WINDOW, Attempts, window_start
+from yoyaku.adapters.transactions import condition_failed
+from yoyaku.domain.throttle import CLIENT_WINDOW, FREE_FAILURES, Attempts, window_start
 
 KEPT = timedelta(days=1)  # far beyond the longest delay; then DynamoDB collects it
 
@@ -52,3 +55,25 @@ def record_failure(scope: str, identifier: str, address: str, now: datetime) -> 
 def reset(scope: str, identifier: str) -> None:
     """A right password (or a new one) ends the identifier's run of failures."""
     _identifier(scope, identifier).delete()
+
+
+def of_identifier(scope: str, identifier: str) -> Attempts:
+    """The identifier's failures in a row (staff looking an account up)."""
+    try:
+        wanted = _identifier(scope, identifier)
+        item = ThrottleItem.get(wanted.pk, wanted.sk)
+    except ThrottleItem.DoesNotExist:
+        return Attempts()
+    return Attempts(int(item.failures or 0), item.last_failure)
+
+
+def unlock(scope: str, identifier: str) -> bool:
+    """Ends the identifier's lock (domain/throttle.py `locked`), on the condition that it
+    is still locked: of two staff unlocking at once, one does it and the other is told."""
+    try:
+        _identifier(scope, identifier).delete(condition=ThrottleItem.failures >= FREE_FAILURES)
+    except DeleteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True

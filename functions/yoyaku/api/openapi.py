@@ -38,6 +38,7 @@ from yoyaku.api import (
     staff_appointments,
     staff_audit,
     staff_catalog,
+    staff_citizens,
     staff_registration_cards,
     staff_reservations,
     staff_reviews,
@@ -81,6 +82,7 @@ def document() -> dict[str, object]:
         identity.router,
         staff_audit.router,
         staff_reservations.router,
+        staff_citizens.router,
         reception.staff,
     )
     schema = app.get_openapi_schema(

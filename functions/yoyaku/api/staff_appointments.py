@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth, request_body
+from yoyaku.api.periods import Day, Month
 from yoyaku.domain.appointments import Appointment, StaffAppointment
 from yoyaku.domain.errors import DomainError
 from yoyaku.domain.model import CamelModel, QueryDate
-from yoyaku.services import appointments, catalog, staff_appointments
+from yoyaku.services import appointments, catalog, staff_appointments, staff_reservations
 
 router = Router()
 
@@ -82,6 +84,31 @@ def appointment_day(
     auth.staff(router)
     items = staff_appointments.day_list(facility_id, day)
     return AppointmentDay(facility_id=facility_id, date=day, items=items)
+
+
+@router.get(
+    "/v1/staff/facilities/<facilityId>/appointments/export",
+    summary="The counter appointments of a day or a month as CSV (UTF-8 with BOM)",
+    description="Give `date` or `month`. Cancelled appointments are listed too (status). "
+    "Recorded in the audit trail (`appointments.exported`).",
+    tags=["staff"],
+    responses={200: {"description": "CSV", "content": {"text/csv": {}}}},
+)
+def export_appointments_csv(
+    facility_id: Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)],
+    date_: Day = None,
+    month: Month = None,
+) -> Response[str]:
+    member = auth.staff(router)
+    first, last = staff_reservations.period(date_, month)
+    text = staff_appointments.export(facility_id, first, last, member)
+    name = f"appointments-{facility_id}-{month or first.isoformat()}.csv"
+    return Response(
+        200,
+        "text/csv; charset=utf-8",
+        text,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(

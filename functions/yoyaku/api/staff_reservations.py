@@ -12,17 +12,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth
+from yoyaku.api.paging import Limit, NextToken, Paged
+from yoyaku.api.periods import Day, Month
 from yoyaku.domain.checkin import CheckInRow
-from yoyaku.domain.model import CamelModel, QueryDate
-from yoyaku.services import staff_reservations
+from yoyaku.domain.citizen_lookup import USER_NUMBER_PATTERN
+from yoyaku.domain.model import CamelModel
+from yoyaku.domain.paging import DEFAULT_LIMIT
+from yoyaku.services import staff_citizens, staff_reservations
 
 router = Router()
 
 FacilityId = Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)]
-Day = Annotated[QueryDate | None, Query(alias="date", description="One day (Tokyo date).")]
-Month = Annotated[
-    str | None, Query(pattern=r"^\d{4}-\d{2}$", description="A whole month, `YYYY-MM`.")
-]
 
 
 class CheckInList(CamelModel):
@@ -75,6 +75,27 @@ def export_csv(facility_id: FacilityId, date_: Day = None, month: Month = None) 
         text,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+class CheckInRows(Paged):
+    items: list[CheckInRow]
+
+
+@router.get(
+    "/v1/staff/reservations",
+    summary="A citizen's reservations by user number, with who booked them",
+    description="By stay date, cancelled ones included; 404 `NOT_FOUND` for an unknown "
+    "user number.",
+    tags=["staff"],
+)
+def reservations_by_user_number(
+    user_number: Annotated[str, Query(alias="userNumber", pattern=USER_NUMBER_PATTERN)],
+    limit: Limit = DEFAULT_LIMIT,
+    next_token: NextToken = None,
+) -> CheckInRows:
+    auth.staff(router)
+    page = staff_citizens.check_in_rows_of(user_number, limit, next_token)
+    return CheckInRows(items=page.items, next_token=page.next_token)
 
 
 @router.get(

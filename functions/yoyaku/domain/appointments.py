@@ -18,6 +18,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
 from yoyaku.domain.registration import Email, KanaName, KanjiName, Phone
+from yoyaku.domain.spreadsheet import csv_text, typed
 
 MAX_PARTY = 6
 RECEIPT_PASSWORD_LENGTH = 10
@@ -289,3 +290,45 @@ class StaffAppointment(CamelModel):
 
     appointment: Appointment
     email: str | None = None
+
+
+APPOINTMENT_CSV_HEADER = [
+    "receiptNumber",
+    "date",
+    "start",
+    "end",
+    "counter",
+    "counterName",
+    "people",
+    "recipients",
+    "contactName",
+    "contactPhone",
+    "contactEmail2",
+    "status",
+]
+
+
+def appointments_csv(appointments: list[Appointment]) -> str:
+    """The day's (or month's) counter appointments, one a line, as the staff list orders
+    them (domain/spreadsheet.py: BOM, CRLF, typed texts made safe). `recipients` are the
+    names of who comes to collect, in the request's order, joined by '、'."""
+    return csv_text(
+        APPOINTMENT_CSV_HEADER,
+        (
+            [
+                a.receipt_number,
+                a.date.isoformat(),
+                a.start,
+                a.end,
+                a.counter,
+                typed(a.counter_name),
+                a.people,
+                typed("、".join(r.name for r in a.recipients)),
+                typed(a.contact.name),
+                typed(a.contact.phone),
+                typed(a.contact.email2),
+                a.status,
+            ]
+            for a in appointments
+        ),
+    )

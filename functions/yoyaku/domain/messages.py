@@ -1336,3 +1336,11 @@ def closure_blocked(rows: list[tuple[str, str, str | None, str | None]]) -> Bili
         f"The new closing days have {len(rows)} bookings or holds ({named('en')}), so they "
         "cannot be saved. Cancel those bookings first, or leave those days open.",
     )
+
+
+# Staff looking a citizen up.
+CITIZEN = Bilingual("利用者", "citizen")
+CITIZEN_NOT_LOCKED = Bilingual(
+    "この利用者のログインは制限されていません。",
+    "This citizen's sign-in is not locked.",
+)

@@ -7,14 +7,13 @@ print and post them, then mark them mailed so they leave the list.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
 from yoyaku.domain.messages import REGISTRATION_CARD_COLUMNS
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.spreadsheet import csv_text, typed
 
 MAX_MARK = 500
 CSV_COLUMNS = tuple(REGISTRATION_CARD_COLUMNS.items())  # (field, header) in label order
@@ -54,13 +53,10 @@ class MailedResult(CamelModel):
 
 
 def labels_csv(cards: list[RegistrationCard]) -> str:
-    """UTF-8 CSV with a byte-order mark (spreadsheet software then reads Japanese right),
-    a Japanese header line and one line per card, oldest verification first."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label for _, label in CSV_COLUMNS])
-    for card in cards:
-        row = card.model_dump(mode="json")
-        writer.writerow([row[name] for name, _ in CSV_COLUMNS])
-    return out.getvalue()
+    """A Japanese header line and one line per card, oldest verification first
+    (domain/spreadsheet.py: BOM, CRLF, typed texts made safe)."""
+    rows = (
+        [typed(str(row[name])) for name, _ in CSV_COLUMNS]
+        for row in (card.model_dump(mode="json") for card in cards)
+    )
+    return csv_text([label for _, label in CSV_COLUMNS], rows)

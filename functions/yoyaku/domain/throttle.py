@@ -48,6 +48,12 @@ def retry_at(attempts: Attempts, now: datetime) -> datetime | None:
     return allowed if allowed > now else None
 
 
+def locked(attempts: Attempts) -> bool:
+    """Whether the identifier is in the waiting regime: every further attempt waits, and
+    a wrong one doubles the wait. Staff may end it (a citizen who phones the office)."""
+    return attempts.failures >= FREE_FAILURES
+
+
 def window_start(now: datetime) -> datetime:
     """The client window `now` falls in (windows are aligned, so all functions agree)."""
     step = int(CLIENT_WINDOW.total_seconds())

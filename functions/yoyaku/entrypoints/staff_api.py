@@ -13,6 +13,7 @@ from yoyaku.api import (
     staff_appointments,
     staff_audit,
     staff_catalog,
+    staff_citizens,
     staff_registration_cards,
     staff_reservations,
     staff_reviews,
@@ -32,6 +33,7 @@ app = create_app(
     staff_audit.router,
     staff_reservations.router,
     reception.staff,
+    staff_citizens.router,
 )
 
 

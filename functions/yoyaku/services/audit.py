@@ -59,6 +59,21 @@ def record(
     return made
 
 
+def record_export(
+    actor: StaffMember, action: AuditAction, facility_id: str, first: date, last: date, rows: int
+) -> AuditRecord:
+    """Records a facility's list exported as a file (it carries citizens' names and phone
+    numbers out of the service): which days and how many rows."""
+    return record(
+        actor,
+        action,
+        TargetType.FACILITY,
+        facility_id,
+        **{"from": first.isoformat(), "to": last.isoformat()},
+        rows=rows,
+    )
+
+
 def listing(
     first: date | None,
     last: date | None,

@@ -8,7 +8,7 @@ from datetime import date
 from yoyaku import runtime
 from yoyaku.adapters import appointment_store, booking_store, inventory_store, mailer
 from yoyaku.domain import emails, messages
-from yoyaku.domain.appointments import Appointment, StaffAppointment
+from yoyaku.domain.appointments import Appointment, StaffAppointment, appointments_csv
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.booking import StoredReservation
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -17,16 +17,26 @@ from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
 
 
-def day_list(facility_id: str, day: date) -> list[Appointment]:
-    """The appointments of the facility on `day` (cancelled ones too), by counter and
-    time: one Query (the facility's arrivals of the month)."""
+def day_list(facility_id: str, first: date, last: date | None = None) -> list[Appointment]:
+    """The appointments of the facility from `first` to `last` (one day when not given;
+    cancelled ones too), by day, counter and time: one Query per month of arrivals."""
     load_facility(facility_id)
     found = [
         s.document
-        for s in booking_store.arrivals(facility_id, day, day)
+        for s in booking_store.arrivals(facility_id, first, last or first)
         if isinstance(s.document, Appointment)
     ]
-    return sorted(found, key=lambda a: (a.counter, a.start, a.receipt_number))
+    return sorted(found, key=lambda a: (a.date, a.counter, a.start, a.receipt_number))
+
+
+def export(facility_id: str, first: date, last: date, member: StaffMember) -> str:
+    """The appointments as CSV; the export itself is an audited action (it carries the
+    parties' names and phone numbers out of the service)."""
+    rows = day_list(facility_id, first, last)
+    audit.record_export(
+        member, AuditAction.APPOINTMENTS_EXPORTED, facility_id, first, last, len(rows)
+    )
+    return appointments_csv(rows)
 
 
 def _load(number: str) -> tuple[StoredReservation, Appointment]:

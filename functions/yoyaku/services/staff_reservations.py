@@ -4,10 +4,12 @@ export, finding a reservation by number, and cancelling on a citizen's behalf.""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, mailer, user_store
 from yoyaku.domain import emails, messages
+from yoyaku.domain.accounts import User
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.booking import OwnerKind, Reservation, StoredReservation
 from yoyaku.domain.calendar import add_months
@@ -32,19 +34,23 @@ def period(day: date | None, month: str | None) -> tuple[date, date]:
     return first, add_months(first, 1) - timedelta(days=1)
 
 
-def _guest(stored: StoredReservation) -> Guest | None:
-    if stored.owner.kind is not OwnerKind.CITIZEN:
-        return None
-    found = user_store.with_profile(stored.owner.id)
-    if found is None:
-        return Guest(user_number=stored.owner.id, name="")
-    user, profile = found
+def guest_of(user: User, profile: dict[str, Any]) -> Guest:
+    """Who booked, as staff reach them: name, phone as registered, e-mail."""
     return Guest(
         user_number=user.user_number,
         name=user.name_kanji,
         phone=profile.get("phone"),
         email=user.email,
     )
+
+
+def _guest(stored: StoredReservation) -> Guest | None:
+    if stored.owner.kind is not OwnerKind.CITIZEN:
+        return None
+    found = user_store.with_profile(stored.owner.id)
+    if found is None:
+        return Guest(user_number=stored.owner.id, name="")
+    return guest_of(*found)
 
 
 def arrivals(facility_id: str, first: date, last: date) -> list[CheckInRow]:
@@ -61,13 +67,8 @@ def export(facility_id: str, first: date, last: date, member: StaffMember) -> st
     """The check-in list as CSV; the export itself is an audited action (it carries
     citizens' names and phone numbers out of the service)."""
     rows = arrivals(facility_id, first, last)
-    audit.record(
-        member,
-        AuditAction.RESERVATIONS_EXPORTED,
-        TargetType.FACILITY,
-        facility_id,
-        **{"from": first.isoformat(), "to": last.isoformat()},
-        rows=len(rows),
+    audit.record_export(
+        member, AuditAction.RESERVATIONS_EXPORTED, facility_id, first, last, len(rows)
     )
     return to_csv(rows)
 

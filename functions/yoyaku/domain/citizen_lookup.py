@@ -1,0 +1,75 @@
+"""Staff looking a citizen up by user number (answering a phone call, a counter visit):
+the account as registered, its status today, its sign-in lock, its applications with
+their history, and ending a sign-in lock with a reason."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from yoyaku.domain.model import CamelModel
+from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
+from yoyaku.domain.review import ApplicationMethod, ApplicationStatus, StaffHistoryEntry
+from yoyaku.domain.staff import StaffRef
+
+USER_NUMBER_PATTERN = r"^[0-9]{1,12}$"
+
+
+class SignInState(CamelModel):
+    """The sign-in throttle of the account's user number (domain/throttle.py)."""
+
+    failures: int = Field(description="Wrong passwords in a row.")
+    locked: bool = Field(
+        description="Enough wrong passwords in a row that each further attempt must wait "
+        "(and a wrong one makes the wait longer): staff may unlock."
+    )
+    retry_at: datetime | None = Field(
+        default=None, description="While waiting: when the next attempt is checked."
+    )
+
+
+class StaffApplication(CamelModel):
+    """An application as staff see it: who opened and who decided."""
+
+    application_id: str
+    type: Literal["registration", "renewal"]
+    status: ApplicationStatus
+    method: ApplicationMethod
+    submitted_at: datetime
+    history: list[StaffHistoryEntry]
+    decided_by: StaffRef | None = None
+    decided_at: datetime | None = None
+
+
+class StaffCitizen(CamelModel):
+    user_number: str
+    name_kanji: str
+    email: str
+    language: str
+    residency: Residency
+    user_type: UserType
+    status: AccountStatus = Field(description="The status that counts today.")
+    verified_until: date | None = None
+    lottery_result_email: bool
+    roster_accepted: bool
+    group: Group | None = None
+    profile: dict[str, Any] = Field(
+        description="What the citizen gave when registering (or renewing): names, "
+        "birthdate, address, phone, workplace…"
+    )
+    sign_in: SignInState
+    applications: list[StaffApplication] = Field(description="Oldest first.")
+
+
+class UnlockRequest(CamelModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"reason": "ご本人から電話で依頼あり。氏名・生年月日・住所で本人確認済み。"}
+            ]
+        }
+    )
+
+    reason: str = Field(min_length=1, max_length=1000)
