@@ -15,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from yoyaku.adapters import application_store, line_store
 from yoyaku.adapters.table import ApplicationItem
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.lottery import ResultsNotified
 from yoyaku.domain.messages import Language
-from yoyaku.domain.review import ApplicationStatus, Decision
+from yoyaku.domain.review import Decision
 from yoyaku.services import reviews
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def test_a_cancelled_account_cannot_sign_in_with_line(
     user = line_user()
     assert link(client, citizen, line.mint_id_token(user)).status == 204
     from yoyaku.adapters import user_store
-    from yoyaku.domain.registration import AccountStatus
+    from yoyaku.domain.account_kinds import AccountStatus
 
     user_store.set_status(citizen.user_number, AccountStatus.REJECTED, None)
     body = problem(line_sign_in(client, line.mint_id_token(user)), 403, "NOT_ELIGIBLE")

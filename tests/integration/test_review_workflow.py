@@ -26,9 +26,9 @@ import pytest
 from yoyaku import runtime
 from yoyaku.adapters import application_store, booking_store, session_store, user_store
 from yoyaku.adapters import workflow as sfn_adapter
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.calendar import add_months
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.domain.review import ApplicationRecord, ReviewStart
 from yoyaku.services import reviews
 from yoyaku.settings import forget as forget_settings

@@ -13,9 +13,9 @@ from pynamodb.transactions import TransactWrite
 from yoyaku.adapters import application_store, link_store
 from yoyaku.adapters.table import ApplicationItem, EmailItem, LinkItem, RegistrationItem, UserItem
 from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.account_kinds import AccountStatus, Group, Residency, UserType
 from yoyaku.domain.accounts import User
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
 from yoyaku.domain.review import ApplicationMethod
 
 

@@ -48,6 +48,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import messages
+from yoyaku.domain.account_kinds import AccountStatus, Residency
 from yoyaku.domain.booking import HhMm, PartyNight, RoomStyle, check_party, check_room_style
 from yoyaku.domain.calendar import TOKYO, add_months, tokyo_date
 from yoyaku.domain.catalog import Facility, ResourceTypeId
@@ -56,7 +57,6 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import Claim
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
-from yoyaku.domain.registration import AccountStatus, Residency
 
 Day = date
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from yoyaku import runtime
 from yoyaku.adapters import user_store
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.audit import AuditAction, TargetType
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.domain.registration_cards import (
     MailedResult,
     RegistrationCard,
