@@ -468,8 +468,10 @@ def test_lottery_results_go_to_line_only_for_those_who_opted_in(
         ],
     )
 
-    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=3, remaining=0)
-    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=0, remaining=0)  # once
+    last = max(c.user_number for c in (both, line_only, email_only, linked_silent))
+    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=3, more=False, after=last)
+    # each told once
+    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=0, more=False, after=last)
 
     pushed = {item["to"] for item in line.outbox()}
     assert pushed == {users[both.user_number], users[line_only.user_number]}
