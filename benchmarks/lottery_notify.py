@@ -48,7 +48,6 @@ def notify_child(size: int) -> dict[str, Any]:
             "AWS_DEFAULT_REGION": "ap-northeast-1",
             "AWS_REGION": "ap-northeast-1",
             "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "SES_SEND_RATE": str(SEND_RATE),
         }
     )
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
@@ -59,11 +58,14 @@ def notify_child(size: int) -> dict[str, Any]:
     from moto.core.botocore_stubber import BotocoreStubber
 
     from local import template
-    from local.aws import create_tables
+    from local.aws import create_tables, globals_environment
 
+    document = template.load()
+    os.environ.update(globals_environment(document))  # the settings every function checks
+    os.environ["SES_SEND_RATE"] = str(SEND_RATE)
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-northeast-1")
-        os.environ["TABLE_NAME"] = create_tables(template.load(), client)["Table"]
+        os.environ["TABLE_NAME"] = create_tables(document, client)["Table"]
         from yoyaku.adapters import mailer
         from yoyaku.adapters.table import LineAccountItem
         from yoyaku.services import line, lottery_draw
