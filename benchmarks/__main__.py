@@ -1,8 +1,8 @@
 """`python -m benchmarks` (make bench): run every benchmark, print the report, save JSON.
 
-Options: `--only requests scale cold-start layer argon2 lottery slot-lottery contention
-web identity` runs a subset, `--runs N` sets the cold-start repetitions (argon2 uses twice
-as many), `--strict` exits 1 when a target is missed.
+Options: `--only requests scale cold-start layer argon2 lottery notify slot-lottery
+contention web identity` runs a subset, `--runs N` sets the cold-start repetitions
+(argon2 uses twice as many), `--strict` exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from benchmarks import (
     dynamodb_requests,
     identity,
     layer_size,
+    lottery_notify,
     lottery_scale,
     password_hash,
     slot_lottery,
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, Callable[[int], Section]] = {
     "layer": lambda runs: layer_size.run(),
     "argon2": lambda runs: password_hash.run(runs * 2),
     "lottery": lambda runs: lottery_scale.run(),
+    "notify": lambda runs: lottery_notify.run(),
     "slot-lottery": lambda runs: slot_lottery.run(),
     "contention": lambda runs: contention.run(),
     "web": lambda runs: web.run(runs),

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from yoyaku.domain.registration import Residency
+from yoyaku.domain.account_kinds import Residency
 from yoyaku.domain.renewal import DEFAULT_POLICIES, RenewalPolicy, parse_policies
 
 # What only some functions are given (template.yaml, per function).

@@ -15,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from yoyaku.adapters import application_store, line_store
 from yoyaku.adapters.table import ApplicationItem
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.lottery import ResultsNotified
 from yoyaku.domain.messages import Language
-from yoyaku.domain.review import ApplicationStatus, Decision
+from yoyaku.domain.review import Decision
 from yoyaku.services import reviews
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def test_a_cancelled_account_cannot_sign_in_with_line(
     user = line_user()
     assert link(client, citizen, line.mint_id_token(user)).status == 204
     from yoyaku.adapters import user_store
-    from yoyaku.domain.registration import AccountStatus
+    from yoyaku.domain.account_kinds import AccountStatus
 
     user_store.set_status(citizen.user_number, AccountStatus.REJECTED, None)
     body = problem(line_sign_in(client, line.mint_id_token(user)), 403, "NOT_ELIGIBLE")
@@ -467,8 +468,10 @@ def test_lottery_results_go_to_line_only_for_those_who_opted_in(
         ],
     )
 
-    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=3, remaining=0)
-    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=0, remaining=0)  # once
+    last = max(c.user_number for c in (both, line_only, email_only, linked_silent))
+    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=3, more=False, after=last)
+    # each told once
+    assert lottery_draw.notify(lottery_id) == ResultsNotified(sent=0, more=False, after=last)
 
     pushed = {item["to"] for item in line.outbox()}
     assert pushed == {users[both.user_number], users[line_only.user_number]}

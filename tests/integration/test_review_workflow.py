@@ -26,9 +26,9 @@ import pytest
 from yoyaku import runtime
 from yoyaku.adapters import application_store, booking_store, session_store, user_store
 from yoyaku.adapters import workflow as sfn_adapter
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.calendar import add_months
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.domain.review import ApplicationRecord, ReviewStart
 from yoyaku.services import reviews
 from yoyaku.settings import forget as forget_settings
@@ -611,6 +611,15 @@ def test_verified_accounts_wait_for_their_registration_card_until_marked_mailed(
         "residency": "resident",
         "verifiedAt": items[0]["verifiedAt"],
     }
+    # A page at a time: the first card with a token, then the second and no token.
+    cards = "/v1/staff/registration-cards?limit=1"
+    page = client.get(cards, token=staff_token).json
+    assert [i["userNumber"] for i in page["items"]] == [first.user_number]
+    page = client.get(f"{cards}&nextToken={page['nextToken']}", token=staff_token).json
+    assert [i["userNumber"] for i in page["items"]] == [second.user_number]
+    assert "nextToken" not in page
+    forged = client.get(f"{cards}&nextToken=WzEsInJldmlld3MiLCJ4Il0", token=staff_token)
+    assert forged.status == 422
 
     exported = client.get("/v1/staff/registration-cards/labels.csv", token=staff_token)
     assert exported.status == 200

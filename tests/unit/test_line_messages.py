@@ -6,6 +6,7 @@ from string import Formatter
 
 import pytest
 
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.line import (
     MAX_MESSAGES_PER_PUSH,
     MAX_TEXT_LENGTH,
@@ -15,7 +16,6 @@ from yoyaku.domain.line import (
     lottery_texts,
 )
 from yoyaku.domain.messages import LINE_TEXTS, Language
-from yoyaku.domain.review import ApplicationStatus
 
 URL = "https://yoyaku.example/me/applications"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from yoyaku.domain.registration import AccountStatus, Residency
+from yoyaku.domain.account_kinds import AccountStatus, Residency
 from yoyaku.domain.renewal import (
     DEFAULT_POLICIES,
     RenewalPolicy,

@@ -13,6 +13,7 @@ from pynamodb.transactions import TransactWrite
 from yoyaku.adapters import audit_store, pages
 from yoyaku.adapters.table import ApplicationItem
 from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.audit import AuditRecord
 from yoyaku.domain.paging import Page
 from yoyaku.domain.review import (
@@ -20,7 +21,6 @@ from yoyaku.domain.review import (
     Application,
     ApplicationMethod,
     ApplicationRecord,
-    ApplicationStatus,
     HistoryEntry,
     StaffHistoryEntry,
 )

@@ -584,6 +584,23 @@ def results(lottery_id: str) -> dict[str, StoredResult]:
     return {r.user_number: r for r in map(_result, items)}
 
 
+def results_after(
+    lottery_id: str, after: str | None, limit: int
+) -> tuple[list[StoredResult], bool]:
+    """Up to `limit` results in user-number order, after the user `after` (None: from
+    the first), in one Query; and whether more may follow."""
+    start = {"pk": {"S": _pk(lottery_id)}, "sk": {"S": f"RESULT#{after}"}} if after else None
+    items = ResultItem.query(
+        _pk(lottery_id),
+        ResultItem.sk.startswith("RESULT#"),
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=start,
+    )
+    found = [_result(i) for i in items]
+    return found, items.last_evaluated_key is not None
+
+
 def kept_units(facility_id: str, lottery_id: str, stay_from: date, stay_to: date) -> list[Claim]:
     """The units still kept for this lottery (not yet won, not yet released), in key order."""
     start, end = stay_from.isoformat(), f"{stay_to.isoformat()}#~"

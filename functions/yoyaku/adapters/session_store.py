@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 
 from yoyaku.adapters import staff_store
 from yoyaku.adapters.table import SessionItem, StaffItem, TableItem, UserItem
+from yoyaku.domain.account_kinds import AccountStatus, Residency, UserType
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus, Residency, UserType
 from yoyaku.domain.staff import StaffMember
 
 _PARTITION = {PrincipalKind.CITIZEN: "USER#", PrincipalKind.STAFF: "STAFF#"}

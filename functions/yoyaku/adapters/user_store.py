@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,12 +12,13 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import application_store, link_store
+from yoyaku.adapters import application_store, link_store, pages
 from yoyaku.adapters.table import ApplicationItem, EmailItem, LinkItem, RegistrationItem, UserItem
 from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.account_kinds import AccountStatus, Group, Residency, UserType
 from yoyaku.domain.accounts import User
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
+from yoyaku.domain.paging import Page
 from yoyaku.domain.review import ApplicationMethod
 
 
@@ -265,18 +268,38 @@ def queue_registration_card(user_number: str, verified_at: datetime) -> None:
             raise
 
 
-def registration_cards_waiting(
-    limit: int = 1000,
-) -> list[tuple[str, dict[str, Any], str, datetime]]:
-    """(user number, profile, status, verified at) of each account whose card is to be
-    mailed, oldest verification first."""
-    found = []
-    for item in UserItem.by_queue.query(CARDS_WAITING, limit=limit):
+WaitingCard = tuple[str, dict[str, Any], str, datetime]
+"""(user number, profile, status, verified at) of an account whose card is to be mailed."""
+
+_CARD_POSITION = re.compile(rf"{pages.INSTANT}#\d{{1,12}}")
+
+
+def _waiting_cards(items: Iterable[Any]) -> Iterable[tuple[str, WaitingCard]]:
+    for item in items:
         if not isinstance(item, UserItem) or item.gsi2sk is None:
             continue
         verified_at = datetime.fromisoformat(item.gsi2sk.split("#", 1)[0])
-        found.append((item.pk.removeprefix("USER#"), dict(item.profile), item.status, verified_at))
-    return found
+        card = (item.pk.removeprefix("USER#"), dict(item.profile), item.status, verified_at)
+        yield item.gsi2sk, card
+
+
+def registration_cards_waiting(limit: int = 1000) -> list[WaitingCard]:
+    """Each account whose card is to be mailed, oldest verification first."""
+    return [card for _, card in _waiting_cards(UserItem.by_queue.query(CARDS_WAITING, limit=limit))]
+
+
+def registration_cards_page(limit: int, token: str | None, status: str) -> Page[WaitingCard]:
+    """One page of the accounts in `status` whose card is to be mailed, oldest
+    verification first (an account that left `status` since stays on the index until
+    its card is marked, and is skipped here, so every page still holds `limit`)."""
+    after = pages.decode(token, "registration-cards", _CARD_POSITION)
+    items = UserItem.by_queue.query(
+        CARDS_WAITING,
+        UserItem.gsi2sk > after if after else None,
+        page_size=limit + 1,
+    )
+    keyed = ((key, card) for key, card in _waiting_cards(items) if card[2] == status)
+    return pages.collect(keyed, limit, "registration-cards")
 
 
 def mark_registration_card_mailed(user_number: str, mailed_at: datetime) -> bool:

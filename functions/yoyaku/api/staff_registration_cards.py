@@ -6,7 +6,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from yoyaku.api import auth
-from yoyaku.domain.model import CamelModel
+from yoyaku.api.paging import Limit, NextToken, Paged
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.domain.registration_cards import (
     MailedResult,
     MarkMailed,
@@ -17,19 +18,21 @@ from yoyaku.services import registration_cards
 router = Router()
 
 
-class CardList(CamelModel):
+class CardList(Paged):
     items: list[RegistrationCard]
 
 
 @router.get(
     "/v1/staff/registration-cards",
     summary="Verified accounts whose registration card is still to be mailed",
-    description="Oldest verification first, with the address to mail the card to.",
+    description="Oldest verification first, with the address to mail the card to, a "
+    "page at a time (the labels CSV has them all).",
     tags=["staff"],
 )
-def list_cards() -> CardList:
+def list_cards(limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None) -> CardList:
     auth.staff(router)
-    return CardList(items=registration_cards.waiting())
+    page = registration_cards.waiting_page(limit, next_token)
+    return CardList(items=page.items, next_token=page.next_token)
 
 
 @router.get(

@@ -9,11 +9,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from yoyaku.api import auth
 from yoyaku.api.paging import Limit, NextToken, Paged
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.domain.review import (
     DECIDED_STATUS,
-    ApplicationStatus,
     ApplicationType,
     DecisionRequest,
     ReviewDetail,

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 
 from pydantic import ConfigDict, Field
 
+from yoyaku.domain.account_kinds import AccountStatus, Group, Residency, UserType
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import CamelModel
-from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
 
 MAX_FAILED_SIGN_INS = 5
 LOCK_DURATION = timedelta(minutes=15)

@@ -17,7 +17,7 @@ from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
-from yoyaku.domain.registration import Email, KanaName, KanjiName, Phone
+from yoyaku.domain.people import Email, KanaName, KanjiName, Phone
 from yoyaku.domain.spreadsheet import csv_text, typed
 
 MAX_PARTY = 6

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from yoyaku.domain.account_kinds import AccountStatus, Residency, UserType
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import CamelModel
-from yoyaku.domain.registration import AccountStatus, Residency, UserType
 from yoyaku.domain.staff import Role, StaffMember
 
 

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import messages
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.appointments import Appointment
 from yoyaku.domain.calendar import TOKYO, add_months
 from yoyaku.domain.catalog import OPENS_BEFORE, BookingRules, Facility, ResourceTypeId
@@ -21,7 +22,6 @@ from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import WHOLE_DAY, DayInventory
 from yoyaku.domain.model import BookingDate, CamelModel
-from yoyaku.domain.registration import AccountStatus
 
 Day = date  # for fields declared after a field that is itself named `date`
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.messages import Bilingual, Language
-from yoyaku.domain.review import ApplicationStatus
 
 if TYPE_CHECKING:
     from yoyaku.domain.appointments import Appointment

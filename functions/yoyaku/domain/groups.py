@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from yoyaku.domain import messages
+from yoyaku.domain.account_kinds import UserType
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.registration import UserType
 
 
 def ensure_may_use(

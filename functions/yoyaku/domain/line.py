@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.messages import LINE_TEXTS, Language, line_text
-from yoyaku.domain.review import ApplicationStatus
 
 ISSUER = "https://access.line.me"
 ALGORITHM = "ES256"  # LIFF and native-app ID tokens; HS256 (web login) is not accepted

@@ -48,6 +48,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import messages
+from yoyaku.domain.account_kinds import AccountStatus, Residency
 from yoyaku.domain.booking import HhMm, PartyNight, RoomStyle, check_party, check_room_style
 from yoyaku.domain.calendar import TOKYO, add_months, tokyo_date
 from yoyaku.domain.catalog import Facility, ResourceTypeId
@@ -56,7 +57,6 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import Claim
 from yoyaku.domain.messages import Language
 from yoyaku.domain.model import BookingDate, CamelModel
-from yoyaku.domain.registration import AccountStatus, Residency
 
 Day = date
 
@@ -1102,7 +1102,7 @@ def check_preferences(
 
 # ---------------------------------------------------------------- workflow payloads
 # What the draw state machine (statemachines/lottery_draw.asl.json) sends its tasks and
-# what they answer; the JSON names are what it reads (`$.notified.remaining`) and keeps
+# what they answer; the JSON names are what it reads (`$.notified.more`) and keeps
 # in the execution's history.
 
 DrawAction = Literal["close", "draw", "notify", "publish", "release", "remind", "expire"]
@@ -1121,6 +1121,8 @@ class DrawStart(CamelModel):
 class DrawTask(CamelModel):
     action: DrawAction
     lottery_id: str
+    # notify: the last user the previous notify call dealt with (None: from the first).
+    after: str | None = Field(default=None, max_length=20)
 
 
 class EntriesClosed(CamelModel):
@@ -1139,10 +1141,12 @@ class DrawOutcome(CamelModel):
 
 
 class ResultsNotified(CamelModel):
-    """notify: entrants told by this call, and how many are left for the next one."""
+    """notify: entrants told by this call; whether results are left for another call,
+    and the last user this one dealt with, from which the next goes on."""
 
     sent: int
-    remaining: int
+    more: bool
+    after: str | None
 
 
 class WinnersReminded(CamelModel):

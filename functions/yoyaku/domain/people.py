@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Annotated
 
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 FULL_WIDTH_SPACE = "\u3000"
@@ -72,6 +74,27 @@ def normalise_postal_code(value: str) -> str:
     if not re.fullmatch(r"\d{7}", digits):
         raise PydanticCustomError("postal_code", "7 digits")
     return f"{digits[:3]}-{digits[3:]}"
+
+
+# The fields that carry these rules, for the models of forms (registration, renewal,
+# counter appointments).
+def _email(value: str) -> str:
+    # Imported here: email_validator compiles many regexes at import, which only the
+    # functions that take addresses should pay for.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise PydanticCustomError("email", "an e-mail address") from None
+
+
+KanaName = Annotated[str, Field(max_length=100), AfterValidator(normalise_kana_name)]
+KanjiName = Annotated[str, Field(max_length=100), AfterValidator(normalise_kanji_name)]
+Phone = Annotated[str, Field(max_length=30), AfterValidator(normalise_phone)]
+PostalCode = Annotated[str, Field(max_length=10), AfterValidator(normalise_postal_code)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def age_on(birthdate: date, day: date) -> int:

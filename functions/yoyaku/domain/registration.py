@@ -4,69 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain import people
+from yoyaku.domain.account_kinds import AccountStatus, Group, Residency, UserType
 from yoyaku.domain.addresses import PostalAddress, address_problems
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.model import CamelModel
-
-
-def _email(value: str) -> str:
-    # Imported here: email_validator compiles many regexes at import, which only the
-    # functions that take addresses should pay for.
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise PydanticCustomError("email", "an e-mail address") from None
-
-
-KanaName = Annotated[str, Field(max_length=100), AfterValidator(people.normalise_kana_name)]
-KanjiName = Annotated[str, Field(max_length=100), AfterValidator(people.normalise_kanji_name)]
-Phone = Annotated[str, Field(max_length=30), AfterValidator(people.normalise_phone)]
-PostalCode = Annotated[str, Field(max_length=10), AfterValidator(people.normalise_postal_code)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class Residency(StrEnum):
-    RESIDENT = "resident"
-    WORKER = "worker"
-
-
-class UserType(StrEnum):
-    """利用者区分 (seed 001): a person, or a group registered by its representative."""
-
-    INDIVIDUAL = "individual"
-    GROUP = "group"
-
-
-class Group(CamelModel):
-    """A group (団体, seeds 000/001). The registrant is its representative (代表者), who
-    signs for it and is contacted; the roster (名簿) image is uploaded apart."""
-
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    name_kana: Annotated[str, Field(max_length=100), AfterValidator(people.normalise_kana_text)]
-    members: int = Field(ge=2, le=9999, description="How many people the group has.")
-    local_members: int | None = Field(
-        default=None,
-        ge=0,
-        le=9999,
-        description="How many of them live or work in the municipality, where it asks.",
-    )
-
-    @model_validator(mode="after")
-    def _local_within_members(self) -> Group:
-        if self.local_members is not None and self.local_members > self.members:
-            raise PydanticCustomError(
-                "local_members_too_many", "", {"field": "localMembers", "members": self.members}
-            )
-        return self
+from yoyaku.domain.people import Email, KanaName, KanjiName, Phone, PostalCode, Text
 
 
 class Address(CamelModel):
@@ -223,13 +171,6 @@ def _addresses(form: RegistrationForm) -> list[tuple[str, Address]]:
     if form.residency is Residency.WORKER and form.workplace is not None:
         found.append(("workplace.address", form.workplace.address))
     return found
-
-
-class AccountStatus(StrEnum):
-    PROVISIONAL = "provisional"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
 
 
 RegistrationStatus = Literal["awaiting_email_confirmation", "confirmed"]

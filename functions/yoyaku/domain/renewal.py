@@ -16,9 +16,10 @@ from datetime import date, datetime
 
 from pydantic import ConfigDict, Field
 
+from yoyaku.domain.account_kinds import AccountStatus, Residency
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.model import CamelModel
-from yoyaku.domain.registration import AccountStatus, KanaName, Phone, Residency
+from yoyaku.domain.people import KanaName, Phone
 
 DRAFT_DAYS = 7  # 一時保存 is kept this long after the last save
 

@@ -10,17 +10,9 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.staff import StaffRef
-
-
-class ApplicationStatus(StrEnum):
-    RECEIVED = "received"  # 受付
-    ACCEPTED = "accepted"  # 受理: a staff member opened it
-    COMPLETED = "completed"  # 完了: approved
-    RETURNED = "returned"  # 差戻し: the user must fix something
-    REJECTED = "rejected"  # 却下: the account is closed
-
 
 OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED)
 

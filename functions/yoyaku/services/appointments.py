@@ -23,6 +23,7 @@ from yoyaku.adapters import (
 )
 from yoyaku.domain import appointments as rules
 from yoyaku.domain import booking, emails, messages
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.appointments import (
     Appointment,
     AppointmentConfirm,
@@ -39,7 +40,6 @@ from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit, credentials, holds
 from yoyaku.services.catalog import load_facility

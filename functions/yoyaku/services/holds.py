@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, inventory_store
 from yoyaku.domain import booking, groups, messages
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.accounts import CitizenProfile
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, Unit
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import free_units
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.services.catalog import load_facility
 from yoyaku.settings import settings
 

@@ -26,6 +26,7 @@ from yoyaku.adapters import (
 )
 from yoyaku.adapters.line_messaging import Delivery
 from yoyaku.domain import emails
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.accounts import User
 from yoyaku.domain.auth import Principal, PrincipalKind, SessionToken
 from yoyaku.domain.errors import DomainError, ErrorCode
@@ -49,7 +50,6 @@ from yoyaku.domain.messages import (
     LINE_TOKEN_USED,
     Language,
 )
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.settings import settings
 
 logger = Logger(service="yoyaku", child=True)

@@ -21,7 +21,7 @@ from yoyaku.domain import lottery as rules
 from yoyaku.domain.booking import StoredReservation
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.inventory import Claim
-from yoyaku.domain.line import LotteryNotice
+from yoyaku.domain.line import LineLink, LotteryNotice
 from yoyaku.domain.lottery import (
     Audit,
     AuditPublished,
@@ -43,6 +43,8 @@ from yoyaku.settings import settings
 logger = Logger(service="yoyaku")
 
 NOTIFY_SECONDS = 60  # then the state machine calls notify again for the rest
+NOTIFY_PAGE = 500  # results read per Query at most (about 150 KB)
+NOTIFY_MIN_PAGE = 25
 
 
 def _lottery(lottery_id: str) -> LotteryRecord:
@@ -318,51 +320,77 @@ def _result_messages(
     return email, notice
 
 
-def notify(lottery_id: str) -> ResultsNotified:
+def notify(lottery_id: str, after: str | None = None) -> ResultsNotified:
     """Tells each entrant the result: by e-mail to those who asked for it (at most
-    `SES_SEND_RATE` a second), and by LINE to linked users who opted in there. Returns
-    how many are left so the state machine can call again."""
+    `SES_SEND_RATE` a second), and by LINE to linked users who opted in there.
+
+    One call sends for at most NOTIFY_SECONDS, then returns `more` and the last user it
+    dealt with (`after`); the state machine calls again with that `after`, so that each
+    call reads only the results it goes through (a page at a time, with their LINE
+    links), not all of them again. A result is marked notified as it is sent, so a
+    retried or repeated call tells no one twice."""
     lottery = _lottery(lottery_id)
     rate = max(1, settings().ses_send_rate)
-    started = time.monotonic()
-    unnotified = [r for r in lottery_store.results(lottery_id).values() if not r.notified]
-    on_line = line.lottery_recipients(r.user_number for r in unnotified)
-    pending = [
-        r
-        for r in unnotified
-        if (r.contact and r.contact.lottery_result_email) or r.user_number in on_line
-    ]
     plain = lottery.definition.kind == "lodging" and lottery.definition.confirm_by is None
-    reservations = (
-        {} if plain else booking_store.get_reservations(n for r in pending for _, n in r.all_wins)
-    )
+    started = time.monotonic()
     sent = 0
-    for index, result in enumerate(pending):
-        if time.monotonic() - started > NOTIFY_SECONDS:
-            return ResultsNotified(sent=sent, remaining=len(pending) - index)
-        if index and index % rate == 0:
-            time.sleep(1)  # stay within the account's SES send rate
-        language = result.contact.language if result.contact else Language.JA
-        won = [
-            stored.document
-            for _, number in result.all_wins
-            if (stored := reservations.get(number))
-            and isinstance(stored.document, booking.Reservation)
+    more = True
+    while more:
+        # A page holds no more than this call can still send, so that a call ends near
+        # the end of its last page and the next does not read much of it again.
+        left = NOTIFY_SECONDS - (time.monotonic() - started)
+        if left <= 0:
+            return ResultsNotified(sent=sent, more=True, after=after)
+        limit = min(NOTIFY_PAGE, max(NOTIFY_MIN_PAGE, int(left * rate)))
+        page, more = lottery_store.results_after(lottery_id, after, limit)
+        unnotified = [r for r in page if not r.notified]
+        on_line = line.lottery_recipients(r.user_number for r in unnotified)
+        pending = [
+            r
+            for r in unnotified
+            if (r.contact and r.contact.lottery_result_email) or r.user_number in on_line
         ]
-        email, notice = _result_messages(lottery, result, language, won)
-        if result.contact is not None and result.contact.lottery_result_email:
-            try:
-                mailer.send(result.contact.email, email)
-            except Exception:  # an address SES rejects must not stop the others
-                logger.exception(
-                    "lottery result not sent", extra={"userNumber": result.user_number}
-                )
-        link = on_line.get(result.user_number)
-        if link is not None:  # never raises: LINE cannot cost anyone the e-mail
-            line.notify_lottery_result(link, language, notice)
-        lottery_store.mark_notified(lottery_id, result.user_number)
-        sent += 1
-    return ResultsNotified(sent=sent, remaining=0)
+        reservations = (
+            {}
+            if plain or not pending
+            else booking_store.get_reservations(n for r in pending for _, n in r.all_wins)
+        )
+        told = {r.user_number for r in pending}
+        for result in page:
+            if result.user_number in told:
+                if time.monotonic() - started > NOTIFY_SECONDS:
+                    return ResultsNotified(sent=sent, more=True, after=after)
+                if sent and sent % rate == 0:
+                    time.sleep(1)  # stay within the account's SES send rate
+                _tell(lottery, result, on_line.get(result.user_number), reservations)
+                sent += 1
+            after = result.user_number
+    return ResultsNotified(sent=sent, more=False, after=after)
+
+
+def _tell(
+    lottery: LotteryRecord,
+    result: StoredResult,
+    link: LineLink | None,
+    reservations: dict[str, StoredReservation],
+) -> None:
+    """One entrant's result by e-mail (when asked for) and on LINE (when linked and opted
+    in); then the result is marked notified."""
+    language = result.contact.language if result.contact else Language.JA
+    won = [
+        stored.document
+        for _, number in result.all_wins
+        if (stored := reservations.get(number)) and isinstance(stored.document, booking.Reservation)
+    ]
+    email, notice = _result_messages(lottery, result, language, won)
+    if result.contact is not None and result.contact.lottery_result_email:
+        try:
+            mailer.send(result.contact.email, email)
+        except Exception:  # an address SES rejects must not stop the others
+            logger.exception("lottery result not sent", extra={"userNumber": result.user_number})
+    if link is not None:  # never raises: LINE cannot cost anyone the e-mail
+        line.notify_lottery_result(link, language, notice)
+    lottery_store.mark_notified(lottery.lottery_id, result.user_number)
 
 
 # ---------------------------------------------------------------- wins to confirm

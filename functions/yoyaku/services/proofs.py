@@ -14,10 +14,10 @@ from yoyaku import runtime
 from yoyaku.adapters import application_store, mailer, proofs, registration_store
 from yoyaku.adapters.proofs import StoredObject
 from yoyaku.domain import emails, messages
+from yoyaku.domain.account_kinds import ApplicationStatus, Residency, UserType
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual, Language
-from yoyaku.domain.registration import Document, ProofUpload, Residency, RosterUpload, UserType
-from yoyaku.domain.review import ApplicationStatus
+from yoyaku.domain.registration import Document, ProofUpload, RosterUpload
 from yoyaku.services import reviews
 from yoyaku.services.accounts import account
 from yoyaku.settings import settings

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from yoyaku import runtime
 from yoyaku.adapters import user_store
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.audit import AuditAction, TargetType
-from yoyaku.domain.registration import AccountStatus
+from yoyaku.domain.paging import Page
 from yoyaku.domain.registration_cards import (
     MailedResult,
     RegistrationCard,
@@ -16,28 +17,36 @@ from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
 
 
+def _card(waiting: user_store.WaitingCard) -> RegistrationCard:
+    user_number, profile, _, verified_at = waiting
+    address = profile.get("address") or {}
+    return RegistrationCard(
+        user_number=user_number,
+        name_kanji=profile.get("nameKanji", ""),
+        name_kana=profile.get("nameKana", ""),
+        postal_code=address.get("postalCode", ""),
+        prefecture=address.get("prefecture", ""),
+        city=address.get("city", ""),
+        street=address.get("street", ""),
+        residency=profile.get("residency", ""),
+        verified_at=verified_at,
+    )
+
+
 def waiting() -> list[RegistrationCard]:
     """Verified accounts whose card is still to be mailed, oldest verification first.
     An account that has since been rejected or has lapsed is left out."""
-    cards = []
-    for user_number, profile, status, verified_at in user_store.registration_cards_waiting():
-        if status != AccountStatus.VERIFIED.value:
-            continue
-        address = profile.get("address") or {}
-        cards.append(
-            RegistrationCard(
-                user_number=user_number,
-                name_kanji=profile.get("nameKanji", ""),
-                name_kana=profile.get("nameKana", ""),
-                postal_code=address.get("postalCode", ""),
-                prefecture=address.get("prefecture", ""),
-                city=address.get("city", ""),
-                street=address.get("street", ""),
-                residency=profile.get("residency", ""),
-                verified_at=verified_at,
-            )
-        )
-    return cards
+    return [
+        _card(card)
+        for card in user_store.registration_cards_waiting()
+        if card[2] == AccountStatus.VERIFIED.value
+    ]
+
+
+def waiting_page(limit: int, token: str | None) -> Page[RegistrationCard]:
+    """One page of `waiting()`: the list staff work through."""
+    page = user_store.registration_cards_page(limit, token, AccountStatus.VERIFIED.value)
+    return page.map(_card)
 
 
 def export_labels(actor: StaffMember) -> str:

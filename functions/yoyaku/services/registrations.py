@@ -16,17 +16,15 @@ from yoyaku.adapters import (
     workflow,
 )
 from yoyaku.domain import emails, messages
+from yoyaku.domain.account_kinds import AccountStatus, Residency, UserType
 from yoyaku.domain.accounts import User
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import (
-    AccountStatus,
     Confirmed,
     RegistrationAccepted,
     RegistrationForm,
-    Residency,
-    UserType,
     check_registration,
     postal_codes_of,
 )

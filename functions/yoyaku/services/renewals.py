@@ -21,6 +21,7 @@ from yoyaku.adapters import (
     user_store,
 )
 from yoyaku.domain import messages
+from yoyaku.domain.account_kinds import Residency, UserType
 from yoyaku.domain.accounts import User
 from yoyaku.domain.booking import Owner
 from yoyaku.domain.calendar import add_months
@@ -29,7 +30,7 @@ from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.identity import Purpose, check_verification
 from yoyaku.domain.identity_matching import normalise_address, normalise_name
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import Document, Residency, UserType
+from yoyaku.domain.registration import Document
 from yoyaku.domain.renewal import (
     DRAFT_DAYS,
     CounterFacility,

@@ -22,6 +22,7 @@ from yoyaku.adapters import (
     workflow,
 )
 from yoyaku.domain import emails, messages
+from yoyaku.domain.account_kinds import AccountStatus, ApplicationStatus, Residency, UserType
 from yoyaku.domain.accounts import User
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.auth import Principal, PrincipalKind
@@ -30,12 +31,11 @@ from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.line import ApplicationNotice
 from yoyaku.domain.paging import Page
-from yoyaku.domain.registration import AccountStatus, Document, Residency, UserType
+from yoyaku.domain.registration import Document
 from yoyaku.domain.review import (
     OPEN_STATUSES,
     Application,
     ApplicationRecord,
-    ApplicationStatus,
     ApplicationType,
     Decision,
     DecisionApplied,

@@ -7,9 +7,9 @@ from datetime import timedelta
 from yoyaku import runtime
 from yoyaku.adapters import session_store, staff_store, user_store
 from yoyaku.domain import messages
+from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.auth import CallerContext, Principal, PrincipalKind, SessionToken
 from yoyaku.domain.errors import DomainError, ErrorCode
-from yoyaku.domain.registration import AccountStatus
 from yoyaku.services import credentials
 from yoyaku.settings import settings
 

@@ -15,7 +15,6 @@ from yoyaku.services import lottery_draw
 TASKS: dict[DrawAction, Callable[[str], CamelModel]] = {
     "close": lottery_draw.close,
     "draw": lottery_draw.draw,
-    "notify": lottery_draw.notify,
     "publish": lottery_draw.publish,
     "release": lottery_draw.release,
     "remind": lottery_draw.remind,
@@ -27,4 +26,7 @@ def handle(event: dict[str, Any]) -> dict[str, Any]:
     """Runs the task the state machine names in `action` for `lotteryId`; its answer
     is one of domain/lottery.py's payload models, in the JSON the state machine reads."""
     task = DrawTask.model_validate(event)
+    if task.action == "notify":
+        # Each notify call goes on after the last result the previous call dealt with.
+        return lottery_draw.notify(task.lottery_id, task.after).model_dump(mode="json")
     return TASKS[task.action](task.lottery_id).model_dump(mode="json")
