@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
-from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -15,7 +14,8 @@ from yoyaku.adapters.table import ApplicationItem, EmailItem, LinkItem, Registra
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.accounts import User
 from yoyaku.domain.messages import Language
-from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
+from yoyaku.domain.registration import AccountStatus, Group, Profile, Residency, UserType
+from yoyaku.domain.renewal import CardAddress
 from yoyaku.domain.review import ApplicationMethod
 
 
@@ -59,14 +59,14 @@ def get(user_number: str) -> tuple[User, str] | None:
     return _user(item), item.password_hash
 
 
-def profile(user_number: str) -> dict[str, Any] | None:
+def profile(user_number: str) -> Profile | None:
     try:
-        return dict(UserItem.get(_pk(user_number), "PROFILE").profile)
+        return Profile.model_validate(dict(UserItem.get(_pk(user_number), "PROFILE").profile))
     except UserItem.DoesNotExist:
         return None
 
 
-def with_profile(user_number: str) -> tuple[User, dict[str, Any]] | None:
+def with_profile(user_number: str) -> tuple[User, Profile] | None:
     """The account and what the citizen gave when registering (phone, address…), in
     one read: staff lists name and reach the citizen by them."""
     if not user_number.isdigit() or len(user_number) > 12:
@@ -75,7 +75,7 @@ def with_profile(user_number: str) -> tuple[User, dict[str, Any]] | None:
         item = UserItem.get(_pk(user_number), "PROFILE")
     except UserItem.DoesNotExist:
         return None
-    return _user(item), dict(item.profile or {})
+    return _user(item), Profile.model_validate(dict(item.profile))
 
 
 def email_taken(email: str) -> bool:
@@ -96,7 +96,7 @@ class AccountNotCreated(Exception):
 
 def create_account(
     user: User,
-    profile: dict[str, Any],
+    profile: Profile,
     password_hash: str,
     registration_id: str,
     application_id: str,
@@ -120,7 +120,7 @@ def create_account(
     item = UserItem(
         _pk(user.user_number),
         "PROFILE",
-        profile=profile,
+        profile=profile.model_dump(mode="json"),
         email=user.email,
         language=user.language.value,
         residency=user.residency.value,
@@ -216,13 +216,20 @@ def set_status(
 def renew(
     user_number: str,
     verified_until: date | None,
-    profile_changes: dict[str, Any],
+    *,
+    phone: str,
+    name_kana: str,
+    address: CardAddress | None,
     lottery_result_email: bool,
     roster_accepted: bool | None = None,
 ) -> None:
     """An approved renewal: verified again until the new end, with the renewal form's
-    changes merged into the profile. The profile is rewritten only if nobody changed it
-    in between (read, merge, conditional write, again on a lost race)."""
+    phone and kana (and the card's address when it moved) merged into the profile. The
+    profile is rewritten only if nobody changed it in between (read, merge, conditional
+    write, again on a lost race)."""
+    profile_changes: dict[str, object] = {"phone": phone, "nameKana": name_kana}
+    if address is not None:  # the card's address has no postal code
+        profile_changes["address"] = {"postalCode": None, **address.model_dump(by_alias=True)}
     for _ in range(5):
         item = UserItem.get(_pk(user_number), "PROFILE", consistent_read=True)
         before = dict(item.profile)
@@ -267,7 +274,7 @@ def queue_registration_card(user_number: str, verified_at: datetime) -> None:
 
 def registration_cards_waiting(
     limit: int = 1000,
-) -> list[tuple[str, dict[str, Any], str, datetime]]:
+) -> list[tuple[str, Profile, str, datetime]]:
     """(user number, profile, status, verified at) of each account whose card is to be
     mailed, oldest verification first."""
     found = []
@@ -275,7 +282,8 @@ def registration_cards_waiting(
         if not isinstance(item, UserItem) or item.gsi2sk is None:
             continue
         verified_at = datetime.fromisoformat(item.gsi2sk.split("#", 1)[0])
-        found.append((item.pk.removeprefix("USER#"), dict(item.profile), item.status, verified_at))
+        profile = Profile.model_validate(dict(item.profile))
+        found.append((item.pk.removeprefix("USER#"), profile, item.status, verified_at))
     return found
 
 

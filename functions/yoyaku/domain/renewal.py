@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pydantic import ConfigDict, Field
 
 from yoyaku.domain.calendar import add_months
+from yoyaku.domain.identity import CardFacts
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.registration import AccountStatus, KanaName, Phone, Residency
 
@@ -155,6 +156,23 @@ class RenewalAccepted(CamelModel):
     application_number: str = Field(description="申請番号: 6 digits.")
     type: str = "renewal"
     status: str = "received"
+
+
+class RenewalApplication(CamelModel):
+    """What a filed renewal applied for, kept on its application until staff decide:
+    the form, the card's facts and the account as it stood (its end and whether the card
+    moved the address), and the roster when the kind needs one."""
+
+    phone: str
+    name_kana: str
+    lottery_result_email: bool
+    card: CardFacts
+    certificate_sha256: str
+    verification_id: str
+    address_changed: bool
+    previous_verified_until: date | None
+    roster_required: bool
+    roster_key: str | None
 
 
 class RenewalDraft(CamelModel):

@@ -27,9 +27,12 @@ from yoyaku.domain.lottery import (
     AuditPublished,
     DrawOutcome,
     EntriesClosed,
+    LodgingInventoryRow,
+    LodgingResult,
     LotteryRecord,
     PublishedFile,
     ResultsNotified,
+    SlotResult,
     StoredEntry,
     StoredResult,
     UnitsReleased,
@@ -450,10 +453,10 @@ def publish(lottery_id: str) -> AuditPublished:
         order=order,
         entries=[rules.canonical_line(e) for e in sorted(e.for_draw() for e in entries.values())],
         inventory=[
-            {"date": d.isoformat(), "resourceTypeId": r, "units": n}
+            LodgingInventoryRow(date=d, resource_type_id=r, units=n)
             for (d, r), n in sorted(lottery_store.winnable(lottery_id).items())
         ],
-        results=[{"entryId": e, "wonRank": won[e]} for e in order],
+        results=[LodgingResult(entry_id=e, won_rank=won[e]) for e in order],
     )
     return _store_audit(lottery, audit)
 
@@ -468,7 +471,7 @@ def _publish_slots(lottery: LotteryRecord) -> AuditPublished:
         order=order,
         entries=sorted(slot_draw.canonical_line(slot_draw.for_draw(e)) for e in entries.values()),
         inventory=inventory.rows(),
-        results=[{"entryId": e, "wonRanks": list(won[e])} for e in order],
+        results=[SlotResult(entry_id=e, won_ranks=list(won[e])) for e in order],
     )
     return _store_audit(lottery, audit)
 
@@ -476,9 +479,7 @@ def _publish_slots(lottery: LotteryRecord) -> AuditPublished:
 def _store_audit(lottery: LotteryRecord, audit: Audit) -> AuditPublished:
     """The audit file first, then the lottery item that names it: the item never points
     at a file that is not there. Both writes repeat themselves exactly on a retry."""
-    stored = draw_audit_files.write(
-        lottery.lottery_id, audit.model_dump(mode="json", exclude={"file"})
-    )
+    stored = draw_audit_files.write(lottery.lottery_id, audit)
     entries = len(audit.order or [])
     published = PublishedFile(stored.key, stored.sha256, stored.size, entries)
     digest = audit.result_digest or ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from yoyaku import runtime
 from yoyaku.adapters import user_store
 from yoyaku.domain.audit import AuditAction, TargetType
-from yoyaku.domain.registration import AccountStatus
+from yoyaku.domain.registration import AccountStatus, ProfileAddress
 from yoyaku.domain.registration_cards import (
     MailedResult,
     RegistrationCard,
@@ -23,17 +23,17 @@ def waiting() -> list[RegistrationCard]:
     for user_number, profile, status, verified_at in user_store.registration_cards_waiting():
         if status != AccountStatus.VERIFIED.value:
             continue
-        address = profile.get("address") or {}
+        address = profile.address or ProfileAddress(prefecture="", city="", street="")
         cards.append(
             RegistrationCard(
                 user_number=user_number,
-                name_kanji=profile.get("nameKanji", ""),
-                name_kana=profile.get("nameKana", ""),
-                postal_code=address.get("postalCode", ""),
-                prefecture=address.get("prefecture", ""),
-                city=address.get("city", ""),
-                street=address.get("street", ""),
-                residency=profile.get("residency", ""),
+                name_kanji=profile.name_kanji,
+                name_kana=profile.name_kana,
+                postal_code=address.postal_code or "",
+                prefecture=address.prefecture,
+                city=address.city,
+                street=address.street,
+                residency=profile.residency.value,
                 verified_at=verified_at,
             )
         )

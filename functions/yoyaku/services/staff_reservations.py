@@ -42,7 +42,7 @@ def _guest(stored: StoredReservation) -> Guest | None:
     return Guest(
         user_number=user.user_number,
         name=user.name_kanji,
-        phone=profile.get("phone"),
+        phone=profile.phone,
         email=user.email,
     )
 
