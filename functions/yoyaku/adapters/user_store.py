@@ -48,34 +48,33 @@ def _user(item: UserItem) -> User:
     )
 
 
-def get(user_number: str) -> tuple[User, str] | None:
-    """The account and its password hash, or None."""
+def _item(user_number: str) -> UserItem | None:
+    """The account's item; None for no such account (and for a string that cannot be a
+    user number, which a caller may have typed)."""
     if not user_number.isdigit() or len(user_number) > 12:
         return None
     try:
-        item = UserItem.get(_pk(user_number), "PROFILE")
+        return UserItem.get(_pk(user_number), "PROFILE")
     except UserItem.DoesNotExist:
         return None
-    return _user(item), item.password_hash
+
+
+def get(user_number: str) -> tuple[User, str] | None:
+    """The account and its password hash, or None."""
+    item = _item(user_number)
+    return None if item is None else (_user(item), item.password_hash)
 
 
 def profile(user_number: str) -> Profile | None:
-    try:
-        return Profile.model_validate(dict(UserItem.get(_pk(user_number), "PROFILE").profile))
-    except UserItem.DoesNotExist:
-        return None
+    item = _item(user_number)
+    return None if item is None else Profile.model_validate(dict(item.profile))
 
 
 def with_profile(user_number: str) -> tuple[User, Profile] | None:
     """The account and what the citizen gave when registering (phone, address…), in
     one read: staff lists name and reach the citizen by them."""
-    if not user_number.isdigit() or len(user_number) > 12:
-        return None
-    try:
-        item = UserItem.get(_pk(user_number), "PROFILE")
-    except UserItem.DoesNotExist:
-        return None
-    return _user(item), Profile.model_validate(dict(item.profile))
+    item = _item(user_number)
+    return None if item is None else (_user(item), Profile.model_validate(dict(item.profile)))
 
 
 def email_taken(email: str) -> bool:

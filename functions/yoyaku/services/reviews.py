@@ -8,6 +8,7 @@ the same values.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -100,12 +101,11 @@ def open_for_staff(application_id: str, member: StaffMember) -> ReviewDetail:
         _notify_user(record, ApplicationStatus.ACCEPTED, None)
         record = _load(application_id)
     profile = user_store.profile(record.user_number)
-    if record.application.type == "renewal":
-        return _renewal_for_staff(record, profile)
-    registration = registration_store.get(record.registration_id)
-    required = profile is not None and profile.residency is Residency.WORKER
-    key = registration.proof_key if registration else None
-    roster, roster_key = _roster_check(profile, registration)
+    documents = (
+        _renewal_documents(record)
+        if record.application.type == "renewal"
+        else _registration_documents(record, profile)
+    )
     return ReviewDetail(
         application_id=application_id,
         user_number=record.user_number,
@@ -114,17 +114,43 @@ def open_for_staff(application_id: str, member: StaffMember) -> ReviewDetail:
         submitted_at=record.submitted_at,
         history=record.staff_history,
         applicant=profile,
+        proof=documents.proof,
+        proof_document_url=documents.proof_document_url,
+        roster=documents.roster,
+        roster_document_url=documents.roster_document_url,
+        renewal=documents.renewal,
+        decision_pending=record.decision,
+        decided_by=record.decided_by,
+        decided_at=record.decided_at,
+    )
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """What staff check besides the applicant: a registration's proof and roster, or
+    what a renewal applied for and its roster."""
+
+    proof: ProofCheck
+    roster: ProofCheck | None
+    proof_document_url: str | None = None
+    roster_document_url: str | None = None
+    renewal: RenewalReview | None = None
+
+
+def _registration_documents(record: ApplicationRecord, profile: Profile | None) -> _Documents:
+    """A worker's proof of employment and a group's roster, with links to view them."""
+    registration = registration_store.get(record.registration_id)
+    key = registration.proof_key if registration else None
+    roster, roster_key = _roster_check(profile, registration)
+    return _Documents(
         proof=ProofCheck(
-            required=required,
+            required=profile is not None and profile.residency is Residency.WORKER,
             present=key is not None,
             problem=registration.proof_problem if registration else None,
         ),
         proof_document_url=proofs.presigned_view(key) if key else None,
         roster=roster,
         roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
-        decision_pending=record.decision,
-        decided_by=record.decided_by,
-        decided_at=record.decided_at,
     )
 
 
@@ -139,27 +165,17 @@ def _roster_check(
     return ProofCheck(required=False, present=key is not None, problem=problem), key
 
 
-def _renewal_for_staff(record: ApplicationRecord, profile: Profile | None) -> ReviewDetail:
-    """A renewal as staff check it: the account, what was applied for and the card's
-    facts (an address that differs from the account's is flagged), and the roster."""
+def _renewal_documents(record: ApplicationRecord) -> _Documents:
+    """A renewal as staff check it: what was applied for and the card's facts (an
+    address that differs from the account's is flagged), and the roster."""
     renewal = record.renewal
     roster_key = renewal.roster_key if renewal else None
-    return ReviewDetail(
-        application_id=record.application.application_id,
-        user_number=record.user_number,
-        type=record.application.type,
-        status=record.application.status,
-        submitted_at=record.submitted_at,
-        history=record.staff_history,
-        applicant=profile,
+    return _Documents(
         proof=ProofCheck(required=False, present=False),
         roster=ProofCheck(
             required=renewal.roster_required if renewal else False, present=bool(roster_key)
         ),
         roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
-        decision_pending=record.decision,
-        decided_by=record.decided_by,
-        decided_at=record.decided_at,
         renewal=None
         if renewal is None
         else RenewalReview(
