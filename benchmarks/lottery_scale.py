@@ -72,24 +72,29 @@ def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
 # ------------------------------------------------------------------ the draw (child)
 
 
-def build(size: int) -> tuple[dict[str, Any], dict[tuple[date, str], int]]:
+def build(
+    size: int,
+    first: date = date(2030, 7, 1),
+    days: int = DAYS,
+    rooms_per_day: int = ROOMS_PER_DAY,
+) -> tuple[dict[str, Any], dict[tuple[date, str], int]]:
     """Synthetic entries as the draw task gets them: random 16-hex-digit entry ids (as
     `runtime.new_id` makes them) in no particular order (the store returns them by
-    user number), 3 preferences each of 1–2 nights and 1–2 rooms on random dates; every
-    preference its own objects, as parsing stored entries makes them."""
+    user number), 3 preferences each of 1–2 nights and 1–2 rooms on random dates from
+    `first` over `days`; every preference its own objects, as parsing stored entries
+    makes them. The same size gives the same entries. slot_lottery uses it too."""
     import random
 
     from yoyaku.domain import lottery as rules
 
     rng = random.Random(size)
-    first = date(2030, 7, 1)
     entries = {}
     for _ in range(size):
         entry_id = f"ent_{rng.getrandbits(64):016x}"
         prefs = [
             rules.Preference(
                 rank,
-                first + timedelta(days=rng.randrange(DAYS - 1)),
+                first + timedelta(days=rng.randrange(days - 1)),
                 rng.choice((1, 1, 2)),
                 "room",
                 rng.choice((1, 1, 1, 2)),
@@ -97,7 +102,7 @@ def build(size: int) -> tuple[dict[str, Any], dict[tuple[date, str], int]]:
             for rank in (1, 2, 3)
         ]
         entries[entry_id] = rules.entry(entry_id, prefs)
-    capacity = {(first + timedelta(days=d), "room"): ROOMS_PER_DAY for d in range(DAYS)}
+    capacity = {(first + timedelta(days=d), "room"): rooms_per_day for d in range(days)}
     return entries, capacity
 
 

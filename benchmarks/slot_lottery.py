@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
-from benchmarks.lottery_scale import SEED, _in_child, _status_kb, _timed
+from benchmarks.lottery_scale import SEED, _in_child, _status_kb, _timed, build
 from benchmarks.report import Figure, Section
 
 ENTRIES = 20_000
@@ -30,6 +30,7 @@ COURTS = 4
 CAP = 4
 RUNS = 3  # fresh interpreters per kind
 FIRST = date(2030, 6, 1)
+LODGING_ROOMS_PER_DAY = 16  # the lodging draw beside it
 # The draw task must finish well inside one Lambda invocation with room for loading and
 # booking: a second for the computation. Beside the lodging draw of as many entries, the
 # capped rounds may cost at most twice as much CPU.
@@ -70,27 +71,8 @@ def build_slots(size: int) -> tuple[dict[str, Any], Any]:
 
 
 def build_lodging(size: int) -> tuple[dict[str, Any], dict[tuple[date, str], int]]:
-    import random
-
-    from yoyaku.domain import lottery as rules
-
-    rng = random.Random(size)
-    entries = {}
-    for _ in range(size):
-        entry_id = f"ent_{rng.getrandbits(64):016x}"
-        prefs = [
-            rules.Preference(
-                rank,
-                FIRST + timedelta(days=rng.randrange(DAYS - 1)),
-                rng.choice((1, 1, 2)),
-                "room",
-                rng.choice((1, 1, 1, 2)),
-            )
-            for rank in (1, 2, 3)
-        ]
-        entries[entry_id] = rules.entry(entry_id, prefs)
-    capacity = {(FIRST + timedelta(days=d), "room"): 16 for d in range(DAYS)}
-    return entries, capacity
+    """The lodging draw's entries (lottery_scale's) over the same 30 days, 16 rooms a day."""
+    return build(size, first=FIRST, days=DAYS, rooms_per_day=LODGING_ROOMS_PER_DAY)
 
 
 def child(kind: str, mechanism: str = "serial_dictatorship") -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pytest
 from yoyaku.adapters import proofs, registration_store
 from yoyaku.adapters.proofs import StoredObject
 from yoyaku.domain.calendar import TOKYO
+from yoyaku.domain.registration import Document, UploadChecked
 from yoyaku.services import proofs as proof_check
 from yoyaku.settings import forget as forget_settings
 from yoyaku.settings import settings
@@ -387,8 +388,9 @@ def _stored_form(client, body: dict[str, Any]) -> dict[str, Any]:
     assert reply.status == 202, reply.body
     registration = registration_store.get(reply.json["registrationId"])
     assert registration is not None
-    assert "password" not in registration.form
-    return registration.form
+    stored: dict[str, Any] = registration.form.model_dump(mode="json")
+    assert "password" not in stored
+    return stored
 
 
 @pytest.mark.parametrize(
@@ -510,7 +512,9 @@ def test_a_stored_png_that_is_really_a_png_is_kept(client, services) -> None:
     registration_id = _worker_registration(client)
     key = proofs.key_for(registration_id, "upl_1")
     _put(key, PNG, "image/png")
-    assert proof_check.check_upload(key) == {"key": key, "accepted": True, "document": "proof"}
+    assert proof_check.check_upload(key) == UploadChecked(
+        key=key, accepted=True, document=Document.PROOF
+    )
     stored = registration_store.get(registration_id)
     assert stored is not None and (stored.proof_key, stored.proof_problem) == (key, None)
     assert _exists(key)
@@ -532,11 +536,11 @@ def test_a_stored_file_that_is_not_what_it_claims_is_deleted_and_the_applicant_t
     key = proofs.key_for(registration_id, "upl_1")
     _put(key, content, content_type)
     result = proof_check.check_upload(key)
-    assert result["accepted"] is False and why in result["reason"]
+    assert result.accepted is False and why in (result.reason or "")
     assert not _exists(key)
     stored = registration_store.get(registration_id)
     assert stored is not None and stored.proof_key is None and why in (stored.proof_problem or "")
-    email = stored.form["email"]
+    email = stored.form.email
     assert services.find(email, "在勤証明書類を受け付けできませんでした") is not None
 
 
@@ -547,7 +551,7 @@ def test_a_file_over_the_limit_is_deleted(client, services, monkeypatch) -> None
     key = proofs.key_for(registration_id, "upl_1")
     _put(key, PNG + bytes(1), "image/png")  # 65 bytes
     result = proof_check.check_upload(key)
-    assert result["accepted"] is False and "too large" in result["reason"]
+    assert result.accepted is False and "too large" in (result.reason or "")
     assert not _exists(key)
 
 
@@ -557,7 +561,7 @@ def test_a_valid_file_after_a_refused_one_clears_the_problem(client, services) -
     _put(bad, JPEG, "image/png")
     proof_check.check_upload(bad)
     _put(good, JPEG, "image/jpeg")
-    assert proof_check.check_upload(good)["accepted"] is True
+    assert proof_check.check_upload(good).accepted is True
     stored = registration_store.get(registration_id)
     assert stored is not None and (stored.proof_key, stored.proof_problem) == (good, None)
 
@@ -565,5 +569,5 @@ def test_a_valid_file_after_a_refused_one_clears_the_problem(client, services) -
 def test_an_upload_for_no_registration_is_deleted(client, services) -> None:
     key = proofs.key_for("reg_nobody", "upl_1")
     _put(key, PNG, "image/png")
-    assert proof_check.check_upload(key)["accepted"] is False
+    assert proof_check.check_upload(key).accepted is False
     assert not _exists(key)

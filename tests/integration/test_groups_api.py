@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import session_token
 from yoyaku.adapters import proofs, registration_store, user_store
-from yoyaku.domain.registration import Document
+from yoyaku.domain.registration import Document, UploadChecked
 from yoyaku.services import proofs as proof_check
 from yoyaku.services import reviews
 from yoyaku.settings import settings
@@ -103,8 +103,9 @@ def test_a_group_registers_with_its_representative_and_gets_a_roster_upload(
     assert "proofUpload" not in reply.json or reply.json["proofUpload"] is None
     stored = registration_store.get(reply.json["registrationId"])
     assert stored is not None
-    assert stored.form["userType"] == "group"
-    assert stored.form["group"] == {
+    assert stored.form.user_type == "group"
+    assert stored.form.group is not None
+    assert stored.form.group.model_dump() == {
         "name": "上尾テニスクラブ",
         "nameKana": "アゲオ　テニス　クラブ",
         "members": 12,
@@ -119,7 +120,7 @@ def test_individuals_are_the_default_and_get_no_roster_upload(client, account_se
     assert reply.status == 202, reply.body
     assert reply.json.get("rosterUpload") is None
     stored = registration_store.get(reply.json["registrationId"])
-    assert stored is not None and stored.form["userType"] == "individual"
+    assert stored is not None and stored.form.user_type == "individual"
 
 
 @pytest.mark.parametrize(
@@ -169,7 +170,9 @@ def test_a_roster_is_checked_like_a_proof_document(client, account_services) -> 
     registration_id, upload, _ = _registered_group(client, account_services)
     key = upload["fields"]["key"]
     put_object(key, PNG, "image/png")
-    assert proof_check.check_upload(key) == {"key": key, "accepted": True, "document": "roster"}
+    assert proof_check.check_upload(key) == UploadChecked(
+        key=key, accepted=True, document=Document.ROSTER
+    )
     stored = registration_store.get(registration_id)
     assert stored is not None
     assert stored.document(Document.ROSTER) == (key, None)
@@ -183,7 +186,7 @@ def test_a_roster_that_is_not_an_image_is_deleted_and_the_group_told(
     key = upload["fields"]["key"]
     put_object(key, JPEG, "image/png")
     result = proof_check.check_upload(key)
-    assert result["accepted"] is False and "not the image/png" in result["reason"]
+    assert result.accepted is False and "not the image/png" in (result.reason or "")
     assert proofs.inspect(key) is None
     stored = registration_store.get(registration_id)
     assert stored is not None and stored.roster_key is None

@@ -103,9 +103,9 @@ def file_key(lottery_id: str) -> str:
 
 def _tamper(lottery_id: str, change: Any) -> bytes:
     """Rewrites the stored file as someone with write access to the bucket could."""
-    content = draw_audit_files.decode(stored_file(lottery_id))
+    content = json.loads(gzip.decompress(stored_file(lottery_id)))
     change(content)
-    body = draw_audit_files.encode(content)
+    body = gzip.compress(json.dumps(content, ensure_ascii=False).encode("utf-8"))
     s3().put_object(Bucket=settings().audit_bucket, Key=file_key(lottery_id), Body=body)
     return body
 
@@ -160,7 +160,7 @@ def test_verify_draw_checks_a_downloaded_file(drawn, tmp_path: Path, capsys) -> 
 def test_a_draw_published_before_audit_files_answers_as_before(client, drawn) -> None:
     """Such a draw kept its audit data on the lottery item: the answer carries it inline,
     with no file, and verify_draw checks it as it always did."""
-    content = draw_audit_files.decode(stored_file(drawn))
+    content = json.loads(gzip.decompress(stored_file(drawn)))
     LotteryItem(f"LOTTERY#{drawn}", "LOTTERY").update(
         actions=[
             LotteryItem.audit.set({name: content[name] for name in AUDIT_DATA}),

@@ -142,9 +142,10 @@ def test_an_expiring_worker_renews_by_card_and_approval_extends_two_years(setup:
     user = found[0]
     assert user.verified_until == add_months(end, 24)  # from the old end: nothing lost
     assert user.lottery_result_email is False
-    profile = user_store.profile(worker.user_number) or {}
-    assert (profile["phone"], profile["nameKana"]) == ("09012345678", "ミナト\u3000タロウ")
-    assert profile["address"]["street"] == "芝公園1-5-25"  # the same address is kept as typed
+    profile = user_store.profile(worker.user_number)
+    assert profile is not None and profile.address is not None
+    assert (profile.phone, profile.name_kana) == ("09012345678", "ミナト\u3000タロウ")
+    assert profile.address.street == "芝公園1-5-25"  # the same address is kept as typed
     me = client.get("/v1/me", token=worker.token).json
     assert (me["status"], me["verifiedUntil"]) == ("verified", add_months(end, 24).isoformat())
     done = mailbox.find(worker.email, number)
@@ -162,13 +163,15 @@ def test_a_changed_address_on_the_card_updates_the_account_once_approved(setup: 
     )
     reply = apply(client, worker, renewal_card(jpki, moved))
     assert reply.status == 202, reply.body
-    before = user_store.profile(worker.user_number) or {}
-    assert before["address"]["city"] == "港区"  # nothing changes before approval
+    before = user_store.profile(worker.user_number)
+    assert before is not None and before.address is not None
+    assert before.address.city == "港区"  # nothing changes before approval
     record = application_store.get(reply.json["applicationId"])
-    assert record is not None and record.renewal and record.renewal["addressChanged"] is True
+    assert record is not None and record.renewal and record.renewal.address_changed is True
     reviews.apply_decision(reply.json["applicationId"], Decision.APPROVE, None)
-    after = user_store.profile(worker.user_number) or {}
-    assert after["address"] == {
+    after = user_store.profile(worker.user_number)
+    assert after is not None and after.address is not None
+    assert after.address.model_dump() == {
         "postalCode": None,
         "prefecture": "埼玉県",
         "city": "上尾市",

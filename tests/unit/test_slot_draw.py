@@ -297,7 +297,7 @@ def published(mechanism: Mechanism = SD, cap: int | None = 2) -> dict[str, Any]:
         "seed": SEED,
         "entriesDigest": digest,
         "entries": sorted(slot_draw.canonical_line(e) for e in found.values()),
-        "inventory": inventory.rows(),
+        "inventory": [row.model_dump(mode="json") for row in inventory.rows()],
         "order": order,
         "results": [{"entryId": e, "wonRanks": list(won[e])} for e in order],
         "resultDigest": slot_draw.result_digest(order, won),
@@ -341,17 +341,17 @@ def test_the_inventory_rows_read_back_as_the_same_inventory() -> None:
     inventory = courts(2, d1_1100=1)
     rows = [
         rules.DemandDay(
-            date=date.fromisoformat(r["date"]),
-            resource_type_id=r["resourceTypeId"],
+            date=r.date,
+            resource_type_id=r.resource_type_id,
             applications=0,
-            winnable=r["units"],
-            start=r["start"],
-            end=r["end"],
+            winnable=r.units,
+            start=r.start,
+            end=r.end,
         )
         for r in inventory.rows()
     ]
     assert SlotInventory.of(rows) == inventory
-    assert inventory.rows()[0] == {
+    assert inventory.rows()[0].model_dump(mode="json") == {
         "date": "2030-07-06",
         "resourceTypeId": "court",
         "start": "09:00",

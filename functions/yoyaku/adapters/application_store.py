@@ -16,6 +16,7 @@ from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.account_kinds import ApplicationStatus
 from yoyaku.domain.audit import AuditRecord
 from yoyaku.domain.paging import Page
+from yoyaku.domain.renewal import RenewalApplication
 from yoyaku.domain.review import (
     OPEN_STATUSES,
     Application,
@@ -67,7 +68,7 @@ def new_item(
     now: datetime,
     method: ApplicationMethod = ApplicationMethod.STAFF_REVIEW,
     completed: bool = False,
-    renewal: dict[str, Any] | None = None,
+    renewal: RenewalApplication | None = None,
 ) -> ApplicationItem:
     """A freshly `received` application, to be saved with the account that it reviews;
     `completed` at once when nothing is left for staff (a resident proven by card)."""
@@ -85,7 +86,7 @@ def new_item(
         status=status.value,
         method=method.value,
         history=history,
-        renewal=renewal,
+        renewal=None if renewal is None else renewal.model_dump(mode="json", by_alias=True),
         submitted_at=now,
         gsi1pk=f"USER#{user_number}#APPLICATIONS",
         gsi1sk=now.astimezone(UTC).isoformat(),
@@ -113,7 +114,7 @@ def _record(item: ApplicationItem) -> ApplicationRecord:
         waiting_for=item.waiting_for,
         decision=item.decision,
         reason=item.reason,
-        renewal=dict(item.renewal) if item.renewal else None,
+        renewal=RenewalApplication.model_validate(dict(item.renewal)) if item.renewal else None,
         staff_history=staff_history,
         decided_by=decided_by,
         decided_at=item.decided_at,

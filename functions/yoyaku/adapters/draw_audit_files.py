@@ -15,9 +15,9 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from yoyaku.adapters.aws import client
+from yoyaku.domain.lottery import Audit
 from yoyaku.settings import settings
 
 CONTENT_TYPE = "application/gzip"
@@ -36,18 +36,19 @@ def key_for(lottery_id: str) -> str:
     return f"lotteries/{lottery_id}/audit.json.gz"
 
 
-def encode(audit: dict[str, Any]) -> bytes:
-    """The file's bytes: the same audit gives the same bytes on every run."""
-    text = json.dumps(audit, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def encode(audit: Audit) -> bytes:
+    """The file's bytes: the same audit gives the same bytes on every run. The file is
+    the public audit with all its data, without the link to itself (`file`)."""
+    content = audit.model_dump(mode="json", exclude={"file"})
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
-def decode(body: bytes) -> dict[str, Any]:
-    found: dict[str, Any] = json.loads(gzip.decompress(body))
-    return found
+def decode(body: bytes) -> Audit:
+    return Audit.model_validate_json(gzip.decompress(body))
 
 
-def write(lottery_id: str, audit: dict[str, Any]) -> AuditFile:
+def write(lottery_id: str, audit: Audit) -> AuditFile:
     """Stores the audit file once; a second call with the same audit writes nothing."""
     body = encode(audit)
     stored = AuditFile(key_for(lottery_id), hashlib.sha256(body).hexdigest(), len(body))

@@ -33,6 +33,7 @@ from yoyaku.domain.calendar import days, months_between
 from yoyaku.domain.inventory import Claim, ClaimState, Tally, free_units
 from yoyaku.domain.lottery import (
     AnyPreferenceIn,
+    AuditData,
     DemandDay,
     EntryContact,
     LotteryDefinition,
@@ -75,7 +76,7 @@ def _record(item: LotteryItem) -> LotteryRecord:
         drawn=bool(item.drawn),
         entries_digest=item.entries_digest,
         result_digest=item.result_digest,
-        audit=dict(item.audit) if item.audit else None,
+        audit=AuditData.model_validate(dict(item.audit)) if item.audit else None,
         audit_file=PublishedFile(**item.audit_file) if item.audit_file else None,
     )
 

@@ -4,10 +4,9 @@ rosters, under one prefix (`proofs/`) so that one S3 notification checks them al
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from yoyaku.adapters.aws import client
-from yoyaku.domain.registration import Document
+from yoyaku.domain.registration import Document, ProofUpload
 from yoyaku.settings import settings
 
 CONTENT_TYPES = ("image/jpeg", "image/png")
@@ -45,7 +44,7 @@ def registration_of(key: str) -> str | None:
     return found[0] if found else None
 
 
-def presigned_upload(key: str) -> dict[str, Any]:
+def presigned_upload(key: str) -> ProofUpload:
     """A presigned POST: S3 enforces size and type where it can; proof_check re-checks."""
     max_bytes = settings().proof_max_bytes
     post = client("s3").generate_presigned_post(
@@ -57,12 +56,12 @@ def presigned_upload(key: str) -> dict[str, Any]:
         ],
         ExpiresIn=UPLOAD_SECONDS,
     )
-    return {
-        "url": post["url"],
-        "fields": post["fields"],
-        "maxBytes": max_bytes,
-        "contentTypes": list(CONTENT_TYPES),
-    }
+    return ProofUpload(
+        url=post["url"],
+        fields=post["fields"],
+        max_bytes=max_bytes,
+        content_types=list(CONTENT_TYPES),
+    )
 
 
 def presigned_view(key: str) -> str:

@@ -14,7 +14,7 @@ from yoyaku.adapters.identity_store import verification_key
 from yoyaku.adapters.table import RegistrationItem, VerificationItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.identity import CardIdentity
-from yoyaku.domain.registration import Document
+from yoyaku.domain.registration import Document, Profile
 
 UNCONFIRMED_LIFETIME = timedelta(days=7)
 
@@ -22,7 +22,7 @@ UNCONFIRMED_LIFETIME = timedelta(days=7)
 @dataclass(frozen=True)
 class Registration:
     registration_id: str
-    form: dict[str, Any]  # the validated form without the password
+    form: Profile  # the validated form without the password
     password_hash: str
     language: str
     status: str
@@ -50,7 +50,7 @@ class VerificationAlreadyUsed(Exception):
 
 def save_new(
     registration_id: str,
-    form: dict[str, Any],
+    form: Profile,
     password_hash: str,
     language: str,
     now: datetime,
@@ -61,7 +61,7 @@ def save_new(
     item = RegistrationItem(
         _pk(registration_id),
         "REGISTRATION",
-        form=form,
+        form=form.model_dump(mode="json"),
         password_hash=password_hash,
         language=language,
         status="awaiting_email_confirmation",
@@ -100,7 +100,7 @@ def get(registration_id: str) -> Registration | None:
         return None
     return Registration(
         registration_id,
-        dict(item.form),
+        Profile.model_validate(dict(item.form)),
         item.password_hash,
         item.language,
         item.status,

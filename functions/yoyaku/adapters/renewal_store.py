@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -19,6 +18,7 @@ from yoyaku.adapters.table import (
     VerificationItem,
 )
 from yoyaku.adapters.transactions import condition_failed, connection
+from yoyaku.domain.renewal import RenewalApplication, RenewalDraft, SavedDraft
 from yoyaku.domain.review import ApplicationMethod
 
 
@@ -44,7 +44,7 @@ def file(
     application_id: str,
     user_number: str,
     registration_id: str,
-    renewal: dict[str, Any],
+    renewal: RenewalApplication,
     verification_id: str,
     idempotency_key: str | None,
     now: datetime,
@@ -108,18 +108,18 @@ def close(user_number: str, application_id: str) -> None:
 # ---------------------------------------------------------------- 一時保存
 
 
-def save_draft(user_number: str, draft: dict[str, Any], now: datetime, until: datetime) -> None:
+def save_draft(user_number: str, draft: RenewalDraft, now: datetime, until: datetime) -> None:
     RenewalDraftItem(
         _user_pk(user_number),
         "RENEWAL_DRAFT",
-        draft=draft,
+        draft=draft.model_dump(mode="json"),
         saved_at=now,
         valid_until=until,
         expires_at=until,
     ).save()
 
 
-def get_draft(user_number: str, now: datetime) -> tuple[dict[str, Any], datetime, datetime] | None:
+def get_draft(user_number: str, now: datetime) -> SavedDraft | None:
     """The saved form, when it was saved and until when it is kept; None once expired
     (TTL deletion may lag: the end is checked here)."""
     try:
@@ -128,7 +128,8 @@ def get_draft(user_number: str, now: datetime) -> tuple[dict[str, Any], datetime
         return None
     if item.valid_until <= now:
         return None
-    return dict(item.draft), item.saved_at, item.valid_until
+    draft = RenewalDraft.model_validate(dict(item.draft))
+    return SavedDraft(**draft.model_dump(), saved_at=item.saved_at, expires_at=item.valid_until)
 
 
 def delete_draft(user_number: str) -> None:

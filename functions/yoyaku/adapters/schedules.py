@@ -17,10 +17,10 @@ def draw_schedule_name(lottery_id: str) -> str:
     return f"lottery-{lottery_id}"
 
 
-def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
-    """Starts the draw workflow at `draw_at` (expressed in Asia/Tokyo, as staff set it)."""
-    name = draw_schedule_name(lottery_id)
-    local = draw_at.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M:%S")
+def _start_once(name: str, at: datetime, start: DrawStart) -> str:
+    """A one-time schedule that starts the draw state machine with `start` at `at`
+    (expressed in Asia/Tokyo, as staff set the lottery's times) and deletes itself."""
+    local = at.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M:%S")
     client("scheduler").create_schedule(
         Name=name,
         ScheduleExpression=f"at({local})",
@@ -29,11 +29,16 @@ def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
         Target={
             "Arn": settings().required("draw_state_machine_arn"),
             "RoleArn": settings().required("scheduler_role_arn"),
-            "Input": DrawStart(lottery_id=lottery_id).model_dump_json(exclude_none=True),
+            "Input": start.model_dump_json(exclude_none=True),
         },
         ActionAfterCompletion="DELETE",
     )
     return name
+
+
+def schedule_draw(lottery_id: str, draw_at: datetime) -> str:
+    """Starts the draw workflow at `draw_at`."""
+    return _start_once(draw_schedule_name(lottery_id), draw_at, DrawStart(lottery_id=lottery_id))
 
 
 def phase_schedule_name(lottery_id: str, phase: str) -> str:
@@ -44,23 +49,8 @@ def schedule_phase(lottery_id: str, phase: Literal["remind", "expire"], at: date
     """A later step of the lottery workflow at `at`: `remind` (winners who have not
     confirmed) or `expire` (release the wins left unconfirmed). The draw state machine
     starts with a choice on `phase`."""
-    name = phase_schedule_name(lottery_id, phase)
-    local = at.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M:%S")
-    client("scheduler").create_schedule(
-        Name=name,
-        ScheduleExpression=f"at({local})",
-        ScheduleExpressionTimezone="Asia/Tokyo",
-        FlexibleTimeWindow={"Mode": "OFF"},
-        Target={
-            "Arn": settings().required("draw_state_machine_arn"),
-            "RoleArn": settings().required("scheduler_role_arn"),
-            "Input": DrawStart(lottery_id=lottery_id, phase=phase).model_dump_json(
-                exclude_none=True
-            ),
-        },
-        ActionAfterCompletion="DELETE",
-    )
-    return name
+    start = DrawStart(lottery_id=lottery_id, phase=phase)
+    return _start_once(phase_schedule_name(lottery_id, phase), at, start)
 
 
 def start_draw_now(lottery_id: str, now: datetime) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -20,6 +20,18 @@ from yoyaku.domain.accounts import User
 from yoyaku.domain.messages import Language
 from yoyaku.domain.paging import Page
 from yoyaku.domain.review import ApplicationMethod
+
+if TYPE_CHECKING:
+    # Imported when first read (`_profile`): the registration form's models are not
+    # built at INIT by the functions that only sign in or book.
+    from yoyaku.domain.registration import Profile
+    from yoyaku.domain.renewal import CardAddress
+
+
+def _profile(item: UserItem) -> Profile:
+    from yoyaku.domain.registration import Profile
+
+    return Profile.model_validate(dict(item.profile))
 
 
 def _pk(user_number: str) -> str:
@@ -51,34 +63,33 @@ def _user(item: UserItem) -> User:
     )
 
 
+def _item(user_number: str) -> UserItem | None:
+    """The account's item; None for no such account (and for a string that cannot be a
+    user number, which a caller may have typed)."""
+    if not user_number.isdigit() or len(user_number) > 12:
+        return None
+    try:
+        return UserItem.get(_pk(user_number), "PROFILE")
+    except UserItem.DoesNotExist:
+        return None
+
+
 def get(user_number: str) -> tuple[User, str] | None:
     """The account and its password hash, or None."""
-    if not user_number.isdigit() or len(user_number) > 12:
-        return None
-    try:
-        item = UserItem.get(_pk(user_number), "PROFILE")
-    except UserItem.DoesNotExist:
-        return None
-    return _user(item), item.password_hash
+    item = _item(user_number)
+    return None if item is None else (_user(item), item.password_hash)
 
 
-def profile(user_number: str) -> dict[str, Any] | None:
-    try:
-        return dict(UserItem.get(_pk(user_number), "PROFILE").profile)
-    except UserItem.DoesNotExist:
-        return None
+def profile(user_number: str) -> Profile | None:
+    item = _item(user_number)
+    return None if item is None else _profile(item)
 
 
-def with_profile(user_number: str) -> tuple[User, dict[str, Any]] | None:
+def with_profile(user_number: str) -> tuple[User, Profile] | None:
     """The account and what the citizen gave when registering (phone, address…), in
     one read: staff lists name and reach the citizen by them."""
-    if not user_number.isdigit() or len(user_number) > 12:
-        return None
-    try:
-        item = UserItem.get(_pk(user_number), "PROFILE")
-    except UserItem.DoesNotExist:
-        return None
-    return _user(item), dict(item.profile or {})
+    item = _item(user_number)
+    return None if item is None else (_user(item), _profile(item))
 
 
 def email_taken(email: str) -> bool:
@@ -99,7 +110,7 @@ class AccountNotCreated(Exception):
 
 def create_account(
     user: User,
-    profile: dict[str, Any],
+    profile: Profile,
     password_hash: str,
     registration_id: str,
     application_id: str,
@@ -123,7 +134,7 @@ def create_account(
     item = UserItem(
         _pk(user.user_number),
         "PROFILE",
-        profile=profile,
+        profile=profile.model_dump(mode="json"),
         email=user.email,
         language=user.language.value,
         residency=user.residency.value,
@@ -219,13 +230,20 @@ def set_status(
 def renew(
     user_number: str,
     verified_until: date | None,
-    profile_changes: dict[str, Any],
+    *,
+    phone: str,
+    name_kana: str,
+    address: CardAddress | None,
     lottery_result_email: bool,
     roster_accepted: bool | None = None,
 ) -> None:
     """An approved renewal: verified again until the new end, with the renewal form's
-    changes merged into the profile. The profile is rewritten only if nobody changed it
-    in between (read, merge, conditional write, again on a lost race)."""
+    phone and kana (and the card's address when it moved) merged into the profile. The
+    profile is rewritten only if nobody changed it in between (read, merge, conditional
+    write, again on a lost race)."""
+    profile_changes: dict[str, object] = {"phone": phone, "nameKana": name_kana}
+    if address is not None:  # the card's address has no postal code
+        profile_changes["address"] = {"postalCode": None, **address.model_dump(by_alias=True)}
     for _ in range(5):
         item = UserItem.get(_pk(user_number), "PROFILE", consistent_read=True)
         before = dict(item.profile)
@@ -268,7 +286,7 @@ def queue_registration_card(user_number: str, verified_at: datetime) -> None:
             raise
 
 
-WaitingCard = tuple[str, dict[str, Any], str, datetime]
+WaitingCard = tuple[str, "Profile", str, datetime]
 """(user number, profile, status, verified at) of an account whose card is to be mailed."""
 
 _CARD_POSITION = re.compile(rf"{pages.INSTANT}#\d{{1,12}}")
@@ -279,7 +297,7 @@ def _waiting_cards(items: Iterable[Any]) -> Iterable[tuple[str, WaitingCard]]:
         if not isinstance(item, UserItem) or item.gsi2sk is None:
             continue
         verified_at = datetime.fromisoformat(item.gsi2sk.split("#", 1)[0])
-        card = (item.pk.removeprefix("USER#"), dict(item.profile), item.status, verified_at)
+        card = (item.pk.removeprefix("USER#"), _profile(item), item.status, verified_at)
         yield item.gsi2sk, card
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from pydantic_core import ErrorDetails
+
 from yoyaku.domain.errors import FieldError
 
 _SOURCES = {"body", "query", "path", "header", "cookie"}
@@ -25,12 +27,14 @@ def field_path(loc: Sequence[Any]) -> str:
     return path
 
 
-def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
+def field_errors(errors: Sequence[ErrorDetails]) -> list[FieldError]:
+    """Pydantic's errors (as Powertools passes them on, located in the request) as
+    Yoyaku's field errors: a path such as `party[0].adults`, the kind and its context."""
     result: list[FieldError] = []
     for error in errors:
         ctx = dict(error.get("ctx") or {})
-        path = field_path(error.get("loc", ()))
-        if error.get("type") == "json_invalid":
+        path = field_path(error["loc"])
+        if error["type"] == "json_invalid":
             path = "body"  # the location is a character position, not a field
         if "field" in ctx:  # model-level rules name the field they are about
             path = ".".join(p for p in (path, str(ctx.pop("field"))) if p)
@@ -39,5 +43,5 @@ def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
         for name, value in ctx.items():
             if isinstance(value, date):  # a bound such as `ge` reads 2000-01-01, not a repr
                 ctx[name] = value.isoformat()
-        result.append(FieldError(field=path or "body", kind=str(error.get("type")), params=ctx))
+        result.append(FieldError(field=path or "body", kind=error["type"], params=ctx))
     return result

@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from yoyaku.domain.account_kinds import AccountStatus, ApplicationStatus, Group, Residency, UserType
 from yoyaku.domain.model import CamelModel
-from yoyaku.domain.registration import AccountStatus, Group, Residency, UserType
-from yoyaku.domain.review import ApplicationMethod, ApplicationStatus, StaffHistoryEntry
+from yoyaku.domain.review import ApplicationMethod, StaffHistoryEntry
 from yoyaku.domain.staff import StaffRef
 
 USER_NUMBER_PATTERN = r"^[0-9]{1,12}$"

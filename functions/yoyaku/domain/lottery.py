@@ -736,6 +736,38 @@ class AuditDownload(CamelModel):
     entries: int = Field(description="How many entries the draw had.")
 
 
+class LodgingInventoryRow(CamelModel):
+    """Lodging: the units of a room type one night, as the draw allocated them."""
+
+    date: date
+    resource_type_id: str
+    units: int
+
+
+class SlotInventoryRow(CamelModel):
+    """Time slots: the units of a resource type in one slot of a day."""
+
+    date: date
+    resource_type_id: str
+    start: str
+    end: str
+    units: int
+
+
+class LodgingResult(CamelModel):
+    """Lodging: the rank of the preference an entry won (0: none), in draw order."""
+
+    entry_id: str
+    won_rank: int
+
+
+class SlotResult(CamelModel):
+    """Time slots: the ranks of the preferences an entry won, in draw order."""
+
+    entry_id: str
+    won_ranks: list[int]
+
+
 class Audit(CamelModel):
     lottery_id: str
     mechanism: Mechanism
@@ -748,8 +780,8 @@ class Audit(CamelModel):
     result_digest: str | None = None
     order: list[str] | None = None
     entries: list[str] | None = None
-    inventory: list[dict[str, Any]] | None = None
-    results: list[dict[str, Any]] | None = None
+    inventory: list[LodgingInventoryRow] | list[SlotInventoryRow] | None = None
+    results: list[LodgingResult] | list[SlotResult] | None = None
     file: AuditDownload | None = Field(
         default=None,
         description="After the draw: the audit file with everything above, whatever the "
@@ -759,6 +791,16 @@ class Audit(CamelModel):
 
 
 AUDIT_DATA = ("order", "entries", "inventory", "results")  # what the audit file adds
+
+
+class AuditData(CamelModel):
+    """A draw's data as lotteries drawn before audit files kept it on their item."""
+
+    order: list[str]
+    entries: list[str]
+    inventory: list[LodgingInventoryRow] | list[SlotInventoryRow]
+    results: list[LodgingResult] | list[SlotResult]
+
 
 ALGORITHM = (
     "order = entries sorted by HMAC-SHA256(key=seed, "
@@ -779,7 +821,7 @@ class LotteryRecord:
     drawn: bool
     entries_digest: str | None
     result_digest: str | None
-    audit: dict[str, Any] | None  # drawn before audit files: the audit kept on the item
+    audit: AuditData | None  # drawn before audit files: the audit kept on the item
     audit_file: PublishedFile | None = None
 
     def status_at(self, now: datetime) -> LotteryStatus:
@@ -825,7 +867,7 @@ class LotteryRecord:
                 update={"seed": self.seed, "result_digest": self.result_digest}
             )
         if self.drawn and self.audit:
-            audit = audit.model_copy(update={k: self.audit[k] for k in AUDIT_DATA})
+            audit = audit.model_copy(update={k: getattr(self.audit, k) for k in AUDIT_DATA})
         return audit
 
     def published(
@@ -833,8 +875,8 @@ class LotteryRecord:
         result_digest: str,
         order: list[str],
         entries: list[str],
-        inventory: list[dict[str, Any]],
-        results: list[dict[str, Any]],
+        inventory: list[LodgingInventoryRow] | list[SlotInventoryRow],
+        results: list[LodgingResult] | list[SlotResult],
     ) -> Audit:
         """The audit file's content: the public audit after the draw with all its data."""
         return Audit(

@@ -126,6 +126,40 @@ def postal_codes_of(form: RegistrationForm) -> list[str]:
     return codes
 
 
+class ProfileAddress(CamelModel):
+    """An address as the account keeps it: the form's, or the card's after a renewal
+    moved it (a card states no postal code)."""
+
+    postal_code: str | None = None
+    prefecture: str
+    city: str
+    street: str
+
+
+class Profile(CamelModel):
+    """What the citizen gave when registering, kept on the registration and then on the
+    account: the form without the password, the consent and the card's verification.
+    Staff read it in the review; an approved renewal updates the phone, the kana and
+    (from the card) the address. What older items may lack has a default."""
+
+    name_kanji: str
+    name_kana: str = ""
+    phone: str | None = None
+    residency: Residency
+    address: ProfileAddress | None = None
+    birthdate: date
+    email: str
+    lottery_result_email: bool = False
+    workplace: Workplace | None = None
+    user_type: UserType = UserType.INDIVIDUAL
+    group: Group | None = None
+
+    @classmethod
+    def of_form(cls, form: RegistrationForm) -> Profile:
+        kept = form.model_dump(exclude={"password", "agree_to_terms", "identity"})
+        return cls.model_validate(kept)
+
+
 def check_registration(
     form: RegistrationForm, today: date, postal: dict[str, list[PostalAddress]]
 ) -> RegistrationForm:
@@ -194,6 +228,15 @@ class RosterUpload(ProofUpload):
     """A presigned POST for a group roster image; `uploadId` names the upload."""
 
     upload_id: str
+
+
+class UploadChecked(CamelModel):
+    """What the check of one stored upload decided (the proof_check task's answer)."""
+
+    key: str
+    accepted: bool
+    reason: str | None = None  # why it was deleted, in English (for the logs)
+    document: Document | None = None  # None: the key belongs to no registration
 
 
 class RegistrationAccepted(CamelModel):

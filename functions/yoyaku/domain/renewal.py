@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field
 
 from yoyaku.domain.account_kinds import AccountStatus, Residency
 from yoyaku.domain.calendar import add_months
+from yoyaku.domain.identity import CardFacts
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.people import KanaName, Phone
 
@@ -156,6 +157,23 @@ class RenewalAccepted(CamelModel):
     application_number: str = Field(description="申請番号: 6 digits.")
     type: str = "renewal"
     status: str = "received"
+
+
+class RenewalApplication(CamelModel):
+    """What a filed renewal applied for, kept on its application until staff decide:
+    the form, the card's facts and the account as it stood (its end and whether the card
+    moved the address), and the roster when the kind needs one."""
+
+    phone: str
+    name_kana: str
+    lottery_result_email: bool
+    card: CardFacts
+    certificate_sha256: str
+    verification_id: str
+    address_changed: bool
+    previous_verified_until: date | None
+    roster_required: bool
+    roster_key: str | None
 
 
 class RenewalDraft(CamelModel):

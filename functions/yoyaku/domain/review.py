@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from yoyaku.domain.account_kinds import ApplicationStatus
+from yoyaku.domain.identity import CardFacts
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.registration import Profile
+from yoyaku.domain.renewal import RenewalApplication
 from yoyaku.domain.staff import StaffRef
 
 OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED)
@@ -95,7 +98,7 @@ class ApplicationRecord:
     waiting_for: str | None  # "staff" or "applicant"
     decision: str | None  # made by staff, not yet applied by the workflow
     reason: str | None
-    renewal: dict[str, Any] | None = None  # renewals: the form, card facts, roster key
+    renewal: RenewalApplication | None = None  # renewals: what was applied for
     staff_history: list[StaffHistoryEntry] = field(default_factory=list)
     decided_by: StaffRef | None = None  # kept after the workflow applied the decision
     decided_at: datetime | None = None
@@ -126,11 +129,11 @@ class RenewalReview(CamelModel):
     phone: str
     name_kana: str
     lottery_result_email: bool
-    card: dict[str, Any] = Field(description="The My Number card's four facts, as read.")
+    card: CardFacts = Field(description="The My Number card's four facts, as read.")
     address_changed: bool = Field(
         description="The card's address differs from the account's: approval updates it."
     )
-    previous_verified_until: str | None = None
+    previous_verified_until: date | None = None
 
 
 class ReviewDetail(CamelModel):
@@ -140,7 +143,10 @@ class ReviewDetail(CamelModel):
     status: ApplicationStatus
     submitted_at: datetime
     history: list[StaffHistoryEntry]
-    applicant: dict[str, Any]
+    applicant: Profile | None = Field(
+        description="What the applicant gave when registering, as the account keeps it "
+        "(null only for an application whose account is gone)."
+    )
     proof: ProofCheck
     proof_document_url: str | None = None
     roster: ProofCheck | None = Field(

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError
@@ -36,6 +36,7 @@ from yoyaku.domain.lottery import (
     EntryRequest,
     LotteryDefinition,
     Mechanism,
+    SlotInventoryRow,
     SlotPreferenceIn,
     StoredEntry,
     UnitPool,
@@ -115,16 +116,16 @@ class SlotInventory:
                 ends[key] = row.end.replace(":", "")
         return cls(units, ends)
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[SlotInventoryRow]:
         """The inventory as the audit publishes it, one row per slot."""
         return [
-            {
-                "date": day.isoformat(),
-                "resourceTypeId": rt,
-                "start": f"{start[:2]}:{start[2:]}",
-                "end": f"{self.ends[(day, rt, start)][:2]}:{self.ends[(day, rt, start)][2:]}",
-                "units": units,
-            }
+            SlotInventoryRow(
+                date=day,
+                resource_type_id=rt,
+                start=f"{start[:2]}:{start[2:]}",
+                end=f"{self.ends[(day, rt, start)][:2]}:{self.ends[(day, rt, start)][2:]}",
+                units=units,
+            )
             for (day, rt, start), units in sorted(self.units.items())
         ]
 

@@ -107,7 +107,7 @@ def audit(lottery_id: str) -> Audit:
     if stored.entries > INLINE_ENTRIES:
         return summary
     published = draw_audit_files.decode(draw_audit_files.read(stored.key))
-    return summary.model_copy(update={k: published[k] for k in AUDIT_DATA})
+    return summary.model_copy(update={k: getattr(published, k) for k in AUDIT_DATA})
 
 
 # ---------------------------------------------------------------- citizens

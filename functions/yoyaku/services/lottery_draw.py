@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -27,9 +28,12 @@ from yoyaku.domain.lottery import (
     AuditPublished,
     DrawOutcome,
     EntriesClosed,
+    LodgingInventoryRow,
+    LodgingResult,
     LotteryRecord,
     PublishedFile,
     ResultsNotified,
+    SlotResult,
     StoredEntry,
     StoredResult,
     UnitsReleased,
@@ -107,10 +111,84 @@ def _won_reservation(
     )
 
 
+def _take[K](pools: dict[K, list[Claim]], keys: list[K], quantity: int) -> list[Claim] | None:
+    """Takes `quantity` kept units from each pool a win needs (the nights of a stay, the
+    slots of a booking), or None when some are gone: another run of the draw has taken
+    them (and records this win)."""
+    claims: list[Claim] = []
+    for key in keys:
+        claims += pools[key][:quantity]
+        pools[key] = pools[key][quantity:]
+    return claims if keys and len(claims) == quantity * len(keys) else None
+
+
+def _book_win(
+    lottery: LotteryRecord,
+    entry: StoredEntry,
+    reservation_for: Callable[[str], booking.Reservation],
+    record: Callable[[booking.Reservation], bool],
+    recorded_by_another_run: Callable[[], str | None],
+) -> tuple[bool, str | None]:
+    """The one way a win becomes a reservation, for lodging and time slots alike: a new
+    reservation number until the win's transaction (`record`) succeeds, a number taken
+    meanwhile failing it, unless another run of the draw is found to have recorded the
+    win. Whether this run recorded it, and the reservation number (None: not recorded)."""
+    for number in booking.reservation_numbers(runtime.current().rng):
+        reservation = _won_reservation(lottery, reservation_for(number))
+        if record(reservation):
+            return True, number
+        found = recorded_by_another_run()
+        if found is not None:
+            return False, found
+        # Otherwise the number was taken (or a unit changed): try a fresh number.
+    logger.error("win could not be recorded", extra={"entryId": entry.entry_id})
+    return False, None
+
+
+def _record_lodging_win(
+    lottery: LotteryRecord,
+    facility: Facility,
+    entry: StoredEntry,
+    rank: int,
+    pools: dict[tuple[date, str], list[Claim]],
+) -> bool:
+    """Books one lodging win; whether this run recorded it."""
+    preference = entry.preference(rank)
+    nights = [preference.date + timedelta(days=n) for n in range(preference.nights)]
+    claims = _take(pools, [(n, preference.resource_type_id) for n in nights], preference.quantity)
+    if claims is None:
+        logger.warning("units already allocated", extra={"entryId": entry.entry_id})
+        return False
+    now = runtime.current().now()
+
+    def reservation_for(number: str) -> booking.Reservation:
+        return booking.new_reservation(
+            number=number,
+            facility=facility,
+            resource_type_id=preference.resource_type_id,
+            first=preference.date,
+            nights=preference.nights,
+            quantity=preference.quantity,
+            party=preference.party,
+            room_style=preference.room_style,
+            source="lottery",
+            created_at=now,
+        )
+
+    def record(reservation: booking.Reservation) -> bool:
+        return lottery_store.record_win(lottery.lottery_id, entry, rank, claims, reservation)
+
+    def recorded_by_another_run() -> str | None:
+        done = lottery_store.has_result(lottery.lottery_id, entry.user_number)
+        return "" if done else None  # the lodging result is recorded with its win
+
+    booked, _ = _book_win(lottery, entry, reservation_for, record, recorded_by_another_run)
+    return booked
+
+
 def draw(lottery_id: str) -> DrawOutcome:
     """Allocates in draw order: each win turns kept units into a reservation together
     with its result; entries that won nothing are recorded as lost."""
-    rt = runtime.current()
     lottery = _lottery(lottery_id)
     facility = catalog_store.get(lottery.definition.facility_id)
     if facility is None:
@@ -130,38 +208,7 @@ def draw(lottery_id: str) -> DrawOutcome:
         if rank == 0:
             losers.append(entry)
             continue
-        preference = entry.preference(rank)
-        claims: list[Claim] = []
-        for night in range(preference.nights):
-            key = (preference.date + timedelta(days=night), preference.resource_type_id)
-            claims += pools[key][: preference.quantity]
-            pools[key] = pools[key][preference.quantity :]
-        if len(claims) != preference.quantity * preference.nights:
-            # Another run of the draw has taken these units (and records this win).
-            logger.warning("units already allocated", extra={"entryId": entry_id})
-            continue
-        for number in booking.reservation_numbers(rt.rng):
-            reservation = booking.new_reservation(
-                number=number,
-                facility=facility,
-                resource_type_id=preference.resource_type_id,
-                first=preference.date,
-                nights=preference.nights,
-                quantity=preference.quantity,
-                party=preference.party,
-                room_style=preference.room_style,
-                source="lottery",
-                created_at=rt.now(),
-            )
-            reservation = _won_reservation(lottery, reservation)
-            if lottery_store.record_win(lottery_id, entry, rank, claims, reservation):
-                wins += 1
-                break
-            if lottery_store.has_result(lottery_id, entry.user_number):
-                break  # another run recorded it
-            # Otherwise the number was taken (or a unit changed): try a fresh number.
-        else:
-            logger.error("win could not be recorded", extra={"entryId": entry_id})
+        wins += _record_lodging_win(lottery, facility, entry, rank, pools)
     lottery_store.record_losses(lottery_id, losers)
     return DrawOutcome(won=wins, lost=len(losers), already_recorded=len(done))
 
@@ -205,7 +252,6 @@ def _hhmm(cell: str) -> str:
 def _draw_slots(lottery: LotteryRecord, facility: Facility) -> DrawOutcome:
     """The time-slot draw: each win (an entry may have several) turns its kept units into
     a reservation in one transaction with its win record; then each entry's result."""
-    rt = runtime.current()
     lottery_id = lottery.lottery_id
     order, won, entries, inventory = _slot_outcome(lottery)
     done = lottery_store.results(lottery_id)
@@ -221,7 +267,7 @@ def _draw_slots(lottery: LotteryRecord, facility: Facility) -> DrawOutcome:
         for rank in won[entry_id]:
             number = recorded.get(entry.user_number, {}).get(rank)
             if number is None:
-                number = _record_slot_win(lottery, facility, entry, rank, inventory, pools, rt)
+                number = _record_slot_win(lottery, facility, entry, rank, inventory, pools)
                 wins += number is not None
             if number is not None:
                 taken.append((rank, number))
@@ -238,21 +284,22 @@ def _record_slot_win(
     rank: int,
     inventory: SlotInventory,
     pools: dict[slot_draw.SlotKey, list[Claim]],
-    rt: runtime.Runtime,
 ) -> str | None:
     """Books one win; its reservation number, or None when it could not be recorded."""
     preference = entry.slot_preference(rank)
-    cells = inventory.cells(slot_draw.slot_of(preference)) or ()
-    claims: list[Claim] = []
-    for cell in cells:
-        claims += pools[cell][: preference.quantity]
-        pools[cell] = pools[cell][preference.quantity :]
-    if not cells or len(claims) != preference.quantity * len(cells):
-        # Another run of the draw has taken these units (and records this win).
-        logger.warning("units already allocated", extra={"entryId": entry.entry_id})
+    cells = list(inventory.cells(slot_draw.slot_of(preference)) or ())
+    claims = _take(pools, cells, preference.quantity)
+
+    def recorded_by_another_run() -> str | None:
         return lottery_store.wins(lottery.lottery_id).get(entry.user_number, {}).get(rank)
-    for number in booking.reservation_numbers(rt.rng):
-        reservation = booking.new_reservation(
+
+    if claims is None:
+        logger.warning("units already allocated", extra={"entryId": entry.entry_id})
+        return recorded_by_another_run()
+    now = runtime.current().now()
+
+    def reservation_for(number: str) -> booking.Reservation:
+        return booking.new_reservation(
             number=number,
             facility=facility,
             resource_type_id=preference.resource_type_id,
@@ -262,19 +309,16 @@ def _record_slot_win(
             party=[],
             room_style=None,
             source="lottery",
-            created_at=rt.now(),
+            created_at=now,
             start=preference.start,
             end=_hhmm(inventory.ends[cells[-1]]),
         )
-        reservation = _won_reservation(lottery, reservation)
-        if lottery_store.record_slot_win(lottery.lottery_id, entry, rank, claims, reservation):
-            return number
-        found = lottery_store.wins(lottery.lottery_id).get(entry.user_number, {}).get(rank)
-        if found is not None:
-            return found  # another run recorded it
-        # Otherwise the number was taken (or a unit changed): try a fresh number.
-    logger.error("win could not be recorded", extra={"entryId": entry.entry_id})
-    return None
+
+    def record(reservation: booking.Reservation) -> bool:
+        return lottery_store.record_slot_win(lottery.lottery_id, entry, rank, claims, reservation)
+
+    _, number = _book_win(lottery, entry, reservation_for, record, recorded_by_another_run)
+    return number
 
 
 def _results_link() -> str:
@@ -478,10 +522,10 @@ def publish(lottery_id: str) -> AuditPublished:
         order=order,
         entries=[rules.canonical_line(e) for e in sorted(e.for_draw() for e in entries.values())],
         inventory=[
-            {"date": d.isoformat(), "resourceTypeId": r, "units": n}
+            LodgingInventoryRow(date=d, resource_type_id=r, units=n)
             for (d, r), n in sorted(lottery_store.winnable(lottery_id).items())
         ],
-        results=[{"entryId": e, "wonRank": won[e]} for e in order],
+        results=[LodgingResult(entry_id=e, won_rank=won[e]) for e in order],
     )
     return _store_audit(lottery, audit)
 
@@ -496,7 +540,7 @@ def _publish_slots(lottery: LotteryRecord) -> AuditPublished:
         order=order,
         entries=sorted(slot_draw.canonical_line(slot_draw.for_draw(e)) for e in entries.values()),
         inventory=inventory.rows(),
-        results=[{"entryId": e, "wonRanks": list(won[e])} for e in order],
+        results=[SlotResult(entry_id=e, won_ranks=list(won[e])) for e in order],
     )
     return _store_audit(lottery, audit)
 
@@ -504,9 +548,7 @@ def _publish_slots(lottery: LotteryRecord) -> AuditPublished:
 def _store_audit(lottery: LotteryRecord, audit: Audit) -> AuditPublished:
     """The audit file first, then the lottery item that names it: the item never points
     at a file that is not there. Both writes repeat themselves exactly on a retry."""
-    stored = draw_audit_files.write(
-        lottery.lottery_id, audit.model_dump(mode="json", exclude={"file"})
-    )
+    stored = draw_audit_files.write(lottery.lottery_id, audit)
     entries = len(audit.order or [])
     published = PublishedFile(stored.key, stored.sha256, stored.size, entries)
     digest = audit.result_digest or ""

@@ -8,8 +8,6 @@ PNG as declared. A bad file is deleted and the registration records why.
 
 from __future__ import annotations
 
-from typing import Any
-
 from yoyaku import runtime
 from yoyaku.adapters import application_store, mailer, proofs, registration_store
 from yoyaku.adapters.proofs import StoredObject
@@ -17,7 +15,7 @@ from yoyaku.domain import emails, messages
 from yoyaku.domain.account_kinds import ApplicationStatus, Residency, UserType
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.messages import Bilingual, Language
-from yoyaku.domain.registration import Document, ProofUpload, RosterUpload
+from yoyaku.domain.registration import Document, ProofUpload, RosterUpload, UploadChecked
 from yoyaku.services import reviews
 from yoyaku.services.accounts import account
 from yoyaku.settings import settings
@@ -28,14 +26,14 @@ MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",)}
 def new_upload(registration_id: str) -> ProofUpload:
     """A presigned POST for one proof document of this registration."""
     key = proofs.key_for(registration_id, runtime.current().new_id("upl"))
-    return ProofUpload.model_validate(proofs.presigned_upload(key))
+    return proofs.presigned_upload(key)
 
 
 def new_roster_upload(registration_id: str) -> RosterUpload:
     """A presigned POST for one roster image of this (group) registration."""
     upload_id = runtime.current().new_id("upl")
     key = proofs.key_for(registration_id, upload_id, Document.ROSTER)
-    return RosterUpload.model_validate(proofs.presigned_upload(key) | {"uploadId": upload_id})
+    return RosterUpload(**proofs.presigned_upload(key).model_dump(), upload_id=upload_id)
 
 
 def new_roster_upload_for(user_number: str) -> RosterUpload:
@@ -78,14 +76,14 @@ def problem_with(obj: StoredObject | None, max_bytes: int) -> Bilingual | None:
     return None
 
 
-def check_upload(key: str) -> dict[str, Any]:
+def check_upload(key: str) -> UploadChecked:
     """Keeps a good upload (and resumes a returned application); deletes a bad one and
     tells the applicant why. Proofs and rosters alike."""
     found = proofs.document_of(key)
     registration = registration_store.get(found[0]) if found else None
     if found is None or registration is None:
         proofs.delete(key)  # an upload bound to no registration is kept nowhere
-        return {"key": key, "accepted": False, "reason": "no such registration"}
+        return UploadChecked(key=key, accepted=False, reason="no such registration")
     registration_id, document = found
     problem = problem_with(proofs.inspect(key), settings().proof_max_bytes)
     if problem is not None:
@@ -93,13 +91,13 @@ def check_upload(key: str) -> dict[str, Any]:
         registration_store.record_proof(registration_id, None, problem.en, document)
         lang = Language(registration.language)
         mailer.send(
-            registration.form["email"],
+            registration.form.email,
             emails.proof_refused(lang, problem, roster=document is Document.ROSTER),
         )
-        return {"key": key, "accepted": False, "reason": problem.en, "document": document.value}
+        return UploadChecked(key=key, accepted=False, reason=problem.en, document=document)
     registration_store.record_proof(registration_id, key, None, document)
     if registration.user_number:
         for record in application_store.for_user(registration.user_number):
             if record.application.status is ApplicationStatus.RETURNED:
                 reviews.resume_after_return(record)
-    return {"key": key, "accepted": True, "document": document.value}
+    return UploadChecked(key=key, accepted=True, document=document)

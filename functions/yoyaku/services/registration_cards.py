@@ -7,6 +7,7 @@ from yoyaku.adapters import user_store
 from yoyaku.domain.account_kinds import AccountStatus
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.paging import Page
+from yoyaku.domain.registration import ProfileAddress
 from yoyaku.domain.registration_cards import (
     MailedResult,
     RegistrationCard,
@@ -19,16 +20,16 @@ from yoyaku.services import audit
 
 def _card(waiting: user_store.WaitingCard) -> RegistrationCard:
     user_number, profile, _, verified_at = waiting
-    address = profile.get("address") or {}
+    address = profile.address or ProfileAddress(prefecture="", city="", street="")
     return RegistrationCard(
         user_number=user_number,
-        name_kanji=profile.get("nameKanji", ""),
-        name_kana=profile.get("nameKana", ""),
-        postal_code=address.get("postalCode", ""),
-        prefecture=address.get("prefecture", ""),
-        city=address.get("city", ""),
-        street=address.get("street", ""),
-        residency=profile.get("residency", ""),
+        name_kanji=profile.name_kanji,
+        name_kana=profile.name_kana,
+        postal_code=address.postal_code or "",
+        prefecture=address.prefecture,
+        city=address.city,
+        street=address.street,
+        residency=profile.residency.value,
         verified_at=verified_at,
     )
 

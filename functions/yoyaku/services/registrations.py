@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 from yoyaku import runtime
 from yoyaku.adapters import (
@@ -23,6 +22,7 @@ from yoyaku.domain.links import LinkPurpose, check_link
 from yoyaku.domain.messages import Language
 from yoyaku.domain.registration import (
     Confirmed,
+    Profile,
     RegistrationAccepted,
     RegistrationForm,
     check_registration,
@@ -51,11 +51,10 @@ def register(form: RegistrationForm, lang: Language) -> RegistrationAccepted:
     if user_store.email_taken(form.email):
         mailer.send(form.email, emails.already_registered(lang))
     else:
-        stored = form.model_dump(mode="json", exclude={"password", "agree_to_terms", "identity"})
         try:
             registration_store.save_new(
                 registration_id,
-                stored,
+                Profile.of_form(form),
                 passwords.hash_password(form.password),
                 lang.value,
                 rt.now(),
@@ -87,11 +86,11 @@ def confirm(token: str) -> Confirmed:
     registration = registration_store.get(link.subject)
     if registration is None:
         raise DomainError(ErrorCode.LINK_EXPIRED)  # unconfirmed registrations expire
-    form: dict[str, Any] = registration.form
+    form = registration.form
     user_number = f"{counters.next_value('userNumber', USER_NUMBER_START):06d}"
     application_id = counters.next_application_number()
     lang = Language(registration.language)
-    residency = Residency(form["residency"])
+    residency = form.residency
     card = registration.identity
     # The card proves the representative, not the group: a group's registration (and
     # its roster) is still reviewed by staff.
@@ -99,21 +98,21 @@ def confirm(token: str) -> Confirmed:
         card is not None
         and card.municipality_resident
         and residency is Residency.RESIDENT
-        and form.get("userType", UserType.INDIVIDUAL.value) == UserType.INDIVIDUAL.value
+        and form.user_type is UserType.INDIVIDUAL
     )
     user = User(
         user_number=user_number,
-        name_kanji=form["nameKanji"],
-        email=form["email"],
+        name_kanji=form.name_kanji,
+        email=form.email,
         language=lang,
         residency=residency,
         status=AccountStatus.VERIFIED if verified_by_card else AccountStatus.PROVISIONAL,
         verified_until=renewals.first_verified_until(residency, rt.today())
         if verified_by_card
         else None,
-        lottery_result_email=bool(form["lotteryResultEmail"]),
-        birthdate=date.fromisoformat(form["birthdate"]),
-        user_type=UserType(form.get("userType") or UserType.INDIVIDUAL.value),
+        lottery_result_email=form.lottery_result_email,
+        birthdate=form.birthdate,
+        user_type=form.user_type,
     )
     try:
         user_store.create_account(

@@ -8,7 +8,6 @@ a renewal that staff return is closed, and the citizen applies again.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from yoyaku import runtime
 from yoyaku.adapters import (
@@ -35,6 +34,7 @@ from yoyaku.domain.renewal import (
     DRAFT_DAYS,
     CounterFacility,
     RenewalAccepted,
+    RenewalApplication,
     RenewalDraft,
     RenewalPolicy,
     RenewalRequest,
@@ -201,9 +201,9 @@ def _card_matches_account(user: User, facts_name: str, facts_birthdate: date) ->
 
 
 def _current_address(user_number: str) -> str:
-    profile = user_store.profile(user_number) or {}
-    address = profile.get("address") or {}
-    return "".join(str(address.get(k, "")) for k in ("prefecture", "city", "street"))
+    profile = user_store.profile(user_number)
+    address = profile.address if profile else None
+    return f"{address.prefecture}{address.city}{address.street}" if address else ""
 
 
 def submit(
@@ -236,18 +236,18 @@ def submit(
         _current_address(user_number)
     )
     application_id = counters.next_application_number()
-    renewal: dict[str, Any] = {
-        "phone": request.phone,
-        "nameKana": request.name_kana,
-        "lotteryResultEmail": request.lottery_result_email,
-        "card": facts.model_dump(mode="json"),
-        "certificateSha256": verification.certificate_sha256,
-        "verificationId": verification.verification_id,
-        "addressChanged": address_changed,
-        "previousVerifiedUntil": user.verified_until.isoformat() if user.verified_until else None,
-        "rosterRequired": needs_roster,
-        "rosterKey": roster_key,
-    }
+    renewal = RenewalApplication(
+        phone=request.phone,
+        name_kana=request.name_kana,
+        lottery_result_email=request.lottery_result_email,
+        card=facts,
+        certificate_sha256=verification.certificate_sha256,
+        verification_id=verification.verification_id,
+        address_changed=address_changed,
+        previous_verified_until=user.verified_until,
+        roster_required=needs_roster,
+        roster_key=roster_key,
+    )
     try:
         renewal_store.file(
             application_id,
@@ -278,26 +278,18 @@ def approve(record: ApplicationRecord, user: User, today: date) -> date | None:
     and a changed address from the card are kept on the account, and a group's new
     roster is accepted. Safe to run twice:
     the new end is computed from the end recorded at application."""
-    renewal = record.renewal or {}
-    previous = renewal.get("previousVerifiedUntil")
-    until = next_verified_until(
-        policy_for(user.residency), date.fromisoformat(previous) if previous else None, today
-    )
-    changes: dict[str, Any] = {"phone": renewal.get("phone"), "nameKana": renewal.get("nameKana")}
-    if renewal.get("addressChanged"):
-        card_address = split_address(renewal["card"]["address"])
-        changes["address"] = {
-            "postalCode": None,
-            "prefecture": card_address.prefecture,
-            "city": card_address.city,
-            "street": card_address.street,
-        }
+    renewal = record.renewal
+    if renewal is None:  # filed renewals always carry what they applied for
+        raise ValueError(f"renewal {record.application.application_id} has no application")
+    until = next_verified_until(policy_for(user.residency), renewal.previous_verified_until, today)
     user_store.renew(
         user.user_number,
         until,
-        {k: v for k, v in changes.items() if v is not None},
-        bool(renewal.get("lotteryResultEmail", user.lottery_result_email)),
-        roster_accepted=True if renewal.get("rosterKey") else None,
+        phone=renewal.phone,
+        name_kana=renewal.name_kana,
+        address=split_address(renewal.card.address) if renewal.address_changed else None,
+        lottery_result_email=renewal.lottery_result_email,
+        roster_accepted=True if renewal.roster_key else None,
     )
     return until
 
@@ -314,7 +306,7 @@ def save_draft(user_number: str, draft: RenewalDraft) -> SavedDraft:
     account(user_number)
     now = runtime.current().now().replace(microsecond=0)
     until = now + timedelta(days=DRAFT_DAYS)
-    renewal_store.save_draft(user_number, draft.model_dump(mode="json"), now, until)
+    renewal_store.save_draft(user_number, draft, now, until)
     return SavedDraft(**draft.model_dump(), saved_at=now, expires_at=until)
 
 
@@ -322,6 +314,4 @@ def draft(user_number: str) -> SavedDraft:
     found = renewal_store.get_draft(user_number, runtime.current().now())
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, what=messages.SAVED_FORM)
-    saved, saved_at, until = found
-    kept = RenewalDraft.model_validate(saved).model_dump()
-    return SavedDraft(**kept, saved_at=saved_at, expires_at=until)
+    return found

@@ -8,8 +8,9 @@ the same values.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from yoyaku import runtime
 from yoyaku.adapters import (
@@ -31,7 +32,7 @@ from yoyaku.domain.calendar import TOKYO
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.line import ApplicationNotice
 from yoyaku.domain.paging import Page
-from yoyaku.domain.registration import Document
+from yoyaku.domain.registration import Document, Profile
 from yoyaku.domain.review import (
     OPEN_STATUSES,
     Application,
@@ -99,13 +100,12 @@ def open_for_staff(application_id: str, member: StaffMember) -> ReviewDetail:
     ):
         _notify_user(record, ApplicationStatus.ACCEPTED, None)
         record = _load(application_id)
-    profile = user_store.profile(record.user_number) or {}
-    if record.application.type == "renewal":
-        return _renewal_for_staff(record, profile)
-    registration = registration_store.get(record.registration_id)
-    required = profile.get("residency") == "worker"
-    key = registration.proof_key if registration else None
-    roster, roster_key = _roster_check(profile, registration)
+    profile = user_store.profile(record.user_number)
+    documents = (
+        _renewal_documents(record)
+        if record.application.type == "renewal"
+        else _registration_documents(record, profile)
+    )
     return ReviewDetail(
         application_id=application_id,
         user_number=record.user_number,
@@ -114,57 +114,77 @@ def open_for_staff(application_id: str, member: StaffMember) -> ReviewDetail:
         submitted_at=record.submitted_at,
         history=record.staff_history,
         applicant=profile,
-        proof=ProofCheck(
-            required=required,
-            present=key is not None,
-            problem=registration.proof_problem if registration else None,
-        ),
-        proof_document_url=proofs.presigned_view(key) if key else None,
-        roster=roster,
-        roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
+        proof=documents.proof,
+        proof_document_url=documents.proof_document_url,
+        roster=documents.roster,
+        roster_document_url=documents.roster_document_url,
+        renewal=documents.renewal,
         decision_pending=record.decision,
         decided_by=record.decided_by,
         decided_at=record.decided_at,
     )
 
 
+@dataclass(frozen=True)
+class _Documents:
+    """What staff check besides the applicant: a registration's proof and roster, or
+    what a renewal applied for and its roster."""
+
+    proof: ProofCheck
+    roster: ProofCheck | None
+    proof_document_url: str | None = None
+    roster_document_url: str | None = None
+    renewal: RenewalReview | None = None
+
+
+def _registration_documents(record: ApplicationRecord, profile: Profile | None) -> _Documents:
+    """A worker's proof of employment and a group's roster, with links to view them."""
+    registration = registration_store.get(record.registration_id)
+    key = registration.proof_key if registration else None
+    roster, roster_key = _roster_check(profile, registration)
+    return _Documents(
+        proof=ProofCheck(
+            required=profile is not None and profile.residency is Residency.WORKER,
+            present=key is not None,
+            problem=registration.proof_problem if registration else None,
+        ),
+        proof_document_url=proofs.presigned_view(key) if key else None,
+        roster=roster,
+        roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
+    )
+
+
 def _roster_check(
-    profile: dict[str, Any], registration: registration_store.Registration | None
+    profile: Profile | None, registration: registration_store.Registration | None
 ) -> tuple[ProofCheck | None, str | None]:
     """A group's roster as staff see it (None for individuals), and its stored key."""
-    if profile.get("userType") != UserType.GROUP.value:
+    if profile is None or profile.user_type is not UserType.GROUP:
         return None, None
     key, problem = registration.document(Document.ROSTER) if registration else (None, None)
     # Not required to register: without one, the group cannot use rosterRequired facilities.
     return ProofCheck(required=False, present=key is not None, problem=problem), key
 
 
-def _renewal_for_staff(record: ApplicationRecord, profile: dict[str, Any]) -> ReviewDetail:
-    """A renewal as staff check it: the account, what was applied for and the card's
-    facts (an address that differs from the account's is flagged), and the roster."""
-    renewal = record.renewal or {}
-    roster_key = renewal.get("rosterKey")
-    return ReviewDetail(
-        application_id=record.application.application_id,
-        user_number=record.user_number,
-        type=record.application.type,
-        status=record.application.status,
-        submitted_at=record.submitted_at,
-        history=record.staff_history,
-        applicant=profile,
+def _renewal_documents(record: ApplicationRecord) -> _Documents:
+    """A renewal as staff check it: what was applied for and the card's facts (an
+    address that differs from the account's is flagged), and the roster."""
+    renewal = record.renewal
+    roster_key = renewal.roster_key if renewal else None
+    return _Documents(
         proof=ProofCheck(required=False, present=False),
-        roster=ProofCheck(required=bool(renewal.get("rosterRequired")), present=bool(roster_key)),
+        roster=ProofCheck(
+            required=renewal.roster_required if renewal else False, present=bool(roster_key)
+        ),
         roster_document_url=proofs.presigned_view(roster_key) if roster_key else None,
-        decision_pending=record.decision,
-        decided_by=record.decided_by,
-        decided_at=record.decided_at,
-        renewal=RenewalReview(
-            phone=renewal.get("phone", ""),
-            name_kana=renewal.get("nameKana", ""),
-            lottery_result_email=bool(renewal.get("lotteryResultEmail")),
-            card=renewal.get("card", {}),
-            address_changed=bool(renewal.get("addressChanged")),
-            previous_verified_until=renewal.get("previousVerifiedUntil"),
+        renewal=None
+        if renewal is None
+        else RenewalReview(
+            phone=renewal.phone,
+            name_kana=renewal.name_kana,
+            lottery_result_email=renewal.lottery_result_email,
+            card=renewal.card,
+            address_changed=renewal.address_changed,
+            previous_verified_until=renewal.previous_verified_until,
         ),
     )
 
@@ -345,10 +365,10 @@ def check_proof(application_id: str) -> ProofChecked:
     """Workers must have a valid proof of employment; the result guides the reviewer."""
     record = _workflow_load(application_id)
     if record.application.type == "renewal":
-        renewal = record.renewal or {}
+        renewal = record.renewal
         return ProofChecked(
-            required=bool(renewal.get("rosterRequired")),
-            present=bool(renewal.get("rosterKey")),
+            required=renewal.roster_required if renewal else False,
+            present=bool(renewal and renewal.roster_key),
             problem=None,
         )
     registration = registration_store.get(record.registration_id)

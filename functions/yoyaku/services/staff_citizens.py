@@ -4,8 +4,6 @@ entries) and ending a sign-in lock with a reason (audited)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from yoyaku import runtime
 from yoyaku.adapters import application_store, throttle_store, user_store
 from yoyaku.domain import messages, throttle
@@ -17,13 +15,14 @@ from yoyaku.domain.citizen_lookup import SignInState, StaffApplication, StaffCit
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.lottery import EntryOut
 from yoyaku.domain.paging import Page
+from yoyaku.domain.registration import Profile
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit, lotteries, reservations
 from yoyaku.services.credentials import Scope
 from yoyaku.services.staff_reservations import guest_of
 
 
-def _account(user_number: str) -> tuple[User, dict[str, Any]]:
+def _account(user_number: str) -> tuple[User, Profile]:
     found = user_store.with_profile(user_number)
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, what=messages.CITIZEN)
@@ -66,7 +65,7 @@ def look_up(user_number: str) -> StaffCitizen:
         lottery_result_email=user.lottery_result_email,
         roster_accepted=user.roster_accepted,
         group=user.group,
-        profile=profile,
+        profile=profile.model_dump(mode="json", by_alias=True, exclude_none=True),
         sign_in=sign_in_state(user_number),
         applications=applications,
     )

@@ -4,7 +4,6 @@ export, finding a reservation by number, and cancelling on a citizen's behalf.""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from yoyaku import runtime
 from yoyaku.adapters import booking_store, mailer, user_store
@@ -15,6 +14,7 @@ from yoyaku.domain.booking import OwnerKind, Reservation, StoredReservation
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.checkin import CheckInRow, Guest, to_csv
 from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.registration import Profile
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
@@ -34,12 +34,12 @@ def period(day: date | None, month: str | None) -> tuple[date, date]:
     return first, add_months(first, 1) - timedelta(days=1)
 
 
-def guest_of(user: User, profile: dict[str, Any]) -> Guest:
+def guest_of(user: User, profile: Profile) -> Guest:
     """Who booked, as staff reach them: name, phone as registered, e-mail."""
     return Guest(
         user_number=user.user_number,
         name=user.name_kanji,
-        phone=profile.get("phone"),
+        phone=profile.phone,
         email=user.email,
     )
 
