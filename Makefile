@@ -17,7 +17,7 @@ export SAM_CLI_TELEMETRY := 0
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements-dev.txt layers/dependencies/requirements.txt layers/dependencies/requirements-no-deps.txt
+$(BIN)/.installed: requirements-dev.txt layers/dependencies/requirements.txt layers/dependencies/requirements-no-deps.txt layers/postal_codes/requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it (pyenv install 3.13) or set PYTHON=/path/to/python3.13"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
