@@ -28,7 +28,7 @@ WRITTEN_FOR = "5.2.5"
 def test_moto_is_the_version_the_local_patches_were_written_for() -> None:
     assert moto.__version__ == WRITTEN_FOR, (
         f"moto {moto.__version__}: re-check local.aws.serialize_dynamodb_writes (and the "
-        "transaction backup it installs), local.aws.dispatch_lambda_in_process and "
+        "transaction backup it installs), local.aws.dispatch_lambda_to and "
         "local.server.record_sent_mail against "
         f"it (they were written for {WRITTEN_FOR}), then update WRITTEN_FOR."
     )
@@ -47,7 +47,7 @@ def test_the_patched_moto_internals_still_have_the_shapes_the_patches_replace() 
     ]
     assert "copy.deepcopy(" in inspect.getsource(DynamoDBBackend.transact_write_items)
     assert "__deepcopy__" not in vars(Table) or getattr(DynamoHandler, "_yoyaku_serialized", False)
-    # dispatch_lambda_in_process replaces both invoke methods with these signatures.
+    # dispatch_lambda_to replaces both invoke methods with these signatures.
     assert list(inspect.signature(LambdaSimpleBackend.invoke).parameters) == [
         "self",
         "function_name",
