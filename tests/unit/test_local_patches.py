@@ -1,5 +1,5 @@
-"""The local runtime changes moto in four places and Powertools in one; each change was
-written for one version of the library.
+"""The local runtime changes moto in four places (and Powertools in none: each function
+runs in execution environments of its own); each change was written for one version.
 
 moto has no public hook for these, so each patch replaces a method or attribute of its
 internals. Upgrading moto must go through this test: check each patch against the new
@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 
 import moto
-from aws_lambda_powertools.shared.version import VERSION as POWERTOOLS_VERSION
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.responses import BaseResponse
@@ -66,13 +65,3 @@ def test_the_patched_moto_internals_still_have_the_shapes_the_patches_replace() 
     assert "sent_messages" in inspect.getsource(SESBackend.__init__)
     assert callable(server.record_sent_mail)
 
-
-POWERTOOLS_WRITTEN_FOR = "3.37.0"
-
-
-def test_powertools_is_the_version_local_concurrency_was_written_for() -> None:
-    assert POWERTOOLS_VERSION == POWERTOOLS_WRITTEN_FOR, (
-        f"Powertools {POWERTOOLS_VERSION}: re-check local.concurrency (per-thread "
-        "BaseRouter.current_event, lambda_context and the resolver's context) against it, "
-        "then update POWERTOOLS_WRITTEN_FOR."
-    )
