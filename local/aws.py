@@ -206,7 +206,7 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr(
-            "placeholder.py", "# the local runtime invokes the real handler in its own environments\n"
+            "placeholder.py", "# the local runtime invokes the real handler in its environments\n"
         )
     lambda_client = boto3.client("lambda")
     for logical_id in functions(document):
@@ -270,9 +270,7 @@ def _connect_bucket_events(document: dict[str, Any], names: dict[str, str]) -> N
         )
 
 
-def dispatch_lambda_to(
-    invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]
-) -> None:
+def dispatch_lambda_to(invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]) -> None:
     """Makes moto's Docker-less Lambda invoke the real functions through `invoke` (Step
     Functions tasks, S3 notifications)."""
     from moto.awslambda_simple.models import LambdaSimpleBackend

@@ -16,6 +16,7 @@ gets `FunctionCrashed` or `FunctionTimedOut` (API Gateway answers 502 and 504).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -167,10 +168,8 @@ class Environment:
             ) from error
 
     def stop(self, wait: float = 2.0) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             self.connection.send(None)
-        except (OSError, ValueError):
-            pass
         self.process.join(wait)
         if self.process.is_alive():
             self.process.kill()
@@ -229,7 +228,7 @@ class Pool:
 
     def _discard(self, environment: Environment | None) -> None:
         with self._ready:
-            self._every.discard(environment)  # type: ignore[arg-type]
+            self._every.discard(environment)
             self._count -= 1
             self._ready.notify()
 

@@ -64,4 +64,3 @@ def test_the_patched_moto_internals_still_have_the_shapes_the_patches_replace() 
     # record_sent_mail swaps the list SES appends every sent message to.
     assert "sent_messages" in inspect.getsource(SESBackend.__init__)
     assert callable(server.record_sent_mail)
-
