@@ -54,8 +54,9 @@ def function_specs(
             # for a demo); names of resources created here always come from the template.
             if key in RESOURCE_VARIABLES or key not in base:
                 environment[key] = str(aws.resolve(value, names, params))
-        environment["AWS_LAMBDA_FUNCTION_NAME"] = logical_id
-        environment["AWS_LAMBDA_FUNCTION_TIMEOUT"] = str(function.timeout)
+        # As Lambda sets them (Powertools idempotency keys carry the function name).
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = names.get(logical_id, logical_id)
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = str(function.memory)
         specs[logical_id] = FunctionSpec(
             logical_id, function.handler, environment, function.timeout * factor, function.memory
         )
