@@ -100,9 +100,9 @@ def main() -> int:
     os.environ["YOYAKU_LOCAL"] = "1"
     specs = function_specs(functions, names, params, dict(os.environ))
     # This process reads the tables and buckets too (demo data, the JPKI roots).
-    for spec in specs.values():
-        for key, value in spec.environment.items():
-            os.environ.setdefault(key, value)
+    for logical_id, function in functions.items():
+        for key in function.environment:
+            os.environ.setdefault(key, specs[logical_id].environment[key])
     line.provision(os.environ["LINE_SECRET_NAME"], os.environ["LINE_CHANNEL_ID_PARAMETER"])
 
     runtime.install(runtime.Runtime(clock=clock))
