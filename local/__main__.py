@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -12,7 +13,7 @@ import warnings
 import boto3
 
 from local import aws, demo, template
-from local.concurrency import isolate_requests_per_thread
+from local.environments import Environments, FunctionSpec, timeout_factor
 from local.gateway import Gateway
 from local.jpki import LocalJpki
 from local.line_platform import FakeLinePlatform
@@ -36,8 +37,39 @@ RESOURCE_VARIABLES = {
 CRL_REFRESH_FUNCTION = "CrlRefreshFunction"
 
 
+def function_specs(
+    functions: dict[str, template.Function],
+    names: dict[str, str],
+    params: dict[str, str],
+    base: dict[str, str],
+) -> dict[str, FunctionSpec]:
+    """Each function's environment: this process's (AWS endpoint, LINE, site) and the
+    variables the template gives that function."""
+    factor = timeout_factor()
+    specs = {}
+    for logical_id, function in functions.items():
+        environment = dict(base)
+        for key, value in function.environment.items():
+            # Tunables already set in the environment win (e.g. a short reminder delay
+            # for a demo); names of resources created here always come from the template.
+            if key in RESOURCE_VARIABLES or key not in base:
+                environment[key] = str(aws.resolve(value, names, params))
+        # As Lambda sets them (Powertools idempotency keys carry the function name).
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = names.get(logical_id, logical_id)
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = str(function.memory)
+        specs[logical_id] = FunctionSpec(
+            logical_id, function.handler, environment, function.timeout * factor, function.memory
+        )
+    return specs
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # as Ctrl-C: the workers are stopped on the way out
+
+
 def main() -> int:
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     port = int(os.environ.get("PORT", "3000"))
@@ -45,11 +77,9 @@ def main() -> int:
     # E-mailed links point at this server, which also serves the web app.
     os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     aws.serialize_dynamodb_writes()
-    isolate_requests_per_thread()
     local = aws.start_moto()
     names = aws.create_resources(local, document)
     functions = template.functions(document)
-    # Every function shares this process, so the template's variables are set once.
     params = aws.parameters(document)
     # Quieter than in AWS: one line per request is what a person at the terminal reads.
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
@@ -64,23 +94,22 @@ def main() -> int:
     # revoked a moment ago is refused at once.
     params["JpkiCrlSources"] = f"http://127.0.0.1:{port}/_local/jpki/crl"
     os.environ.setdefault("JPKI_CACHE_SECONDS", "0")
-    for function in functions.values():
-        for key, value in function.environment.items():
-            resolved = str(aws.resolve(value, names, params))
-            # Tunables already set in the environment win (e.g. a short reminder delay
-            # for a demo); names of resources created here always come from the template.
-            if key in RESOURCE_VARIABLES or key not in os.environ:
-                os.environ[key] = resolved
     # No CloudFront here: every request is counted by its own source address, and no
     # client may name another (the template's value is the AWS stack id).
     os.environ["VIEWER_ADDRESS_SECRET"] = ""
     os.environ["YOYAKU_LOCAL"] = "1"
+    specs = function_specs(functions, names, params, dict(os.environ))
+    # This process reads the tables and buckets too (demo data, the JPKI roots).
+    for logical_id, function in functions.items():
+        for key in function.environment:
+            os.environ.setdefault(key, specs[logical_id].environment[key])
     line.provision(os.environ["LINE_SECRET_NAME"], os.environ["LINE_CHANNEL_ID_PARAMETER"])
 
     runtime.install(runtime.Runtime(clock=clock))
     record_sent_mail(clock)
-    gateway = Gateway(template.api(document), functions)
-    aws.dispatch_lambda_in_process(gateway.invoke, names)
+    environments = Environments(specs, lambda: clock.offset)
+    gateway = Gateway(template.api(document), functions, environments.invoke)
+    aws.dispatch_lambda_to(gateway.invoke, names)
     schedules = [
         found
         for s in template.schedules(document)
@@ -142,6 +171,7 @@ def main() -> int:
         server.shutdown()
         server.server_close()
         scheduler.stop()
+        environments.stop()
         line.stop()
         local.stop()
         print("stopped.", flush=True)

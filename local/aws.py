@@ -206,7 +206,7 @@ def create_resources(local: LocalAws, document: dict[str, Any]) -> dict[str, str
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr(
-            "placeholder.py", "# the local runtime calls the real handler in-process\n"
+            "placeholder.py", "# the local runtime invokes the real handler in its environments\n"
         )
     lambda_client = boto3.client("lambda")
     for logical_id in functions(document):
@@ -270,10 +270,9 @@ def _connect_bucket_events(document: dict[str, Any], names: dict[str, str]) -> N
         )
 
 
-def dispatch_lambda_in_process(
-    invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]
-) -> None:
-    """Makes moto's Docker-less Lambda call the real handlers (Step Functions tasks, schedules)."""
+def dispatch_lambda_to(invoke: Callable[[str, dict[str, Any]], Any], names: dict[str, str]) -> None:
+    """Makes moto's Docker-less Lambda invoke the real functions through `invoke` (Step
+    Functions tasks, S3 notifications)."""
     from moto.awslambda_simple.models import LambdaSimpleBackend
 
     logical = {
@@ -293,12 +292,13 @@ def dispatch_lambda_in_process(
         try:
             result = invoke(logical.get(name, name), event)
         except Exception as error:  # report it as a function error so Retry/Catch see it
-            print(f"function {name} failed: {type(error).__name__}: {error}", flush=True)
-            traceback.print_exc()
+            # The handler's own exception type when it raised in its environment.
+            error_type = getattr(error, "error_type", type(error).__name__)
+            print(f"function {name} failed: {error_type}: {error}", flush=True)
+            if not hasattr(error, "error_type"):  # its environment printed the traceback
+                traceback.print_exc()
             response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps(
-                {"errorType": type(error).__name__, "errorMessage": str(error)}
-            ).encode()
+            return json.dumps({"errorType": error_type, "errorMessage": str(error)}).encode()
         return json.dumps(result).encode()
 
     LambdaSimpleBackend.invoke = invoke_real  # type: ignore[method-assign]

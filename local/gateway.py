@@ -11,6 +11,7 @@ import base64
 import fnmatch
 import importlib
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -40,16 +41,20 @@ class LambdaContext:
     aws_request_id: str = ""
     log_group_name: str = "local"
     log_stream_name: str = "local"
+    deadline: float | None = None  # epoch seconds the invocation must end by
 
     @property
     def invoked_function_arn(self) -> str:
         return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        if self.deadline is None:
+            return 30_000
+        return max(int((self.deadline - time.time()) * 1000), 0)
 
 
 Handler = Callable[[dict[str, Any], Any], Any]
+Invoke = Callable[[str, dict[str, Any]], Any]
 
 
 def load_handler(spec: str) -> Handler:
@@ -59,10 +64,19 @@ def load_handler(spec: str) -> Handler:
 
 
 class Gateway:
-    def __init__(self, api: Api, functions: dict[str, Function]) -> None:
+    """Invokes functions through `invoke` (the local runtime's execution environments,
+    local.environments) or, without it, in this process: then each function has one
+    environment, which serves one invocation at a time (the in-process tests)."""
+
+    def __init__(
+        self, api: Api, functions: dict[str, Function], invoke: Invoke | None = None
+    ) -> None:
         self.api = api
         self.functions = functions
+        self._invoke = invoke
         self._handlers: dict[str, Handler] = {}
+        self._busy: dict[str, threading.RLock] = {}
+        self._lock = threading.Lock()
 
     def handler(self, logical_id: str) -> Handler:
         if logical_id not in self._handlers:
@@ -70,8 +84,15 @@ class Gateway:
         return self._handlers[logical_id]
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
-        context = LambdaContext(function_name=logical_id, aws_request_id=str(uuid.uuid4()))
-        return self.handler(logical_id)(event, context)
+        if self._invoke is not None:
+            return self._invoke(logical_id, event)
+        with self._lock:
+            busy = self._busy.setdefault(logical_id, threading.RLock())
+        # Powertools keeps the current event in class attributes, as Lambda allows: one
+        # invocation at a time per environment.
+        with busy:
+            context = LambdaContext(function_name=logical_id, aws_request_id=str(uuid.uuid4()))
+            return self.handler(logical_id)(event, context)
 
     def _gateway_response(self, kind: str, fallback_status: int) -> HttpResponse:
         status, body = self.api.gateway_responses.get(kind, (fallback_status, "{}"))

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from local import api_docs
+from local.environments import FunctionTimedOut
 from local.gateway import ACCOUNT, REGION, Gateway, HttpResponse
 from local.jpki import CARD_STATES, CardRequest, LocalJpki
 from local.line_platform import LINE_USER_ID, FakeLinePlatform
@@ -288,6 +289,14 @@ def make_handler(
                         headers,
                         body,
                     )
+                )
+            except FunctionTimedOut as error:  # API Gateway's integration timeout
+                print(f"  ! {error}", flush=True)
+                response = _problem(
+                    504,
+                    "GATEWAY_TIMEOUT",
+                    "Gateway timeout",
+                    "The function did not answer in time; see the server log.",
                 )
             except Exception as error:  # a crash in a handler is a 502 from API Gateway too
                 print(f"  ! {type(error).__name__}: {error}", flush=True)

@@ -59,6 +59,8 @@ class Function:
     logical_id: str
     handler: str  # module.attribute
     environment: dict[str, Any]
+    timeout: int = 3  # seconds (Lambda's default)
+    memory: int = 128  # MB (Lambda's default)
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,15 @@ def resources(document: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
 def functions(document: dict[str, Any]) -> dict[str, Function]:
     globals_env = document.get("Globals", {}).get("Function", {}).get("Environment", {})
     shared = dict(globals_env.get("Variables", {}))
+    defaults = document.get("Globals", {}).get("Function", {})
     result = {}
     for name, body in resources(document, "AWS::Serverless::Function").items():
         props = body["Properties"]
         env = dict(shared)
         env.update(props.get("Environment", {}).get("Variables", {}))
-        result[name] = Function(name, props["Handler"], env)
+        timeout = int(props.get("Timeout", defaults.get("Timeout", 3)))
+        memory = int(props.get("MemorySize", defaults.get("MemorySize", 128)))
+        result[name] = Function(name, props["Handler"], env, timeout, memory)
     return result
 
 

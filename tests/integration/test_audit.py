@@ -270,14 +270,12 @@ def test_a_refused_action_leaves_no_record(client, staff_token) -> None:
 def test_two_staff_deciding_at_once(client, clock, staff_account) -> None:
     """One decision wins and is recorded; the other is told who decided, how and when.
 
-    Threads through one in-process moto and one Powertools app: as in the lottery race
-    test, DynamoDB's atomic writes and Lambda's one-request-per-environment are restored
-    first (local.aws, local.concurrency)."""
+    Threads through one in-process moto: as in the lottery race test, DynamoDB's atomic
+    writes are restored first (local.aws); the in-process gateway gives the function one
+    environment, which serves one request at a time as Lambda's do."""
     from local.aws import serialize_dynamodb_writes
-    from local.concurrency import isolate_requests_per_thread
 
     serialize_dynamodb_writes()
-    isolate_requests_per_thread()
     staff_store.save(staff_store.StaffAccount("staff-2", "審査　花子", "!", Role.REVIEWER))
     tokens = [session_token("staff", "staff-1", clock), session_token("staff", "staff-2", clock)]
     application_id = waiting_application("100002", clock)

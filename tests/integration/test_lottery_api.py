@@ -595,16 +595,15 @@ def parallel_lambdas(monkeypatch) -> None:
       serialize_dynamodb_writes() puts one lock around each DynamoDB request, which
       makes each operation atomic as it is in DynamoDB (the local runtime does the
       same). It patches moto for the rest of the process; it only adds a lock.
-    * A Lambda environment serves one request at a time, so Powertools keeps the current
-      event and Lambda context in class attributes of BaseRouter and the routing context
-      in the resolver: shared by every thread here, so one request could read another's
-      caller or body. They become per thread for the test.
+    * A Lambda environment serves one request at a time (Powertools keeps the current
+      event in class attributes): the in-process gateway gives each function one
+      environment, so requests to the same function take turns while different
+      functions run at once. The end-to-end tests race requests to one function across
+      the local runtime's worker-process environments.
     """
     from local.aws import serialize_dynamodb_writes
-    from local.concurrency import isolate_requests_per_thread
 
     serialize_dynamodb_writes()
-    isolate_requests_per_thread()
 
 
 def test_demand_counts_are_exact_under_concurrent_entries_and_withdrawals(

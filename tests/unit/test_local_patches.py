@@ -1,5 +1,5 @@
-"""The local runtime changes moto in four places and Powertools in one; each change was
-written for one version of the library.
+"""The local runtime changes moto in four places (and Powertools in none: each function
+runs in execution environments of its own); each change was written for one version.
 
 moto has no public hook for these, so each patch replaces a method or attribute of its
 internals. Upgrading moto must go through this test: check each patch against the new
@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 
 import moto
-from aws_lambda_powertools.shared.version import VERSION as POWERTOOLS_VERSION
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.responses import BaseResponse
@@ -28,7 +27,7 @@ WRITTEN_FOR = "5.2.5"
 def test_moto_is_the_version_the_local_patches_were_written_for() -> None:
     assert moto.__version__ == WRITTEN_FOR, (
         f"moto {moto.__version__}: re-check local.aws.serialize_dynamodb_writes (and the "
-        "transaction backup it installs), local.aws.dispatch_lambda_in_process and "
+        "transaction backup it installs), local.aws.dispatch_lambda_to and "
         "local.server.record_sent_mail against "
         f"it (they were written for {WRITTEN_FOR}), then update WRITTEN_FOR."
     )
@@ -47,7 +46,7 @@ def test_the_patched_moto_internals_still_have_the_shapes_the_patches_replace() 
     ]
     assert "copy.deepcopy(" in inspect.getsource(DynamoDBBackend.transact_write_items)
     assert "__deepcopy__" not in vars(Table) or getattr(DynamoHandler, "_yoyaku_serialized", False)
-    # dispatch_lambda_in_process replaces both invoke methods with these signatures.
+    # dispatch_lambda_to replaces both invoke methods with these signatures.
     assert list(inspect.signature(LambdaSimpleBackend.invoke).parameters) == [
         "self",
         "function_name",
@@ -65,14 +64,3 @@ def test_the_patched_moto_internals_still_have_the_shapes_the_patches_replace() 
     # record_sent_mail swaps the list SES appends every sent message to.
     assert "sent_messages" in inspect.getsource(SESBackend.__init__)
     assert callable(server.record_sent_mail)
-
-
-POWERTOOLS_WRITTEN_FOR = "3.37.0"
-
-
-def test_powertools_is_the_version_local_concurrency_was_written_for() -> None:
-    assert POWERTOOLS_VERSION == POWERTOOLS_WRITTEN_FOR, (
-        f"Powertools {POWERTOOLS_VERSION}: re-check local.concurrency (per-thread "
-        "BaseRouter.current_event, lambda_context and the resolver's context) against it, "
-        "then update POWERTOOLS_WRITTEN_FOR."
-    )
