@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import session_token
 from yoyaku.adapters.table import AuditItem
 
-from .helpers import GYM, definition
+from .helpers import GYM, definition, table_snapshot
 from .test_bookings_api import inn  # noqa: F401  (the fixture)
 
 DAY = date(2030, 6, 10)  # a Monday; the clock stands on 2030-05-15
@@ -315,3 +315,68 @@ def test_an_export_covers_a_day_or_a_month(client, staff_token, counter, query, 
     )
     assert missing.status == 404
     assert Counter(i.action for i in AuditItem.scan()) == before
+
+
+FIVE = "noticeNumber,noticeNumber2,birthdate,counter\n" + "".join(
+    f"JKL12345{n},JKLABC12345678901{n},1980-01-0{n + 1},\n" for n in range(5)
+)
+
+
+def test_the_day_comes_in_pages_by_counter_and_time(client, staff_token, mailbox, counter):
+    reply = client.post(
+        "/v1/staff/appointment-eligibility?facilityId=counter",
+        raw=FIVE.encode(),
+        headers={"Content-Type": "text/csv"},
+        token=staff_token,
+    )
+    assert reply.status == 200, reply.body
+    # Booked out of order; listed by counter and time.
+    slots = [
+        ("counter-2", "10:30"),
+        ("counter-1", "10:15"),
+        ("counter-2", "10:00"),
+        ("counter-1", "10:30"),
+        ("counter-1", "10:00"),
+    ]
+    for n, (counter_id, start) in enumerate(slots):
+        person = {"noticeNumber": f"JKL12345{n}", "birthdate": f"1980-01-0{n + 1}"}
+        book(client, mailbox, f"p{n}@example.jp", [person], counter_id, start)
+    before = table_snapshot()
+
+    path = f"/v1/staff/facilities/counter/appointments?date={DAY.isoformat()}"
+    pages: list[dict[str, Any]] = []
+    next_token = None
+    while True:
+        query = "&limit=2" + (f"&nextToken={next_token}" if next_token else "")
+        reply = client.get(path + query, token=staff_token)
+        assert reply.status == 200, reply.body
+        pages.append(reply.json)
+        next_token = reply.json.get("nextToken")
+        if next_token is None:
+            break
+        assert len(pages) < 10
+    assert [len(p["items"]) for p in pages] == [2, 2, 1]
+    assert {(p["facilityId"], p["date"]) for p in pages} == {("counter", DAY.isoformat())}
+    listed = [(a["counter"], a["start"]) for p in pages for a in p["items"]]
+    assert listed == sorted(slots)
+    assert table_snapshot() == before
+
+    # A token of this day is no token of another day, and an altered one is refused.
+    token = pages[0]["nextToken"]
+    for bad in (
+        f"/v1/staff/facilities/counter/appointments?date=2030-06-11&nextToken={token}",
+        f"{path}&nextToken={token[:-2]}",
+        f"{path}&nextToken=%21%21",
+    ):
+        reply = client.get(bad, token=staff_token)
+        assert reply.status == 422, reply.body
+        assert reply.header("Content-Type") == "application/problem+json"
+        assert [e["field"] for e in reply.json["errors"]] == ["nextToken"]
+    assert table_snapshot() == before
+    # The export still has the whole day.
+    export = client.get(
+        f"/v1/staff/facilities/counter/appointments/export?date={DAY.isoformat()}",
+        token=staff_token,
+    )
+    rows = list(csv.reader(io.StringIO(export.body.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows) == 1 + 5

@@ -8,13 +8,21 @@ import csv
 import io
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
 from tests.conftest import session_token
 from yoyaku.adapters.table import AuditItem
 
-from .test_bookings_api import STAY, book, hold, inn  # noqa: F401  (the fixture)
+from .helpers import table_snapshot
+from .test_bookings_api import (  # noqa: F401  (the fixture)
+    STAY,
+    assert_invalid,
+    book,
+    hold,
+    inn,
+)
 
 
 def audit_actions() -> Counter[str]:
@@ -163,3 +171,91 @@ def test_a_reason_is_required_and_an_unknown_number_is_not_found(
         token=staff_token,
     )
     assert missing.status == 404
+
+
+def _walk(client, path: str, token: str, limit: int) -> list[dict[str, Any]]:
+    """Every page of a staff list, in order; a token on every page but the last."""
+    pages: list[dict[str, Any]] = []
+    next_token = None
+    while True:
+        query = f"&limit={limit}" + (f"&nextToken={next_token}" if next_token else "")
+        reply = client.get(path + query, token=token)
+        assert reply.status == 200, reply.body
+        assert len(reply.json["items"]) <= limit
+        pages.append(reply.json)
+        next_token = reply.json.get("nextToken")
+        if next_token is None:
+            return pages
+        assert len(pages) < 20, "the pages never end"
+
+
+def test_a_month_comes_in_pages_by_date_and_number(
+    client,
+    staff_token,
+    inn,  # noqa: F811
+    make_citizen,
+) -> None:
+    days = [STAY + timedelta(days=n) for n in (4, 0, 3, 1, 2)]
+    numbers = {book(client, make_citizen(), day)["reservationNumber"]: day for day in days}
+    # A staff cancellation lists it still (status), in its place.
+    cancelled = next(n for n, d in numbers.items() if d == STAY + timedelta(days=3))
+    reply = client.post(
+        f"/v1/staff/reservations/{cancelled}/cancellation",
+        json_body={"reason": "施設の都合"},
+        token=staff_token,
+    )
+    assert reply.status == 200, reply.body
+    before = table_snapshot()
+
+    pages = _walk(client, "/v1/staff/facilities/inn/reservations?month=2030-06", staff_token, 2)
+    assert [len(p["items"]) for p in pages] == [2, 2, 1]
+    listed = [r["reservation"]["reservationNumber"] for p in pages for r in p["items"]]
+    assert listed == sorted(numbers, key=lambda n: (numbers[n], n))
+    assert all(r["guest"]["userNumber"] for p in pages for r in p["items"])
+    assert {(p["facilityId"], p["first"], p["last"]) for p in pages} == {
+        ("inn", "2030-06-01", "2030-06-30")
+    }
+    assert "nextToken" not in pages[-1]
+    # Reading changes nothing.
+    assert table_snapshot() == before
+
+    # The whole month in one page; the CSV export has every row whatever the page size.
+    whole = _walk(client, "/v1/staff/facilities/inn/reservations?month=2030-06", staff_token, 5)
+    assert [len(p["items"]) for p in whole] == [5]
+    export = client.get(
+        "/v1/staff/facilities/inn/reservations/export?month=2030-06", token=staff_token
+    )
+    assert len(list(csv.reader(io.StringIO(export.body.decode("utf-8").lstrip("\ufeff"))))) == 1 + 5
+
+
+def test_a_check_in_token_is_good_only_for_its_own_list(
+    client, staff_token, booked, make_citizen
+) -> None:
+    book(client, make_citizen(), STAY + timedelta(days=2))
+    path = "/v1/staff/facilities/inn/reservations"
+    first = client.get(f"{path}?month=2030-06&limit=1", token=staff_token)
+    token = first.json["nextToken"]
+    before = table_snapshot()
+    for query in [
+        f"month=2030-06&nextToken={token}x",  # altered
+        f"month=2030-07&nextToken={token}",  # another month
+        f"date={STAY.isoformat()}&nextToken={token}",  # another period
+        "month=2030-06&nextToken=!!!!",
+        "month=2030-06&nextToken=e30",
+    ]:
+        reply = client.get(f"{path}?{query}", token=staff_token)
+        body = assert_invalid(reply, "nextToken")
+        assert reply.header("Content-Type") == "application/problem+json"
+        assert body["code"] == "VALIDATION_FAILED"
+    # Japanese by default, English on request.
+    foreign = f"{path}?month=2030-07&nextToken={token}"
+    japanese = assert_invalid(client.get(foreign, token=staff_token), "nextToken")
+    english = client.get(foreign, token=staff_token, headers={"Accept-Language": "en"})
+    assert english.header("Content-Type") == "application/problem+json"
+    assert english.json["code"] == japanese["code"]
+    assert english.json["title"] != japanese["title"]
+    assert english.json["title"].isascii() and not japanese["title"].isascii()
+    for limit in ("0", "101", "x"):
+        reply = client.get(f"{path}?month=2030-06&limit={limit}", token=staff_token)
+        assert_invalid(reply, "limit")
+    assert table_snapshot() == before

@@ -205,8 +205,16 @@ def reservation_item(
         gsi1pk=f"OWNER#{key}#RESERVATIONS",
         gsi1sk=f"{stay.isoformat()}#{number}",
         gsi2pk=arrivals_key(document.facility_id, stay),
-        gsi2sk=f"{stay.isoformat()}#{number}",
+        gsi2sk=arrivals_sort_key(document, stay, number),
     )
+
+
+def arrivals_sort_key(document: Reservation | Appointment, stay: date, number: str) -> str:
+    """A reservation's place in its facility's arrivals: by date and number; an
+    appointment's by date, counter, time and number (the order the counter list reads)."""
+    if isinstance(document, Appointment):
+        return f"{stay.isoformat()}#{document.counter}#{document.start}#{number}"
+    return f"{stay.isoformat()}#{number}"
 
 
 def add_confirmation(
@@ -261,6 +269,43 @@ def arrivals(facility_id: str, first: date, last: date) -> list[StoredReservatio
         )
         found += [_stored(i) for i in items if isinstance(i, ReservationItem)]
     return found
+
+
+# `{date}#{number}` or, for appointments, `{date}#{counter}#{HH:MM}#{number}`.
+_ARRIVAL_POSITION = re.compile(r"\d{4}-\d{2}-\d{2}(#[a-z0-9][a-z0-9-]{0,39}#\d{2}:\d{2})?#\d{10}")
+
+
+def arrivals_page[T: Reservation | Appointment](
+    facility_id: str, first: date, last: date, kind: type[T], limit: int, token: str | None
+) -> Page[StoredReservation]:
+    """One page of the facility's arrivals of `kind` from `first` to `last`, in arrivals
+    order: a Query of each month's partition from the token's position on, `limit + 1`
+    items a read. The token is good only for the same facility, kind and days."""
+    scope = f"arrivals:{kind.__name__.lower()}:{facility_id}:{first.isoformat()}:{last.isoformat()}"
+    after = pages.decode(token, scope, _ARRIVAL_POSITION)
+    upper = f"{last.isoformat()}#~"
+    if after is not None and not (first.isoformat() <= after < upper):
+        raise pages.invalid()
+
+    def month_items(month: str) -> Iterator[tuple[str, StoredReservation]]:
+        # `between` includes its ends: the position itself is skipped below.
+        lower = max(first.isoformat(), after or "")
+        if lower > upper:
+            return
+        found = ReservationItem.by_queue.query(
+            f"ARRIVALS#{facility_id}#{month}",
+            ReservationItem.gsi2sk.between(lower, upper),
+            page_size=limit + 1,
+        )
+        for i in found:
+            if not isinstance(i, ReservationItem) or (after and (i.gsi2sk or "") <= after):
+                continue
+            stored = _stored(i)
+            if isinstance(stored.document, kind):
+                yield i.gsi2sk or "", stored
+
+    keyed = (found for month in months_between(first, last) for found in month_items(month))
+    return pages.collect(keyed, limit, scope)
 
 
 def confirm_hold(

@@ -38,7 +38,8 @@ def encode(scope: str, position: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _invalid() -> DomainError:
+def invalid() -> DomainError:
+    """The 422 on `nextToken` of a token that cannot be this list's."""
     return DomainError.invalid("nextToken", "page_token_invalid")
 
 
@@ -50,7 +51,7 @@ def decode(token: str | None, scope: str, position: re.Pattern[str]) -> str | No
         raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
         value = json.loads(raw.decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise _invalid() from None
+        raise invalid() from None
     if not (
         isinstance(value, list)
         and len(value) == 3
@@ -60,7 +61,7 @@ def decode(token: str | None, scope: str, position: re.Pattern[str]) -> str | No
         and 0 < len(value[2]) <= MAX_POSITION
         and position.fullmatch(value[2])
     ):
-        raise _invalid()
+        raise invalid()
     return value[2]
 
 

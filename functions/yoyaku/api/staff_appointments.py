@@ -12,10 +12,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ConfigDict, Field
 
 from yoyaku.api import auth, request_body
+from yoyaku.api.paging import Limit, NextToken, Paged
 from yoyaku.api.periods import Day, Month
 from yoyaku.domain.appointments import Appointment, StaffAppointment
 from yoyaku.domain.errors import DomainError
 from yoyaku.domain.model import CamelModel, QueryDate
+from yoyaku.domain.paging import DEFAULT_LIMIT
 from yoyaku.services import appointments, catalog, staff_appointments, staff_reservations
 
 router = Router()
@@ -52,7 +54,7 @@ def import_eligibility(
     return ImportResult(facility_id=facility_id, imported=imported)
 
 
-class AppointmentDay(CamelModel):
+class AppointmentDay(Paged):
     facility_id: str
     date: date
     items: list[Appointment]
@@ -74,16 +76,21 @@ ReceiptNumber = Annotated[str, Path(alias="receiptNumber", min_length=1, max_len
 @router.get(
     "/v1/staff/facilities/<facilityId>/appointments",
     summary="The counter appointments of a day, by counter and time",
-    description="Cancelled appointments are listed too (status).",
+    description="Cancelled appointments are listed too (status). Paged by counter and "
+    "time; the CSV export has the whole day or month.",
     tags=["staff"],
 )
 def appointment_day(
     facility_id: Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)],
     day: Annotated[QueryDate, Query(alias="date", description="One day (Tokyo date).")],
+    limit: Limit = DEFAULT_LIMIT,
+    next_token: NextToken = None,
 ) -> AppointmentDay:
     auth.staff(router)
-    items = staff_appointments.day_list(facility_id, day)
-    return AppointmentDay(facility_id=facility_id, date=day, items=items)
+    page = staff_appointments.day_page(facility_id, day, limit, next_token)
+    return AppointmentDay(
+        facility_id=facility_id, date=day, items=page.items, next_token=page.next_token
+    )
 
 
 @router.get(

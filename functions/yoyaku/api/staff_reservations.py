@@ -25,7 +25,7 @@ router = Router()
 FacilityId = Annotated[str, Path(alias="facilityId", min_length=1, max_length=40)]
 
 
-class CheckInList(CamelModel):
+class CheckInList(Paged):
     facility_id: str
     first: date
     last: date
@@ -47,14 +47,27 @@ class CancellationOnBehalf(CamelModel):
 @router.get(
     "/v1/staff/facilities/<facilityId>/reservations",
     summary="The check-in list: reservations starting on a day or in a month",
-    description="Give `date` or `month`. Cancelled reservations are listed too (status).",
+    description="Give `date` or `month`. Cancelled reservations are listed too (status). "
+    "Paged by date and reservation number; the CSV export has the whole period.",
     tags=["staff"],
 )
-def check_in_list(facility_id: FacilityId, date_: Day = None, month: Month = None) -> CheckInList:
+def check_in_list(
+    facility_id: FacilityId,
+    date_: Day = None,
+    month: Month = None,
+    limit: Limit = DEFAULT_LIMIT,
+    next_token: NextToken = None,
+) -> CheckInList:
     auth.staff(router)
     first, last = staff_reservations.period(date_, month)
-    rows = staff_reservations.arrivals(facility_id, first, last)
-    return CheckInList(facility_id=facility_id, first=first, last=last, items=rows)
+    page = staff_reservations.arrivals_page(facility_id, first, last, limit, next_token)
+    return CheckInList(
+        facility_id=facility_id,
+        first=first,
+        last=last,
+        items=page.items,
+        next_token=page.next_token,
+    )
 
 
 @router.get(

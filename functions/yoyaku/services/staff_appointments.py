@@ -12,6 +12,7 @@ from yoyaku.domain.appointments import Appointment, StaffAppointment, appointmen
 from yoyaku.domain.audit import AuditAction, TargetType
 from yoyaku.domain.booking import StoredReservation
 from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.paging import Page
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
 from yoyaku.services.catalog import load_facility
@@ -27,6 +28,14 @@ def day_list(facility_id: str, first: date, last: date | None = None) -> list[Ap
         if isinstance(s.document, Appointment)
     ]
     return sorted(found, key=lambda a: (a.date, a.counter, a.start, a.receipt_number))
+
+
+def day_page(facility_id: str, day: date, limit: int, token: str | None) -> Page[Appointment]:
+    """One page of the day's appointments, by counter and time (a DynamoDB page)."""
+    load_facility(facility_id)
+    page = booking_store.arrivals_page(facility_id, day, day, Appointment, limit, token)
+    found = [s.document for s in page.items if isinstance(s.document, Appointment)]
+    return Page(found, page.next_token)
 
 
 def export(facility_id: str, first: date, last: date, member: StaffMember) -> str:

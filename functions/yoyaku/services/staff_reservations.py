@@ -14,6 +14,7 @@ from yoyaku.domain.booking import OwnerKind, Reservation, StoredReservation
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.checkin import CheckInRow, Guest, to_csv
 from yoyaku.domain.errors import DomainError, ErrorCode
+from yoyaku.domain.paging import Page
 from yoyaku.domain.registration import Profile
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
@@ -61,6 +62,20 @@ def arrivals(facility_id: str, first: date, last: date) -> list[CheckInRow]:
         for s in booking_store.arrivals(facility_id, first, last)
         if isinstance(s.document, Reservation)
     ]
+
+
+def arrivals_page(
+    facility_id: str, first: date, last: date, limit: int, token: str | None
+) -> Page[CheckInRow]:
+    """One page of the check-in list (a DynamoDB page; only its guests are looked up)."""
+    load_facility(facility_id)
+    page = booking_store.arrivals_page(facility_id, first, last, Reservation, limit, token)
+    rows = [
+        CheckInRow(reservation=s.document, guest=_guest(s))
+        for s in page.items
+        if isinstance(s.document, Reservation)
+    ]
+    return Page(rows, page.next_token)
 
 
 def export(facility_id: str, first: date, last: date, member: StaffMember) -> str:

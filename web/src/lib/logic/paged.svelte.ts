@@ -30,12 +30,21 @@ export class PagedList<T> {
 		if (this.next !== null) await this.read(this.next, false);
 	}
 
+	/** Counts reads: only the latest one's answer is shown. */
+	private generation = 0;
+
+	/**
+	 * `load()` always reads (the filter may have changed while a page was on its way, and
+	 * the answer for the old one is then dropped); `more()` waits its turn.
+	 */
 	private async read(token: string | undefined, fresh: boolean): Promise<void> {
-		if (this.loading) return;
+		if (this.loading && !fresh) return;
+		const mine = ++this.generation;
 		this.loading = true;
 		this.problem = null;
 		try {
 			const result = await this.fetchPage(token);
+			if (mine !== this.generation) return;
 			if (!result.ok) {
 				this.problem = result.problem;
 				return;
@@ -43,7 +52,7 @@ export class PagedList<T> {
 			this.items = fresh || !this.items ? result.data.items : [...this.items, ...result.data.items];
 			this.next = result.data.nextToken ?? null;
 		} finally {
-			this.loading = false;
+			if (mine === this.generation) this.loading = false;
 		}
 	}
 }

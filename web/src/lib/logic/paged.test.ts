@@ -44,4 +44,32 @@ describe('a paged list', () => {
 		await list.load();
 		expect(list.items).toEqual([1]);
 	});
+
+	it('shows the answer of the latest load when an earlier one comes back later', async () => {
+		const answers: Record<string, (page: Page<number>) => void> = {};
+		let filter = 'old';
+		const list = new PagedList<number>(
+			(token) =>
+				new Promise((done) => {
+					const key = token ?? filter;
+					answers[key] = (page) => done({ ok: true, status: 200, data: page });
+				})
+		);
+		const first = list.load();
+		filter = 'new';
+		const second = list.load();
+		answers['new']!({ items: [7, 8], nextToken: 'n2' });
+		await second;
+		answers['old']!({ items: [1], nextToken: null });
+		await first;
+		expect(list.items).toEqual([7, 8]);
+		expect(list.hasMore).toBe(true);
+		expect(list.loading).toBe(false);
+		// もっと見る while a page is on its way asks once
+		const more = list.more();
+		const again = list.more();
+		answers['n2']!({ items: [9] });
+		await Promise.all([more, again]);
+		expect(list.items).toEqual([7, 8, 9]);
+	});
 });
