@@ -94,6 +94,11 @@ def main() -> int:
     # revoked a moment ago is refused at once.
     params["JpkiCrlSources"] = f"http://127.0.0.1:{port}/_local/jpki/crl"
     os.environ.setdefault("JPKI_CACHE_SECONDS", "0")
+    # Each function runs in environments of its own, as in AWS, so the warm caches of the
+    # reception schedule and of facilities would show a staff change only after 30-60 s;
+    # a person trying the service (and every test) expects it at once.
+    os.environ.setdefault("RECEPTION_CACHE_SECONDS", "0")
+    os.environ.setdefault("FACILITY_CACHE_SECONDS", "0")
     # No CloudFront here: every request is counted by its own source address, and no
     # client may name another (the template's value is the AWS stack id).
     os.environ["VIEWER_ADDRESS_SECRET"] = ""

@@ -73,6 +73,10 @@ class Settings(TableSettings):
     # Only the function that stores registrations: a card's address in it is a resident.
     municipality: str | None = Field(default=None, min_length=1)
     # Tunables.
+    # How long a warm function reuses the reception schedule and a facility before reading
+    # them again: what a staff change takes to reach every other environment.
+    reception_cache_seconds: float = Field(default=30, ge=0)
+    facility_cache_seconds: float = Field(default=60, ge=0)
     ses_send_rate: int = Field(default=10, ge=1)
     hold_minutes: int = Field(default=10, ge=1)
     session_hours: int = Field(default=12, ge=1)

@@ -17,10 +17,11 @@ from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.paging import Page
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
+from yoyaku.settings import settings
 
-# Facilities change rarely: a warm container reuses one for a minute, which saves a read
-# on every availability call and hold. Staff changes show everywhere within that minute.
-FACILITY_CACHE_SECONDS = 60.0
+# Facilities change rarely: a warm container reuses one for FACILITY_CACHE_SECONDS (a
+# minute), which saves a read on every availability call and hold. Staff changes show
+# everywhere within that minute (at once in the local runtime, which sets it to 0 s).
 _cache: dict[str, tuple[float, Facility]] = {}
 
 
@@ -38,7 +39,7 @@ def load_facility(facility_id: str, *, fresh: bool = False) -> Facility:
     if facility is None:
         _cache.pop(facility_id, None)
         raise DomainError(ErrorCode.NOT_FOUND, what=messages.FACILITY)
-    _cache[facility_id] = (time.monotonic() + FACILITY_CACHE_SECONDS, facility)
+    _cache[facility_id] = (time.monotonic() + settings().facility_cache_seconds, facility)
     return facility
 
 

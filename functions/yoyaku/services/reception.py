@@ -3,8 +3,9 @@
 The operation item is cached per container for a short while, because every booking
 would otherwise pay one more read. The cache holds the *schedule*, not a verdict: a
 suspension or reception window starts and ends on the second whatever the cache's
-age. Only a staff change takes up to CACHE_SECONDS to reach other containers (at once
-in the container that made it, and in the local runtime).
+age. Only a staff change takes up to RECEPTION_CACHE_SECONDS (30 s) to reach other
+containers; it is seen at once in the container that made it, and everywhere in the local
+runtime, which sets the cache to 0 s.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from yoyaku.domain.reception import (
 )
 from yoyaku.domain.staff import StaffMember
 from yoyaku.services import audit
+from yoyaku.settings import settings
 
-CACHE_SECONDS = 30.0
 ATTEMPTS = 3
 _cache: list[tuple[float, Operation]] = []
 
@@ -43,7 +44,7 @@ def _operation(*, fresh: bool = False) -> Operation:
     if _cache and not fresh and _cache[0][0] > time.monotonic():
         return _cache[0][1]
     operation = operation_store.get()
-    _cache[:] = [(time.monotonic() + CACHE_SECONDS, operation)]
+    _cache[:] = [(time.monotonic() + settings().reception_cache_seconds, operation)]
     return operation
 
 
