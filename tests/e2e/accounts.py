@@ -126,6 +126,20 @@ class Citizen:
         return str(items[-1]["applicationId"])
 
 
+def review_queue(service: LocalService, query: str = "") -> list[dict[str, Any]]:
+    """Every application of the staff review queue, all pages (earlier tests fill it)."""
+    token, found, next_token = service.staff_token(), [], None
+    while True:
+        params = "&".join(
+            p for p in (query, "limit=100", next_token and f"nextToken={next_token}") if p
+        )
+        page = service.call("GET", f"/v1/staff/reviews?{params}", headers=bearer(token)).json()
+        found += page["items"]
+        next_token = page.get("nextToken")
+        if not next_token:
+            return found
+
+
 def register(service: LocalService, residency: str = "resident", **changes: Any) -> Citizen:
     body = form(residency, **changes)
     response = service.call("POST", "/v1/registrations", json=body)

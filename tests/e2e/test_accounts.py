@@ -15,6 +15,7 @@ from tests.e2e.accounts import (
     mails_to,
     register,
     registered,
+    review_queue,
     staff_decides,
     upload,
     wait_for_mail,
@@ -53,8 +54,7 @@ def test_resident_registers_confirms_signs_in_and_is_approved(service: LocalServ
 
     application_id = citizen.application_id()
     staff = bearer(service.staff_token())
-    queue = service.call("GET", "/v1/staff/reviews", headers=staff).json()["items"]
-    assert application_id in [a["applicationId"] for a in queue]
+    assert application_id in [a["applicationId"] for a in review_queue(service)]
     opened = service.call("GET", f"/v1/staff/reviews/{application_id}", headers=staff)
     assert opened.status_code == 200
     assert opened.json()["status"] == "accepted"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.accounts import bearer, form, register
+from tests.e2e.accounts import bearer, form, register, review_queue
 from tests.e2e.conftest import LocalService
 
 pytestmark = pytest.mark.e2e
@@ -105,14 +105,7 @@ def verification_for(service: LocalService, facts: dict[str, str]) -> str:
 
 def queued_for_staff(service: LocalService) -> list[str]:
     """User numbers of every application waiting for staff (all pages)."""
-    token, found, next_token = service.staff_token(), [], None
-    while True:
-        query = "status=received&limit=100" + (f"&nextToken={next_token}" if next_token else "")
-        page = service.call("GET", f"/v1/staff/reviews?{query}", headers=bearer(token)).json()
-        found += [item["userNumber"] for item in page["items"]]
-        next_token = page.get("nextToken")
-        if not next_token:
-            return found
+    return [item["userNumber"] for item in review_queue(service, "status=received")]
 
 
 MINATO_RESIDENT = {
