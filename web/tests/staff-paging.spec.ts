@@ -12,7 +12,8 @@ test('the check-in list shows two, then the rest with もっと見る, and reads
 	test.setTimeout(180_000);
 	// a resident books five rooms for one night at ラビスタ伊豆山, one booking at a time
 	const resident = await registerResident(page, backend);
-	const day = addDays(await backend.today(), 25);
+	// Each project (desktop, phone) books its own day: both run against one service.
+	const day = addDays(await backend.today(), daysAhead(testInfo.project.name, 25, 18));
 	const { token } = await backend.json<{ token: string }>('POST', '/v1/sessions', {
 		userNumber: resident.userNumber,
 		password: resident.password
@@ -102,12 +103,17 @@ test('the check-in list shows two, then the rest with もっと見る, and reads
 });
 
 /** Notice numbers (3 letters or digits, 6 digits) no other run of this test uses. */
+/** A day per Playwright project (inside the booking window), so the phone run does not find the desktop run's bookings. */
+function daysAhead(project: string, desktop: number, phone: number): number {
+	return project === 'phone' ? phone : desktop;
+}
+
 function person(suffix: number): { notice: string; second: string } {
 	const digits = String((Date.now() + suffix) % 1_000_000).padStart(6, '0');
 	return { notice: `PG${suffix}${digits}`, second: `PAGING${suffix}${digits}ABCDEF`.slice(0, 18) };
 }
 
-test('the counter appointments of a day come two at a time, by counter and time, with もっと見る @phone', async ({ page, backend, request }) => {
+test('the counter appointments of a day come two at a time, by counter and time, with もっと見る @phone', async ({ page, backend, request }, testInfo) => {
 	test.setTimeout(180_000);
 	const staffToken = await backend.staffToken();
 	const people = [1, 2, 3].map(person);
@@ -117,7 +123,7 @@ test('the counter appointments of a day come two at a time, by counter and time,
 		data: csv
 	});
 	expect(imported.status()).toBe(200);
-	let day = addDays(await backend.today(), 10);
+	let day = addDays(await backend.today(), daysAhead(testInfo.project.name, 10, 17));
 	while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = addDays(day, 1);
 	// Booked out of order; the list reads by counter, then time.
 	const receipts: string[] = [];
