@@ -15,10 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from yoyaku.adapters import application_store, line_store
 from yoyaku.adapters.table import ApplicationItem
-from yoyaku.domain.account_kinds import ApplicationStatus
+from yoyaku.domain.account_kinds import ApplicationStatus, Decision
 from yoyaku.domain.lottery import ResultsNotified
 from yoyaku.domain.messages import Language
-from yoyaku.domain.review import Decision
 from yoyaku.services import reviews
 
 if TYPE_CHECKING:

@@ -13,11 +13,11 @@ import pytest
 
 from tests.conftest import Citizen, Client, Mailbox, MovableClock
 from yoyaku.adapters import application_store, booking_store, catalog_store, user_store
+from yoyaku.domain.account_kinds import Decision
 from yoyaku.domain.booking import Owner, Reservation, Unit
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.identity import CardFacts
 from yoyaku.domain.renewal import split_address
-from yoyaku.domain.review import Decision
 from yoyaku.services import catalog, reviews
 
 from .helpers import GYM, facility

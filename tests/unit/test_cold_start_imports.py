@@ -30,7 +30,7 @@ LAZY = ["boto3", "aws_lambda_powertools.utilities.idempotency"]
 PROBE = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
-roots = ("boto3", "aws_lambda_powertools")
+roots = ("boto3", "aws_lambda_powertools", "yoyaku")
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in roots)))
 """
 
@@ -45,8 +45,8 @@ def test_every_function_of_the_template_is_checked() -> None:
     assert set(HANDLERS) == modules
 
 
-@pytest.mark.parametrize("module", HANDLERS)
-def test_importing_a_handler_imports_no_boto3(module: str) -> None:
+def _loaded(module: str) -> list[str]:
+    """The boto3, Powertools and Yoyaku modules that importing `module` loads."""
     # The handlers check their settings when imported, as at a cold start.
     env = {
         **globals_environment(template.load()),
@@ -61,9 +61,20 @@ def test_importing_a_handler_imports_no_boto3(module: str) -> None:
         text=True,
         check=True,
     )
-    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("module", HANDLERS)
+def test_importing_a_handler_imports_no_boto3(module: str) -> None:
+    loaded = _loaded(module)
     assert "aws_lambda_powertools.event_handler" in loaded or module.endswith(
         ("authorizer", "_tasks", "proof_uploaded", "crl_refresh")
     )
     for lazy in LAZY:
         assert not [m for m in loaded if m == lazy or m.startswith(lazy + ".")], (module, lazy)
+
+
+def test_the_authorizer_loads_no_audit_trail() -> None:
+    # Every request passes the authorizer; only a staff decision writes an audit record
+    # (adapters/application_store.py imports the audit store when it decides).
+    assert "yoyaku.domain.audit" not in _loaded("yoyaku.entrypoints.authorizer")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from yoyaku.adapters import audit_store, pages
+from yoyaku.adapters import pages
 from yoyaku.adapters.table import ApplicationItem
 from yoyaku.adapters.transactions import condition_failed, connection
 from yoyaku.domain.account_kinds import ApplicationStatus
-from yoyaku.domain.audit import AuditRecord
 from yoyaku.domain.paging import Page
 from yoyaku.domain.renewal import RenewalApplication
 from yoyaku.domain.review import (
@@ -26,6 +25,9 @@ from yoyaku.domain.review import (
     StaffHistoryEntry,
 )
 from yoyaku.domain.staff import StaffRef
+
+if TYPE_CHECKING:
+    from yoyaku.domain.audit import AuditRecord
 
 # gsi1 `USER#{n}#APPLICATIONS` / submitted at; gsi2 `REVIEWS#{status}` / `{submitted at}#{id}`
 _MINE = re.compile(pages.INSTANT)
@@ -216,6 +218,10 @@ def record_decision(
 ) -> ApplicationRecord | None:
     """Claims the one decision of an open application, with its audit record in the same
     transaction; None if it is closed or decided already (nothing is written then)."""
+    # Imported here: the functions that read applications (the authorizer, sign-in)
+    # never decide one, and need not load the audit record's models at a cold start.
+    from yoyaku.adapters import audit_store
+
     actions: list[Action] = [
         ApplicationItem.decision.set(decision),
         ApplicationItem.decided_by.set(audit.staff.model_dump(mode="json")),

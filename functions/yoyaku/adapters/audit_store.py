@@ -17,7 +17,14 @@ from pynamodb.exceptions import PutError
 
 from yoyaku.adapters import pages
 from yoyaku.adapters.table import AuditItem
-from yoyaku.domain.audit import AuditAction, AuditFilter, AuditRecord, AuditTarget, TargetType
+from yoyaku.domain.audit import (
+    AuditAction,
+    AuditFilter,
+    AuditRecord,
+    AuditTarget,
+    TargetType,
+    details_of,
+)
 from yoyaku.domain.calendar import TOKYO, months_between, tokyo_date
 from yoyaku.domain.paging import Page
 from yoyaku.domain.staff import Role, StaffRef
@@ -42,7 +49,7 @@ def item(record: AuditRecord) -> AuditItem:
         target_type=record.target.type.value,
         target_id=record.target.id,
         reason=record.reason,
-        details=record.details,
+        details=record.details.model_dump(mode="json"),
         gsi1pk=f"AUDITBY#{record.staff.staff_id}",
         gsi1sk=sk,
         gsi2pk=f"AUDITOF#{record.target.type.value}#{record.target.id}",
@@ -73,7 +80,7 @@ def _record(found: AuditItem) -> AuditRecord:
         action=AuditAction(found.action),
         target=AuditTarget(type=TargetType(found.target_type), id=found.target_id),
         reason=found.reason,
-        details=dict(found.details or {}),
+        details=details_of(AuditAction(found.action), found.details or {}),
     )
 
 

@@ -67,3 +67,12 @@ class ApplicationStatus(StrEnum):
     COMPLETED = "completed"  # 完了: approved
     RETURNED = "returned"  # 差戻し: the user must fix something
     REJECTED = "rejected"  # 却下: the account is closed
+
+
+class Decision(StrEnum):
+    """What a staff member decides on an application (domain/review.py says what each
+    does); here because an audit record names it too."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+    REJECT = "reject"

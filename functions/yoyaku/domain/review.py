@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from yoyaku.domain.account_kinds import ApplicationStatus
+from yoyaku.domain.account_kinds import ApplicationStatus, Decision
 from yoyaku.domain.identity import CardFacts
 from yoyaku.domain.model import CamelModel
 from yoyaku.domain.registration import Profile
@@ -18,12 +18,6 @@ from yoyaku.domain.renewal import RenewalApplication
 from yoyaku.domain.staff import StaffRef
 
 OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED)
-
-
-class Decision(StrEnum):
-    APPROVE = "approve"
-    RETURN = "return"
-    REJECT = "reject"
 
 
 DECIDED_STATUS = {

@@ -33,7 +33,7 @@ from yoyaku.domain.appointments import (
     PartyRequest,
     ReceiptCredentials,
 )
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, EligibilityImported, TargetType
 from yoyaku.domain.booking import Hold, HoldRequest, Owner, StoredReservation
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.emails import Recipient
@@ -292,6 +292,6 @@ def import_eligible(facility_id: str, csv_text: str, actor: StaffMember) -> int:
         AuditAction.ELIGIBILITY_IMPORTED,
         TargetType.FACILITY,
         facility_id,
-        imported=imported,
+        EligibilityImported(imported=imported),
     )
     return imported

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from yoyaku import runtime
 from yoyaku.adapters import audit_store
@@ -11,9 +10,12 @@ from yoyaku.domain.audit import (
     DEFAULT_AUDIT_DAYS,
     MAX_AUDIT_DAYS,
     AuditAction,
+    AuditDetails,
     AuditFilter,
     AuditRecord,
     AuditTarget,
+    Exported,
+    NoDetails,
     TargetType,
 )
 from yoyaku.domain.errors import DomainError
@@ -26,11 +28,12 @@ def entry(
     action: AuditAction,
     target_type: TargetType,
     target_id: str,
+    details: AuditDetails | None = None,
     *,
     reason: str | None = None,
-    **details: Any,
 ) -> AuditRecord:
-    """The record of an action taken now, for a store that writes it with the action."""
+    """The record of an action taken now, for a store that writes it with the action;
+    `details` are of the kind the action records (domain/audit.py DETAILS)."""
     rt = runtime.current()
     return AuditRecord(
         audit_id=rt.new_id("aud"),
@@ -40,7 +43,7 @@ def entry(
         action=action,
         target=AuditTarget(type=target_type, id=target_id),
         reason=reason,
-        details={k: v for k, v in details.items() if v is not None},
+        details=details or NoDetails(),
     )
 
 
@@ -49,12 +52,12 @@ def record(
     action: AuditAction,
     target_type: TargetType,
     target_id: str,
+    details: AuditDetails | None = None,
     *,
     reason: str | None = None,
-    **details: Any,
 ) -> AuditRecord:
     """Records an action that has just succeeded."""
-    made = entry(actor, action, target_type, target_id, reason=reason, **details)
+    made = entry(actor, action, target_type, target_id, details, reason=reason)
     audit_store.add(made)
     return made
 
@@ -69,8 +72,7 @@ def record_export(
         action,
         TargetType.FACILITY,
         facility_id,
-        **{"from": first.isoformat(), "to": last.isoformat()},
-        rows=rows,
+        Exported(from_=first, to=last, rows=rows),
     )
 
 

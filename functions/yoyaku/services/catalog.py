@@ -9,7 +9,7 @@ from yoyaku import runtime
 from yoyaku.adapters import catalog_store, inventory_store, summary_store
 from yoyaku.domain import availability as rules
 from yoyaku.domain import messages
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, FacilitySaved, TargetType
 from yoyaku.domain.availability import Availability
 from yoyaku.domain.calendar import end_of_next_month
 from yoyaku.domain.catalog import Facility, FacilityDefinition
@@ -76,7 +76,6 @@ def save_facility(facility_id: str, definition: FacilityDefinition, actor: Staff
         AuditAction.FACILITY_SAVED,
         TargetType.FACILITY,
         facility_id,
-        name=facility.name,
-        created=created,
+        FacilitySaved(name=facility.name, created=created),
     )
     return facility

@@ -16,7 +16,7 @@ from yoyaku import runtime
 from yoyaku.adapters import booking_store, catalog_store, inventory_store, user_store
 from yoyaku.domain import messages
 from yoyaku.domain.appointments import Appointment
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, DaysClosed, TargetType
 from yoyaku.domain.booking import OwnerKind, StoredReservation
 from yoyaku.domain.catalog import BookingRules, Facility
 from yoyaku.domain.closure_plan import ClosurePlan, candidate_days, plan_closures
@@ -106,14 +106,14 @@ def change(facility_id: str, change: ClosureChange, actor: StaffMember) -> Closu
             AuditAction.DAYS_CLOSED,
             TargetType.FACILITY,
             facility_id,
+            DaysClosed(
+                closed_weekdays=rules.closed_weekdays,
+                closed_on_holidays=rules.closed_on_holidays,
+                year_end_closure=rules.year_end_closure,
+                closed_dates=rules.closed_dates,
+                days_changed=plan.newly_closed,
+            ),
             reason=change.reason,
-            closedWeekdays=rules.closed_weekdays,
-            closedOnHolidays=rules.closed_on_holidays,
-            yearEndClosure=rules.year_end_closure.model_dump(mode="json")
-            if rules.year_end_closure
-            else None,
-            closedDates=[d.isoformat() for d in rules.closed_dates],
-            daysChanged=plan.newly_closed,
         )
         return ClosureResult(
             facility=saved,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from yoyaku import runtime
 from yoyaku.adapters import inventory_store
 from yoyaku.domain import messages
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, InventoryChanged, TargetType
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.inventory import InventoryChange, plan_inventory
 from yoyaku.domain.staff import StaffMember
@@ -34,11 +34,14 @@ def change(facility_id: str, change: InventoryChange, actor: StaffMember) -> int
             AuditAction.INVENTORY_CHANGED,
             TargetType.FACILITY,
             facility_id,
-            resourceTypeId=change.resource_type_id,
-            **{"from": change.from_.isoformat(), "to": change.to.isoformat()},
-            capacity=change.capacity,
-            closedDates=[d.isoformat() for d in change.closed_dates] or None,
-            daysChanged=len(plans),
+            InventoryChanged(
+                resource_type_id=change.resource_type_id,
+                from_=change.from_,
+                to=change.to,
+                capacity=change.capacity,
+                closed_dates=change.closed_dates or None,
+                days_changed=len(plans),
+            ),
         )
         return len(plans)
     raise DomainError(

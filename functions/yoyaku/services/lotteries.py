@@ -20,7 +20,7 @@ from yoyaku.adapters.lottery_store import DemandKey
 from yoyaku.domain import groups, messages, slot_draw
 from yoyaku.domain import lottery as rules
 from yoyaku.domain.accounts import CitizenProfile
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, LotteryCreated, LotteryDrawStarted, TargetType
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
 from yoyaku.domain.lottery import (
@@ -359,12 +359,14 @@ def create(definition: LotteryDefinition, actor: StaffMember) -> Lottery:
         AuditAction.LOTTERY_CREATED,
         TargetType.LOTTERY,
         lottery_id,
-        facilityId=definition.facility_id,
-        stayFrom=definition.stay_from.isoformat(),
-        stayTo=definition.stay_to.isoformat(),
-        applyFrom=definition.apply_from.isoformat(),
-        applyUntil=definition.apply_until.isoformat(),
-        drawAt=definition.draw_at.isoformat(),
+        LotteryCreated(
+            facility_id=definition.facility_id,
+            stay_from=definition.stay_from,
+            stay_to=definition.stay_to,
+            apply_from=definition.apply_from,
+            apply_until=definition.apply_until,
+            draw_at=definition.draw_at,
+        ),
     )
     return get(lottery_id)
 
@@ -394,7 +396,7 @@ def draw_now(lottery_id: str, actor: StaffMember, request: DrawRequest) -> str:
         AuditAction.LOTTERY_DRAW_STARTED,
         TargetType.LOTTERY,
         lottery_id,
+        LotteryDrawStarted(before_apply_until=True if forced else None),
         reason=request.reason,
-        beforeApplyUntil=True if forced else None,
     )
     return arn

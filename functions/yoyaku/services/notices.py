@@ -5,7 +5,7 @@ from __future__ import annotations
 from yoyaku import runtime
 from yoyaku.adapters import notice_store
 from yoyaku.domain import messages
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, NoticePublished, NoticeWithdrawn, TargetType
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.notices import (
     Notice,
@@ -43,8 +43,7 @@ def publish(draft: NoticeDraft, actor: StaffMember) -> Notice:
         AuditAction.NOTICE_PUBLISHED,
         TargetType.NOTICE,
         notice.notice_id,
-        title=notice.title,
-        publishedAt=notice.published_at.isoformat(),
+        NoticePublished(title=notice.title, published_at=notice.published_at),
     )
     return notice
 
@@ -63,8 +62,8 @@ def withdraw(notice_id: str, withdrawal: Withdrawal, actor: StaffMember) -> Staf
         AuditAction.NOTICE_WITHDRAWN,
         TargetType.NOTICE,
         notice_id,
+        NoticeWithdrawn(title=notice.title),
         reason=withdrawal.reason,
-        title=notice.title,
     )
     return notice.model_copy(
         update={

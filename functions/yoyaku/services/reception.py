@@ -17,7 +17,13 @@ from yoyaku.adapters import operation_store
 from yoyaku.adapters.inventory_store import LostRace
 from yoyaku.domain import messages
 from yoyaku.domain import reception as rules
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import (
+    AuditAction,
+    ReceptionHoursSet,
+    SuspensionLifted,
+    SuspensionPlanned,
+    TargetType,
+)
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.reception import (
     Kind,
@@ -74,11 +80,7 @@ def set_hours(hours: ReceptionHours | None, actor: StaffMember) -> ReceptionStat
                 TargetType.SERVICE,
                 "reception-hours",
                 # null hours (bookings at any hour) are recorded as such, not left out
-                **(
-                    {"hours": hours.model_dump(mode="json", by_alias=True)}
-                    if hours
-                    else {"anyHour": True}
-                ),
+                ReceptionHoursSet(hours=hours) if hours else ReceptionHoursSet(any_hour=True),
             )
             return rules.status_at(changed, now)
     raise _busy()
@@ -106,8 +108,9 @@ def suspend(request: SuspensionRequest, actor: StaffMember) -> Suspension:
                 AuditAction.SUSPENSION_PLANNED,
                 TargetType.SUSPENSION,
                 suspension.suspension_id,
-                **{"from": suspension.from_.isoformat(), "until": suspension.until.isoformat()},
-                notice=suspension.notice,
+                SuspensionPlanned(
+                    from_=suspension.from_, until=suspension.until, notice=suspension.notice
+                ),
             )
             return suspension
     raise _busy()
@@ -129,7 +132,7 @@ def lift(suspension_id: str, actor: StaffMember) -> None:
                 TargetType.SUSPENSION,
                 suspension_id,
                 # Lifting one under way ends it now; one still ahead is cancelled.
-                underWay=lifted.from_ <= runtime.current().now() < lifted.until,
+                SuspensionLifted(under_way=lifted.from_ <= runtime.current().now() < lifted.until),
             )
             return
     raise _busy()

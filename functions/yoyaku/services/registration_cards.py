@@ -5,7 +5,7 @@ from __future__ import annotations
 from yoyaku import runtime
 from yoyaku.adapters import user_store
 from yoyaku.domain.account_kinds import AccountStatus
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, CardsExported, TargetType
 from yoyaku.domain.paging import Page
 from yoyaku.domain.registration import ProfileAddress
 from yoyaku.domain.registration_cards import (
@@ -58,7 +58,7 @@ def export_labels(actor: StaffMember) -> str:
         AuditAction.REGISTRATION_CARDS_EXPORTED,
         TargetType.SERVICE,
         "registration-cards",
-        rows=len(cards),
+        CardsExported(rows=len(cards)),
     )
     return labels_csv(cards)
 

@@ -23,9 +23,15 @@ from yoyaku.adapters import (
     workflow,
 )
 from yoyaku.domain import emails, messages
-from yoyaku.domain.account_kinds import AccountStatus, ApplicationStatus, Residency, UserType
+from yoyaku.domain.account_kinds import (
+    AccountStatus,
+    ApplicationStatus,
+    Decision,
+    Residency,
+    UserType,
+)
 from yoyaku.domain.accounts import User
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, ReviewDecided, TargetType
 from yoyaku.domain.auth import Principal, PrincipalKind
 from yoyaku.domain.booking import Owner
 from yoyaku.domain.calendar import TOKYO
@@ -38,7 +44,6 @@ from yoyaku.domain.review import (
     Application,
     ApplicationRecord,
     ApplicationType,
-    Decision,
     DecisionApplied,
     DecisionRequest,
     ProofCheck,
@@ -199,8 +204,8 @@ def record_decision(application_id: str, request: DecisionRequest, member: Staff
         AuditAction.REVIEW_DECIDED,
         TargetType.APPLICATION,
         application_id,
+        ReviewDecided(decision=request.decision),
         reason=request.reason,
-        decision=request.decision.value,
     )
     decided = application_store.record_decision(
         application_id, request.decision.value, request.reason, audit_entry

@@ -9,7 +9,7 @@ from yoyaku import runtime
 from yoyaku.adapters import appointment_store, booking_store, inventory_store, mailer
 from yoyaku.domain import emails, messages
 from yoyaku.domain.appointments import Appointment, StaffAppointment, appointments_csv
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, CancelledByStaff, TargetType
 from yoyaku.domain.booking import StoredReservation
 from yoyaku.domain.errors import DomainError, ErrorCode
 from yoyaku.domain.paging import Page
@@ -85,9 +85,8 @@ def cancel_on_behalf(number: str, reason: str, member: StaffMember) -> StaffAppo
         AuditAction.APPOINTMENT_CANCELLED,
         TargetType.APPOINTMENT,
         stored.number,
+        CancelledByStaff(facility_id=current.facility_id, date=current.date),
         reason=reason,
-        facilityId=current.facility_id,
-        date=current.date.isoformat(),
     )
     if party is not None:
         mailer.send(

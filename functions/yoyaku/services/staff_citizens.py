@@ -8,7 +8,7 @@ from yoyaku import runtime
 from yoyaku.adapters import application_store, throttle_store, user_store
 from yoyaku.domain import messages, throttle
 from yoyaku.domain.accounts import User
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AccountUnlocked, AuditAction, TargetType
 from yoyaku.domain.booking import Owner, Reservation
 from yoyaku.domain.checkin import CheckInRow
 from yoyaku.domain.citizen_lookup import SignInState, StaffApplication, StaffCitizen
@@ -104,7 +104,7 @@ def unlock(user_number: str, reason: str, member: StaffMember) -> SignInState:
         AuditAction.ACCOUNT_UNLOCKED,
         TargetType.CITIZEN,
         user_number,
+        AccountUnlocked(failures=before.failures),
         reason=reason,
-        failures=before.failures,
     )
     return sign_in_state(user_number)

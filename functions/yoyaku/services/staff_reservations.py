@@ -9,7 +9,7 @@ from yoyaku import runtime
 from yoyaku.adapters import booking_store, mailer, user_store
 from yoyaku.domain import emails, messages
 from yoyaku.domain.accounts import User
-from yoyaku.domain.audit import AuditAction, TargetType
+from yoyaku.domain.audit import AuditAction, CancelledByStaff, TargetType
 from yoyaku.domain.booking import OwnerKind, Reservation, StoredReservation
 from yoyaku.domain.calendar import add_months
 from yoyaku.domain.checkin import CheckInRow, Guest, to_csv
@@ -116,9 +116,8 @@ def cancel_on_behalf(number: str, reason: str, member: StaffMember) -> CheckInRo
         AuditAction.RESERVATION_CANCELLED,
         TargetType.RESERVATION,
         number,
+        CancelledByStaff(facility_id=current.facility_id, date=current.date),
         reason=reason,
-        facilityId=current.facility_id,
-        date=current.date.isoformat(),
     )
     found = (
         user_store.with_profile(stored.owner.id) if stored.owner.kind is OwnerKind.CITIZEN else None
