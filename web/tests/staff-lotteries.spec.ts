@@ -65,5 +65,7 @@ test('a facility manager creates a lottery, draws it early with a reason and see
 	const record = page.getByRole('row').filter({ hasText: lotteryId });
 	await expect(record).toContainText('デモ施設管理 (demo-manager)');
 	await expect(record).toContainText(reason);
-	await expect(record).toContainText('beforeApplyUntil: true');
+	// its details in words: drawn while entries were still open
+	await expect(record.getByRole('term')).toHaveText(['申込期間中の実行']);
+	await expect(record.getByRole('definition')).toHaveText(['はい']);
 });
