@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,6 +116,21 @@ def assert_summaries_match_claims(facility_id: str, start: date, end: date, now:
     live = [c for c in claims if c.state is ClaimState.HOLD and c.is_live(now)]
     listed = [h for h in inventory_store.live_holds(facility_id, now) if start <= h.day <= end]
     assert sorted(listed, key=unit_key) == sorted(live, key=unit_key)
+
+
+def count_dynamodb_requests(counts: Counter[str]) -> Callable[..., Any]:
+    """A stand-in for `BaseClient._make_api_call` (monkeypatch it in) that adds each
+    DynamoDB request to `counts` by operation before making it."""
+    import botocore.client
+
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted_call(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "dynamodb":
+            counts[operation] += 1
+        return original(self, operation, params)
+
+    return counted_call
 
 
 def table_snapshot() -> list[dict[str, Any]]:
