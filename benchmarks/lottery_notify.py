@@ -19,10 +19,7 @@ without the benchmark waiting 17 minutes. Requests are counted on
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,7 +29,8 @@ from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
-from benchmarks.report import ROOT, Figure, Section
+from benchmarks.moto_child import MotoTime, in_child, offline_environment, template_tables
+from benchmarks.report import Figure, Section
 
 RESULTS = 10_000
 LINE_EVERY = 10  # one entrant in ten is linked to LINE and takes results there
@@ -41,37 +39,39 @@ SEND_RATE = 10  # SES_SEND_RATE, the template's default
 
 def notify_child(size: int) -> dict[str, Any]:
     """Runs in the subprocess: a drawn lottery in moto, then notify until done."""
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "benchmark",
-            "AWS_SECRET_ACCESS_KEY": "benchmark",
-            "AWS_DEFAULT_REGION": "ap-northeast-1",
-            "AWS_REGION": "ap-northeast-1",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    import boto3
+    offline_environment()
     from botocore.client import BaseClient
-    from moto import mock_aws
-    from moto.core.botocore_stubber import BotocoreStubber
 
     from local import template
-    from local.aws import create_tables, globals_environment
+    from local.aws import globals_environment
 
     document = template.load()
     os.environ.update(globals_environment(document))  # the settings every function checks
     os.environ["SES_SEND_RATE"] = str(SEND_RATE)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="ap-northeast-1")
-        os.environ["TABLE_NAME"] = create_tables(document, client)["Table"]
+    with template_tables(document):
+        from tests.integration.helpers import drawn_lottery
         from yoyaku.adapters import mailer
         from yoyaku.adapters.table import LineAccountItem
+        from yoyaku.domain.lottery import EntryContact
+        from yoyaku.domain.messages import Language
         from yoyaku.services import line, lottery_draw
         from yoyaku.workflows import lottery as tasks
 
-        lottery_id = _drawn_lottery(size)
+        # A lodging lottery whose draw recorded `size` results (all lost: a win's
+        # e-mail differs only in its text), each entrant asking for it by e-mail.
+        lottery_id = "lot_benchmarknotify"
+        drawn_lottery(
+            lottery_id,
+            (
+                (
+                    _user(n),
+                    f"ent_{n:016x}",
+                    EntryContact(f"u{_user(n)}@example.jp", Language.JA, True),
+                )
+                for n in range(size)
+            ),
+            datetime(2030, 6, 1, 1, 0, tzinfo=UTC),
+        )
         with LineAccountItem.batch_write() as batch:
             for n in range(0, size, LINE_EVERY):
                 batch.save(
@@ -95,8 +95,8 @@ def notify_child(size: int) -> dict[str, Any]:
 
         requests = Counter[str]()
         items_read = Counter[str]()
-        in_moto = {"wall": 0.0, "cpu": 0.0}
-        original_call, answer = BaseClient._make_api_call, BotocoreStubber.process_request
+        in_moto = MotoTime()
+        original_call = BaseClient._make_api_call
 
         def counting(client: Any, operation: str, params: dict[str, Any]) -> Any:
             response = original_call(client, operation, params)
@@ -110,14 +110,6 @@ def notify_child(size: int) -> dict[str, Any]:
                     )
             return response
 
-        def timed_answer(self: BotocoreStubber, request: Any) -> Any:
-            started, cpu = time.perf_counter(), time.process_time()
-            try:
-                return answer(self, request)
-            finally:
-                in_moto["wall"] += time.perf_counter() - started
-                in_moto["cpu"] += time.process_time() - cpu
-
         calls: list[dict[str, Any]] = []
         with ExitStack() as patched:
             for target, name, value in (
@@ -125,9 +117,9 @@ def notify_child(size: int) -> dict[str, Any]:
                 (line, "notify_lottery_result", lambda link, lang, notice: sent.update(["line"])),
                 (lottery_draw, "time", SimpleNamespace(monotonic=monotonic, sleep=sleep)),
                 (BaseClient, "_make_api_call", counting),
-                (BotocoreStubber, "process_request", timed_answer),
             ):
                 patched.enter_context(patch.object(target, name, value))
+            patched.enter_context(in_moto.timing())
             started, cpu = time.perf_counter(), time.process_time()
             event: dict[str, Any] = {"action": "notify", "lotteryId": lottery_id}
             while True:  # as the state machine: StartNotify, then Notify ⟲ with `after`
@@ -149,8 +141,8 @@ def notify_child(size: int) -> dict[str, Any]:
         "itemsRead": dict(items_read),
         "wall": wall,
         "cpu": cpu,
-        "inMoto": in_moto["wall"],
-        "inMotoCpu": in_moto["cpu"],
+        "inMoto": in_moto.wall,
+        "inMotoCpu": in_moto.cpu,
         "pacedSeconds": paced["seconds"],
     }
 
@@ -159,51 +151,8 @@ def _user(n: int) -> str:
     return f"{8_000_000 + n:07d}"
 
 
-def _drawn_lottery(size: int) -> str:
-    """A lodging lottery whose draw recorded `size` results (all lost: a win's e-mail
-    differs only in its text), each entrant asking for the result by e-mail."""
-    from yoyaku.adapters import lottery_store
-    from yoyaku.domain.lottery import EntryContact, LotteryDefinition, StoredEntry
-    from yoyaku.domain.messages import Language
-
-    lottery_id = "lot_benchmarknotify"
-    definition = LotteryDefinition.model_validate(
-        {
-            "facilityId": "minato-ohiradai",
-            "stayFrom": "2030-07-01",
-            "stayTo": "2030-07-31",
-            "applyFrom": "2030-05-01T00:00:00+09:00",
-            "applyUntil": "2030-05-31T00:00:00+09:00",
-            "drawAt": "2030-06-01T10:00:00+09:00",
-        }
-    )
-    lottery_store.create(lottery_id, definition, "大平台みなと荘", "seed", "commitment")
-    now = datetime(2030, 6, 1, 1, 0, tzinfo=UTC)
-    lottery_store.record_losses(
-        lottery_id,
-        [
-            StoredEntry(
-                lottery_id,
-                _user(n),
-                f"ent_{n:016x}",
-                [],
-                EntryContact(f"u{_user(n)}@example.jp", Language.JA, True),
-                now,
-            )
-            for n in range(size)
-        ],
-    )
-    return lottery_id
-
-
 def _in_child(call: str) -> dict[str, Any]:
-    code = f"import json; from benchmarks.lottery_notify import *; print(json.dumps({call}))"
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}:{ROOT}"}
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT
-    ).stdout
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
-    return result
+    return in_child(__name__, call)
 
 
 def run(child: Callable[[str], dict[str, Any]] = _in_child) -> Section:

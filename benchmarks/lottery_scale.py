@@ -26,10 +26,7 @@ answering is measured apart, so what remains is what the store code itself costs
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -37,7 +34,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from benchmarks.report import ROOT, Figure, Section
+from benchmarks.moto_child import MotoTime, in_child, offline_environment, template_tables
+from benchmarks.report import Figure, Section
 
 SIZES = (10_000, 100_000, 1_000_000)
 RUNS = {10_000: 5, 100_000: 5, 1_000_000: 3}  # fresh interpreters per size
@@ -207,65 +205,34 @@ def child(size: int) -> dict[str, Any]:
 
 def load_child(size: int) -> dict[str, Any]:
     """Runs in the subprocess: entries into moto's table, then read back and timed."""
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "benchmark",
-            "AWS_SECRET_ACCESS_KEY": "benchmark",
-            "AWS_DEFAULT_REGION": "ap-northeast-1",
-            "AWS_REGION": "ap-northeast-1",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    import boto3
-    from moto import mock_aws
-    from moto.core.botocore_stubber import BotocoreStubber
-
+    offline_environment()
     from local import template
-    from local.aws import create_tables
 
     # Time (wall and CPU) spent inside moto, which answers every request in this
     # process, and the number of requests.
-    in_moto = {"wall": 0.0, "cpu": 0.0, "requests": 0}
-    answer = BotocoreStubber.process_request
-
-    def timed_answer(self: BotocoreStubber, request: Any) -> Any:
-        started, cpu = time.perf_counter(), time.process_time()
-        try:
-            return answer(self, request)
-        finally:
-            in_moto["wall"] += time.perf_counter() - started
-            in_moto["cpu"] += time.process_time() - cpu
-            in_moto["requests"] += 1
-
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="ap-northeast-1")
-        os.environ["TABLE_NAME"] = create_tables(template.load(), client)["Table"]
+    in_moto = MotoTime()
+    with template_tables(template.load()):
         from yoyaku.adapters import lottery_store
         from yoyaku.adapters.table import EntryItem
 
         lottery_id = "lot_benchmark00000"
         written = _write_entries(EntryItem, lottery_id, size)
-        BotocoreStubber.process_request = timed_answer  # type: ignore[method-assign]
-        try:
+        with in_moto.timing():
             started, cpu = time.perf_counter(), time.process_time()
             stored = lottery_store.entries(lottery_id)
             loaded = time.perf_counter()
             # What the draw task makes of them (services.lottery_draw).
             entries = {e.entry_id: e.for_draw() for e in stored}
             converted, cpu = time.perf_counter(), time.process_time() - cpu
-        finally:
-            BotocoreStubber.process_request = answer  # type: ignore[method-assign]
     assert len(entries) == size
     return {
         "write": written,
         "query": loaded - started,
         "convert": converted - loaded,
         "cpu": cpu,
-        "inMoto": in_moto["wall"],
-        "inMotoCpu": in_moto["cpu"],
-        "requests": in_moto["requests"],
+        "inMoto": in_moto.wall,
+        "inMotoCpu": in_moto.cpu,
+        "requests": in_moto.requests,
         "entries": len(entries),
     }
 
@@ -313,13 +280,7 @@ def _write_entries(model: Any, lottery_id: str, size: int) -> float:
 
 
 def _in_child(call: str) -> dict[str, Any]:
-    code = f"import json; from benchmarks.lottery_scale import *; print(json.dumps({call}))"
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}:{ROOT}"}
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT
-    ).stdout
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
-    return result
+    return in_child(__name__, call)
 
 
 def _spread(values: list[float]) -> str:

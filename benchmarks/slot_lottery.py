@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
-from benchmarks.lottery_scale import SEED, _in_child, _status_kb, _timed, build
+from benchmarks.lottery_scale import SEED, _status_kb, _timed, build
+from benchmarks.moto_child import in_child
 from benchmarks.report import Figure, Section
 
 ENTRIES = 20_000
@@ -198,4 +199,4 @@ def run() -> Section:
 
 
 def _in_child_here(call: str) -> dict[str, Any]:
-    return _in_child(f"__import__('benchmarks.slot_lottery', fromlist=['x']).{call}")
+    return in_child(__name__, call)

@@ -7,17 +7,19 @@ import io
 import itertools
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from yoyaku.adapters import inventory_store
+from yoyaku.adapters import inventory_store, lottery_store
 from yoyaku.adapters.table import ClaimItem
 from yoyaku.domain.catalog import Facility
 from yoyaku.domain.inventory import WHOLE_DAY, ClaimState
+from yoyaku.domain.lottery import EntryContact, LotteryDefinition, StoredEntry
 
 RULES: dict[str, Any] = {
     "opensBefore": "P1M",
@@ -114,6 +116,21 @@ def assert_summaries_match_claims(facility_id: str, start: date, end: date, now:
     live = [c for c in claims if c.state is ClaimState.HOLD and c.is_live(now)]
     listed = [h for h in inventory_store.live_holds(facility_id, now) if start <= h.day <= end]
     assert sorted(listed, key=unit_key) == sorted(live, key=unit_key)
+
+
+def count_dynamodb_requests(counts: Counter[str]) -> Callable[..., Any]:
+    """A stand-in for `BaseClient._make_api_call` (monkeypatch it in) that adds each
+    DynamoDB request to `counts` by operation before making it."""
+    import botocore.client
+
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted_call(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "dynamodb":
+            counts[operation] += 1
+        return original(self, operation, params)
+
+    return counted_call
 
 
 def table_snapshot() -> list[dict[str, Any]]:
@@ -254,6 +271,32 @@ def preference(
         "quantity": quantity,
         "party": [{"night": n + 1, "adults": adults, "children": 0} for n in range(nights)],
     }
+
+
+def drawn_lottery(
+    lottery_id: str, losses: Iterable[tuple[str, str, EntryContact]], now: datetime
+) -> None:
+    """A lodging lottery at 大平台みなと荘 (stays in July 2030, drawn on 2030-06-01) whose
+    draw recorded `losses` at `now`: (user number, entry id, contact) each, the results
+    the notify task tells. Written to the store directly, without entries or a draw."""
+    definition = LotteryDefinition.model_validate(
+        {
+            "facilityId": "minato-ohiradai",
+            "stayFrom": "2030-07-01",
+            "stayTo": "2030-07-31",
+            "applyFrom": "2030-05-01T00:00:00+09:00",
+            "applyUntil": "2030-05-31T00:00:00+09:00",
+            "drawAt": "2030-06-01T10:00:00+09:00",
+        }
+    )
+    lottery_store.create(lottery_id, definition, "大平台みなと荘", "seed", "commitment")
+    lottery_store.record_losses(
+        lottery_id,
+        [
+            StoredEntry(lottery_id, user, entry_id, [], contact, now)
+            for user, entry_id, contact in losses
+        ],
+    )
 
 
 def enter(client: Any, who: Account, lottery_id: str, *preferences: dict[str, Any]) -> Any:

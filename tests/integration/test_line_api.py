@@ -20,6 +20,8 @@ from yoyaku.domain.lottery import ResultsNotified
 from yoyaku.domain.messages import Language
 from yoyaku.services import reviews
 
+from .helpers import drawn_lottery
+
 if TYPE_CHECKING:
     from tests.conftest import Citizen, Client, Mailbox, MovableClock
 
@@ -431,8 +433,7 @@ def test_lottery_results_go_to_line_only_for_those_who_opted_in(
     make_citizen: Callable[..., Citizen],
     clock: MovableClock,
 ) -> None:
-    from yoyaku.adapters import lottery_store
-    from yoyaku.domain.lottery import EntryContact, LotteryDefinition, StoredEntry
+    from yoyaku.domain.lottery import EntryContact
     from yoyaku.services import lottery_draw
 
     both, line_only, email_only, linked_silent = (make_citizen() for _ in range(4))
@@ -441,30 +442,18 @@ def test_lottery_results_go_to_line_only_for_those_who_opted_in(
         id_token = line.mint_id_token(users[citizen.user_number])
         assert link(client, citizen, id_token, lotteryResults=opted_in).status == 204
     lottery_id = "lot_line_results"
-    definition = LotteryDefinition.model_validate(
-        {
-            "facilityId": "minato-ohiradai",
-            "stayFrom": "2030-07-01",
-            "stayTo": "2030-07-31",
-            "applyFrom": "2030-05-01T00:00:00+09:00",
-            "applyUntil": "2030-05-31T00:00:00+09:00",
-            "drawAt": "2030-06-01T10:00:00+09:00",
-        }
-    )
-    lottery_store.create(lottery_id, definition, "大平台みなと荘", "seed", "commitment")
-
-    def lost(citizen: Citizen, entry_id: str, by_email: bool) -> StoredEntry:
-        contact = EntryContact(citizen.email, Language.JA, by_email)
-        return StoredEntry(lottery_id, citizen.user_number, entry_id, [], contact, clock.now())
-
-    lottery_store.record_losses(
+    drawn_lottery(
         lottery_id,
         [
-            lost(both, "ent_1", True),
-            lost(line_only, "ent_2", False),
-            lost(email_only, "ent_3", True),
-            lost(linked_silent, "ent_4", False),
+            (c.user_number, entry_id, EntryContact(c.email, Language.JA, by_email))
+            for c, entry_id, by_email in (
+                (both, "ent_1", True),
+                (line_only, "ent_2", False),
+                (email_only, "ent_3", True),
+                (linked_silent, "ent_4", False),
+            )
         ],
+        clock.now(),
     )
 
     last = max(c.user_number for c in (both, line_only, email_only, linked_silent))

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from yoyaku.adapters import lottery_store
-from yoyaku.domain.lottery import EntryContact, LotteryDefinition, StoredEntry
+from yoyaku.domain.lottery import EntryContact
 from yoyaku.domain.messages import Language
 from yoyaku.services import lottery_draw
 from yoyaku.workflows import lottery as tasks
+
+from .helpers import drawn_lottery
 
 if TYPE_CHECKING:
     from tests.conftest import Mailbox
@@ -25,31 +27,13 @@ USERS = [f"{n:07d}" for n in range(1_000_001, 1_000_008)]  # 7 entrants
 @pytest.fixture
 def drawn(mailbox: Mailbox) -> list[str]:
     """A drawn lottery whose 7 entrants lost; all but the fourth want the e-mail."""
-    definition = LotteryDefinition.model_validate(
-        {
-            "facilityId": "minato-ohiradai",
-            "stayFrom": "2030-07-01",
-            "stayTo": "2030-07-31",
-            "applyFrom": "2030-05-01T00:00:00+09:00",
-            "applyUntil": "2030-05-31T00:00:00+09:00",
-            "drawAt": "2030-06-01T10:00:00+09:00",
-        }
-    )
-    lottery_store.create(LOTTERY, definition, "大平台みなと荘", "seed", "commitment")
-    now = datetime(2030, 6, 1, 1, 0, tzinfo=UTC)
-    lottery_store.record_losses(
+    drawn_lottery(
         LOTTERY,
         [
-            StoredEntry(
-                LOTTERY,
-                user,
-                f"ent_{index}",
-                [],
-                EntryContact(f"r{user}@example.jp", Language.JA, index != 3),
-                now,
-            )
+            (user, f"ent_{index}", EntryContact(f"r{user}@example.jp", Language.JA, index != 3))
             for index, user in enumerate(USERS)
         ],
+        datetime(2030, 6, 1, 1, 0, tzinfo=UTC),
     )
     return [f"r{user}@example.jp" for index, user in enumerate(USERS) if index != 3]
 

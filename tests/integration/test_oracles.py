@@ -13,14 +13,13 @@ import statistics
 import time
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from yoyaku.adapters import passwords
 from yoyaku.domain import throttle
 
-from .helpers import table_snapshot
+from .helpers import count_dynamodb_requests, table_snapshot
 
 ATTACKER = {"X-Forwarded-For": "203.0.113.66"}
 OWNER = {"X-Forwarded-For": "198.51.100.7"}
@@ -39,14 +38,9 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         return verify(password_hash, password)
 
     monkeypatch.setattr(passwords, "verify_password", counted_verify)
-    original = botocore.client.BaseClient._make_api_call
-
-    def counted_call(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        if self.meta.service_model.service_name == "dynamodb":
-            counts[operation] += 1
-        return original(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted_call)
+    monkeypatch.setattr(
+        botocore.client.BaseClient, "_make_api_call", count_dynamodb_requests(counts)
+    )
     return counts
 
 

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import session_token
 from yoyaku.adapters.table import AuditItem
 
-from .helpers import table_snapshot
+from .helpers import count_dynamodb_requests, table_snapshot
 from .test_bookings_api import (  # noqa: F401  (the fixture)
     STAY,
     assert_invalid,
@@ -259,3 +259,30 @@ def test_a_check_in_token_is_good_only_for_its_own_list(
         reply = client.get(f"{path}?month=2030-06&limit={limit}", token=staff_token)
         assert_invalid(reply, "limit")
     assert table_snapshot() == before
+
+
+def test_a_page_reads_its_guests_together_whatever_its_size(
+    client,
+    staff_token,
+    inn,  # noqa: F811
+    make_citizen,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import botocore.client
+
+    for n in range(5):
+        book(client, make_citizen(), STAY + timedelta(days=n))
+    requests: Counter[str] = Counter()
+    monkeypatch.setattr(
+        botocore.client.BaseClient, "_make_api_call", count_dynamodb_requests(requests)
+    )
+    path = "/v1/staff/facilities/inn/reservations?month=2030-06&limit="
+    counts = []
+    for limit in (1, 5):
+        requests.clear()
+        reply = client.get(f"{path}{limit}", token=staff_token)
+        assert len(reply.json["items"]) == limit
+        counts.append(dict(requests))
+    # The page's guests in one BatchGetItem, not a GetItem per row: five rows cost what
+    # one does.
+    assert counts[0] == counts[1]
