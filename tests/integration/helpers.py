@@ -346,6 +346,7 @@ def state_machine_in_moto(
     import boto3
     from moto import mock_aws
     from moto.awslambda_simple.models import LambdaSimpleBackend
+    from moto.core.config import DefaultConfig
 
     from local.aws import serialize_dynamodb_writes
 
@@ -372,7 +373,10 @@ def state_machine_in_moto(
 
     monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
     name = asl.removesuffix(".asl.json").replace("_", "-")
-    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+    config: DefaultConfig = {
+        "stepfunctions": {"execute_state_machine": True},
+        "lambda": {"use_docker": False},
+    }
     with mock_aws(config=config):  # nested in the `aws` fixture's mock: same backends
         role = boto3.client("iam", region_name=REGION).create_role(
             RoleName=name, AssumeRolePolicyDocument="{}"
