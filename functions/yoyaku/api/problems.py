@@ -7,8 +7,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
+from yoyaku.domain.bilingual import Bilingual, Language, TemplateParams
 from yoyaku.domain.errors import DomainError, ErrorCode, FieldError
-from yoyaku.domain.messages import Language, field_message, problem_text
+from yoyaku.domain.messages import field_message, problem_text
 
 PROBLEM_JSON = "application/problem+json"
 # Members a problem may add (docs/api.md): when to retry, the booking window's dates, a
@@ -56,7 +57,7 @@ def problem_type(code: ErrorCode) -> str:
 def problem_body(
     code: ErrorCode,
     lang: Language,
-    params: dict[str, Any] | None = None,
+    params: TemplateParams | None = None,
     field_errors: list[FieldError] | None = None,
 ) -> dict[str, Any]:
     title, detail = problem_text(code, lang, params or {})
@@ -75,7 +76,10 @@ def problem_body(
     for name in PROBLEM_MEMBERS:
         if params and name in params:
             value = params[name]
-            body[name] = value if isinstance(value, list) else str(value)
+            if isinstance(value, str | int | Bilingual):
+                body[name] = str(value)
+            else:
+                body[name] = [row.model_dump(mode="json", by_alias=True) for row in value]
     return body
 
 

@@ -5,16 +5,24 @@ their history, and ending a sign-in lock with a reason."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, PlainSerializer
 
 from yoyaku.domain.account_kinds import AccountStatus, ApplicationStatus, Group, Residency, UserType
 from yoyaku.domain.model import CamelModel
+from yoyaku.domain.registration import Profile
 from yoyaku.domain.review import ApplicationMethod, StaffHistoryEntry
 from yoyaku.domain.staff import StaffRef
 
 USER_NUMBER_PATTERN = r"^[0-9]{1,12}$"
+
+
+# Only what the citizen gave: the fields they left out are absent, not null. A lambda,
+# because a serializer without a return annotation keeps the document's schema Profile.
+PresentFields = PlainSerializer(
+    lambda p: p.model_dump(mode="json", by_alias=True, exclude_none=True)
+)
 
 
 class SignInState(CamelModel):
@@ -55,7 +63,7 @@ class StaffCitizen(CamelModel):
     lottery_result_email: bool
     roster_accepted: bool
     group: Group | None = None
-    profile: dict[str, Any] = Field(
+    profile: Annotated[Profile, PresentFields] = Field(
         description="What the citizen gave when registering (or renewing): names, "
         "birthdate, address, phone, workplace…"
     )

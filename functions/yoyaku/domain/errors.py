@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+
+from yoyaku.domain.bilingual import TemplateParams, TemplateValue
 
 
 class ErrorCode(StrEnum):
@@ -113,7 +114,7 @@ class FieldError:
 
     field: str
     kind: str
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    params: TemplateParams = dataclasses.field(default_factory=dict)
 
 
 class DomainError(Exception):
@@ -125,7 +126,7 @@ class DomainError(Exception):
         /,
         *,
         field_errors: list[FieldError] | None = None,
-        **params: Any,
+        **params: TemplateValue,
     ) -> None:
         super().__init__(f"{code}: {params}" if params else str(code))
         self.code = code
@@ -133,6 +134,6 @@ class DomainError(Exception):
         self.field_errors = field_errors or []
 
     @classmethod
-    def invalid(cls, field: str, kind: str, **params: Any) -> DomainError:
+    def invalid(cls, field: str, kind: str, **params: TemplateValue) -> DomainError:
         """A 422 naming one field, for rules that a request model cannot express."""
         return cls(ErrorCode.VALIDATION_FAILED, field_errors=[FieldError(field, kind, params)])

@@ -7,18 +7,14 @@ models check, and our own kinds for domain rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from string import Formatter
-from typing import Any
 
+# Language and Bilingual live in bilingual.py (errors.py needs them); most modules
+# import them from here, with the texts.
+from yoyaku.domain.bilingual import Bilingual as Bilingual
+from yoyaku.domain.bilingual import Language as Language
+from yoyaku.domain.bilingual import TemplateParams, TemplateValue
 from yoyaku.domain.errors import ErrorCode
-
-
-class Language(StrEnum):
-    JA = "ja"
-    EN = "en"
-
 
 # code -> language -> (title, detail template)
 PROBLEMS: dict[ErrorCode, dict[Language, tuple[str, str]]] = {
@@ -834,21 +830,6 @@ _FALLBACK_FIELD = {
 }
 
 
-@dataclass(frozen=True)
-class Bilingual:
-    """A message value that differs by language, such as a reason or a thing's name."""
-
-    ja: str
-    en: str
-
-    def in_(self, lang: Language) -> str:
-        return self.ja if lang is Language.JA else self.en
-
-    def format(self, **values: Any) -> Bilingual:
-        """Both texts with their `{name}` placeholders filled in."""
-        return Bilingual(self.ja.format(**values), self.en.format(**values))
-
-
 # ---------------------------------------------------------------- names ({what})
 
 FACILITY = Bilingual("施設", "facility")
@@ -997,32 +978,34 @@ RETURNED_RENEWAL_APPLY_AGAIN = Bilingual(
 )
 
 
-class _Blank(dict[str, Any]):
+class _Blank(dict[str, object]):
     """Leaves `{name}` visible instead of failing when a template lacks a value."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
-def _fill(template: str, params: dict[str, Any], lang: Language) -> str:
-    values = {k: v.in_(lang) if isinstance(v, Bilingual) else v for k, v in params.items()}
+def _fill(template: str, params: TemplateParams, lang: Language) -> str:
+    values: dict[str, object] = {
+        k: v.in_(lang) if isinstance(v, Bilingual) else v for k, v in params.items()
+    }
     return Formatter().vformat(template, (), _Blank(values))
 
 
-def problem_text(code: ErrorCode, lang: Language, params: dict[str, Any]) -> tuple[str, str]:
+def problem_text(code: ErrorCode, lang: Language, params: TemplateParams) -> tuple[str, str]:
     """Title and detail of a problem in `lang`."""
     title, detail = PROBLEMS[code][lang]
     return _fill(title, params, lang), _fill(detail, params, lang)
 
 
-def refusal(code: ErrorCode, params: dict[str, Any]) -> Bilingual:
+def refusal(code: ErrorCode, params: TemplateParams) -> Bilingual:
     """A problem's title and detail in both languages, to name it beside one item of
     several (each refused reservation of a cancellation of several)."""
     ja, en = (" ".join(problem_text(code, lang, params)) for lang in Language)
     return Bilingual(ja, en)
 
 
-def field_message(kind: str, lang: Language, params: dict[str, Any]) -> str:
+def field_message(kind: str, lang: Language, params: TemplateParams) -> str:
     """The message for one field error; unknown kinds get a generic sentence."""
     templates = FIELD_MESSAGES.get(kind)
     if templates is None:
@@ -1097,7 +1080,7 @@ RENEWAL_ROSTER_NEEDED = Bilingual(
 )
 
 
-def renewal_reason(code: str, lang: Language, **params: Any) -> str:
+def renewal_reason(code: str, lang: Language, **params: TemplateValue) -> str:
     text = RENEWAL_REASONS[code]
     return _fill(text.in_(lang), params, lang)
 
@@ -1236,7 +1219,7 @@ LINE_TEXTS: dict[str, dict[Language, str]] = {
 }
 
 
-def line_text(key: str, lang: Language, **params: Any) -> str:
+def line_text(key: str, lang: Language, **params: TemplateValue) -> str:
     """One LINE message text in `lang`, its `{name}`s filled from `params`."""
     return _fill(LINE_TEXTS[key][lang], params, lang)
 

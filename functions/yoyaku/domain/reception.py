@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -177,10 +177,14 @@ def ensure_accepting(operation: Operation, kind: Kind, now: datetime) -> None:
     if state.open:
         return
     hours = operation.hours
-    params: dict[str, Any] = {"opens": hours.opens, "closes": hours.closes}
-    if state.opens_at is not None:
-        params["opensAt"] = state.opens_at.astimezone(TOKYO).isoformat()
-    raise DomainError(ErrorCode.OUTSIDE_RECEPTION_HOURS, **params)
+    if state.opens_at is None:
+        raise DomainError(ErrorCode.OUTSIDE_RECEPTION_HOURS, opens=hours.opens, closes=hours.closes)
+    raise DomainError(
+        ErrorCode.OUTSIDE_RECEPTION_HOURS,
+        opens=hours.opens,
+        closes=hours.closes,
+        opensAt=state.opens_at.astimezone(TOKYO).isoformat(),
+    )
 
 
 def keep_suspensions(

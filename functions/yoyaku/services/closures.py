@@ -86,7 +86,7 @@ def change(facility_id: str, change: ClosureChange, actor: StaffMember) -> Closu
             raise DomainError(
                 ErrorCode.CONFLICT,
                 reason=messages.closure_blocked([_row(c) for c in found]),
-                conflicts=[c.model_dump(mode="json", by_alias=True) for c in found],
+                conflicts=found,
             )
         try:
             inventory_store.apply(facility_id, plan.plans, runtime.current().now())

@@ -341,7 +341,7 @@ def create(definition: LotteryDefinition, actor: StaffMember) -> Lottery:
         raise DomainError(
             ErrorCode.CONFLICT,
             reason=messages.LOTTERY_NIGHTS_TAKEN.format(other=other),
-            field_errors=[FieldError("stayFrom", "lottery_overlaps", {"lotteryId": other})],
+            field_errors=[FieldError("stayFrom", "lottery_overlaps", {"lotteryId": str(other)})],
         ) from None
     kept = lottery_store.keep_inventory(
         facility.facility_id, lottery_id, definition.stay_from, definition.stay_to, rt.now()

@@ -65,7 +65,7 @@ def look_up(user_number: str) -> StaffCitizen:
         lottery_result_email=user.lottery_result_email,
         roster_accepted=user.roster_accepted,
         group=user.group,
-        profile=profile.model_dump(mode="json", by_alias=True, exclude_none=True),
+        profile=profile,
         sign_in=sign_in_state(user_number),
         applications=applications,
     )
