@@ -83,7 +83,7 @@ def requested_cells(
             raise DomainError.invalid("start", "slots_not_allowed")
         nights = request.nights or 1
         if nights > (rules.max_nights or 1):
-            raise DomainError.invalid("nights", "less_than_equal", le=str(rules.max_nights))
+            raise DomainError.invalid("nights", "less_than_equal", le=rules.max_nights or 1)
         return [CellRef(request.date + timedelta(days=n), WHOLE_DAY) for n in range(nights)]
     if request.start is None:
         raise DomainError.invalid("start", "missing")

@@ -1121,7 +1121,7 @@ def check_preferences(
             )
         if p.nights > (facility.rules.max_nights or 1):
             raise DomainError.invalid(
-                f"{field}.nights", "less_than_equal", le=str(facility.rules.max_nights)
+                f"{field}.nights", "less_than_equal", le=facility.rules.max_nights or 1
             )
         if p.quantity > facility.rules.max_units_per_booking:
             raise DomainError.invalid(
