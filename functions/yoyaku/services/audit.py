@@ -43,7 +43,7 @@ def entry(
         action=action,
         target=AuditTarget(type=target_type, id=target_id),
         reason=reason,
-        details=details or NoDetails(),
+        details=NoDetails() if details is None else details,
     )
 
 
