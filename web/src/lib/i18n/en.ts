@@ -707,7 +707,6 @@ export const en: Record<MessageKey, string> = {
 	'staff.detail.failures': 'Wrong passwords in a row',
 	'staff.detail.rows': 'Rows',
 	'staff.detail.imported': 'Imported',
-	'staff.detail.anyHour': 'Any hour',
 	'staff.detail.notice': 'Notice',
 	'staff.detail.underWay': 'Ended while under way',
 	'staff.auditNone': 'No records match.',

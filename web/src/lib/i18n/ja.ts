@@ -723,7 +723,6 @@ export const ja = {
 	'staff.detail.failures': '連続したパスワード誤り',
 	'staff.detail.rows': '件数',
 	'staff.detail.imported': '取込件数',
-	'staff.detail.anyHour': '制限なし (24時間受付)',
 	'staff.detail.notice': 'お知らせ文',
 	'staff.detail.underWay': '休止中に終了',
 	'staff.auditNone': '該当する記録はありません。',

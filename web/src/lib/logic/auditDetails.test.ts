@@ -32,6 +32,7 @@ describe('describeDetails', () => {
 	it('writes reception hours with their New Year closure', () => {
 		const [hours] = describeDetails({ hours: { opens: '08:00', closes: '24:00', yearEndClosure: { from: '12-29', to: '01-03' } } }, t, 'ja');
 		expect(hours).toEqual({ label: '受付時間', value: '08:00から24:00まで 年末年始 (12-29〜01-03) を除く' });
+		expect(describeDetails({ anyHour: true }, t, 'ja')).toEqual([{ label: '受付時間', value: '制限なし (24時間受付)' }]);
 	});
 	it('keeps a field it has no label for under its own name', () => {
 		expect(describeDetails({ somethingNew: 3 }, t, 'ja')).toEqual([{ label: 'somethingNew', value: '3' }]);

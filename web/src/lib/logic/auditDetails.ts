@@ -41,7 +41,7 @@ const LABELS: Record<string, MessageKey> = {
 	rows: 'staff.detail.rows',
 	imported: 'staff.detail.imported',
 	hours: 'staff.receptionHours',
-	anyHour: 'staff.detail.anyHour',
+	anyHour: 'staff.receptionHours',
 	notice: 'staff.detail.notice',
 	underWay: 'staff.detail.underWay'
 };
@@ -59,6 +59,8 @@ function yearEnd(closure: Record<string, unknown>, t: Translate): string {
 
 function valueText(key: string, value: unknown, t: Translate, locale: Locale): string {
 	if (Array.isArray(value)) return value.map((v) => valueText(key, v, t, locale)).join('、');
+	// the hours removed: 受付時間 reads 制限なし, as on the reception screen
+	if (key === 'anyHour') return t('staff.anyHour');
 	if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
 	if (key === 'decision') return t(`staff.decision.${value}` as MessageKey);
 	if (key === 'closedWeekdays') return t(`staff.weekday.${value}` as MessageKey);
